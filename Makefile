@@ -1,0 +1,83 @@
+# Klimatfärdplan: the two commands are `make run` and `make test` (see README.md).
+# Everything here is idempotent: a second run only does what is missing.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
+MANAGE := $(PY) manage.py
+# Debian packages the app needs at run time (WeasyPrint's fast font path, gettext for .mo files)
+# and at test time (Chromium for the browser layer, poppler for PDF-to-PNG checks).
+RUN_DEBS := libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 gettext:msgfmt npm:npm
+TEST_DEBS := chromium poppler-utils:pdftoppm
+
+.PHONY: run test setup venv system-deps test-system-deps static messages makemessages migrate \
+        demo lint format bench check-deploy clean
+
+run: setup demo  ## Set up and serve the app with demo data on http://127.0.0.1:8000
+	$(MANAGE) runserver 127.0.0.1:8000
+
+test: setup test-system-deps lint  ## Install and run the whole test suite (browser layer included)
+	$(MANAGE) makemigrations --check --dry-run
+	$(MAKE) --no-print-directory check-deploy
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+setup: system-deps venv static messages migrate
+
+system-deps:
+	@bash scripts/ensure_debs.sh $(RUN_DEBS)
+
+test-system-deps:
+	@bash scripts/ensure_debs.sh $(TEST_DEBS)
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  echo "No /usr/bin/chromium: falling back to Playwright's own browser download."; \
+	  $(PY) -m playwright install chromium; fi
+
+$(VENV)/.installed: requirements.lock
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check uv==0.13.9
+	$(UV) pip install --python $(PY) --require-hashes --quiet -r requirements.lock
+	touch $@
+
+venv: $(VENV)/.installed
+
+static/vendor/.installed: package.json package-lock.json scripts/install_static.py
+	npm ci --no-audit --no-fund --loglevel=error
+	$(PY) scripts/install_static.py
+	touch $@
+
+static: venv static/vendor/.installed
+
+messages: venv  ## Compile locale/*.po to .mo
+	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v0
+
+makemessages: venv  ## Refresh locale/*.po from the source (then translate the English file)
+	$(MANAGE) makemessages -l en -l sv --no-obsolete --ignore=.venv --ignore=node_modules --ignore=var --ignore=bench -v0
+
+migrate: venv
+	$(MANAGE) migrate --noinput -v0
+	$(MANAGE) load_reference_data
+
+demo: venv
+	$(MANAGE) load_demo_data
+
+lint: venv  ## ruff (lint + format check) and mypy
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy .
+
+format: venv
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+check-deploy: venv  ## Production settings pass Django's deployment checklist with no warnings
+	DJANGO_MODE=production SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+	  ALLOWED_HOSTS=klimatfardplan.example.org \
+	  $(MANAGE) check --deploy --fail-level WARNING
+
+bench: setup  ## Benchmarks: writes docs/benchmarks.md
+	$(PY) -m bench $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor var

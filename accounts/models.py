@@ -1,0 +1,25 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """A login. Roles are flags here; being a partner contact comes from partners.ContactPerson.
+
+    Roles are not exclusive: a member of the strategic group is usually also a contact person of
+    a partner organisation. accounts.policy turns these facts into permissions.
+    """
+
+    is_office_staff = models.BooleanField(
+        _("kansliet"), default=False, help_text=_("Administrerar partnerskapet i webbläsaren.")
+    )
+    is_strategic_group = models.BooleanField(
+        _("strategisk grupp"), default=False, help_text=_("Ser aktivitetsdashboard och uppföljning.")
+    )
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("användare")
+        verbose_name_plural = _("användare")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username

@@ -1,0 +1,56 @@
+"""The main navigation. Each entry names the policy action that shows it, so every role sees
+exactly the pages it may open. Apps add their entries here (one list, one order)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from accounts import policy
+from accounts.policy import AnyUser
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url_name: str
+    action: str
+
+
+NAVIGATION: list[NavItem] = [
+    NavItem(_("Översikt"), "home", "home.view"),
+    NavItem(_("Partner"), "partners:organisation_list", "partners.list_organisations"),
+    NavItem(_("Min organisation"), "partners:my_organisations", "partners.view_own"),
+    NavItem(_("Åtaganden"), "partners:commitment_matrix", "partners.view_matrix"),
+    NavItem(_("Grupperingar"), "partners:grouping_list", "partners.view_groupings"),
+    NavItem(_("Aktiviteter"), "activities:activity_list", "activities.list"),
+    NavItem(_("Dashboard"), "activities:dashboard", "activities.view_dashboard"),
+    NavItem(_("Träffar"), "activities:meeting_list", "activities.list_meetings"),
+    NavItem(_("Enkät"), "surveys:my_responses", "surveys.respond"),
+    NavItem(_("Enkätomgångar"), "surveys:round_list", "surveys.manage"),
+    NavItem(_("Uppföljning"), "surveys:followup", "surveys.view_followup"),
+    NavItem(_("Rapporter"), "reporting:report_list", "reporting.list"),
+    NavItem(_("Klimatfärdplanen"), "roadmap:challenge_list", "roadmap.view"),
+    NavItem(_("Administration"), "admin:index", "admin.access"),
+]
+
+
+def items_for(user: AnyUser, current_path: str = "") -> list[dict[str, object]]:
+    """The entries this user may open, with their URLs and whether one is the current page."""
+    result: list[dict[str, object]] = []
+    for item in NAVIGATION:
+        if item.action not in policy.RULES:
+            continue  # the app that owns this entry is not built yet
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        if not policy.can(user, item.action):
+            continue
+        is_home = url == reverse("home")
+        active = current_path == url if is_home else current_path.startswith(url)
+        result.append({"label": item.label, "url": url, "active": active})
+    return result

@@ -1,0 +1,195 @@
+"""The access policy: the one place that decides who may see and do what.
+
+Roles (not exclusive; a user may hold several):
+
+* **superuser** — everything;
+* **office staff** (kansliet) — administers the whole partnership;
+* **strategic group** (strategisk grupp) — reads the dashboard, indicators and published reports;
+* **partner contact** — a user linked through ``partners.ContactPerson`` to one or more
+  organisations; sees and changes only those organisations' non-public data.
+
+Views never test roles themselves. They call :func:`can` / :func:`require` with an *action* name
+(``"partners.change_organisation"``) and, where the rule depends on it, the object; selectors
+scope querysets with :func:`organisation_ids`. Every action is listed in ``RULES``; asking for an
+unknown action raises ``KeyError`` so that a typo can never silently allow or deny.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth.mixins import AccessMixin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponseBase
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
+
+    AnyUser = User | AnonymousUser
+else:
+    AnyUser = Any
+
+
+class Role(StrEnum):
+    ANONYMOUS = "anonymous"
+    SUPERUSER = "superuser"
+    OFFICE = "office"
+    STRATEGIC = "strategic"
+    PARTNER = "partner"
+
+
+def _active(user: AnyUser) -> bool:
+    return bool(user.is_authenticated and user.is_active)
+
+
+def is_office(user: AnyUser) -> bool:
+    return _active(user) and bool(user.is_superuser or getattr(user, "is_office_staff", False))
+
+
+def is_strategic(user: AnyUser) -> bool:
+    return _active(user) and bool(getattr(user, "is_strategic_group", False))
+
+
+def organisation_ids(user: AnyUser) -> frozenset[int]:
+    """The organisations this user is a contact person of (cached on the user for the request)."""
+    if not _active(user):
+        return frozenset()
+    cached: frozenset[int] | None = getattr(user, "_kf_organisation_ids", None)
+    if cached is None:
+        from partners.models import Membership  # here: partners imports this module
+
+        cached = frozenset(
+            Membership.objects.filter(contact__user=user, is_active=True).values_list(
+                "organisation_id", flat=True
+            )
+        )
+        user._kf_organisation_ids = cached  # type: ignore[union-attr]
+    return cached
+
+
+def is_partner_contact(user: AnyUser) -> bool:
+    return bool(organisation_ids(user))
+
+
+def roles(user: AnyUser) -> frozenset[Role]:
+    if not _active(user):
+        return frozenset({Role.ANONYMOUS})
+    found = set()
+    if user.is_superuser:
+        found.add(Role.SUPERUSER)
+    if is_office(user):
+        found.add(Role.OFFICE)
+    if is_strategic(user):
+        found.add(Role.STRATEGIC)
+    if is_partner_contact(user):
+        found.add(Role.PARTNER)
+    return frozenset(found)
+
+
+# --- rule helpers -----------------------------------------------------------------------------
+
+
+def _org_id(obj: Any) -> int | None:
+    """The organisation an object belongs to: an Organisation itself or anything with one."""
+    if obj is None:
+        return None
+    if isinstance(obj, int):
+        return obj
+    if obj.__class__.__name__ == "Organisation":
+        return int(obj.pk)
+    org_id = getattr(obj, "organisation_id", None)
+    return int(org_id) if org_id is not None else None
+
+
+def _office(user: AnyUser, obj: Any = None) -> bool:
+    return is_office(user)
+
+
+def _office_or_strategic(user: AnyUser, obj: Any = None) -> bool:
+    return is_office(user) or is_strategic(user)
+
+
+def _signed_in(user: AnyUser, obj: Any = None) -> bool:
+    return _active(user)
+
+
+def _office_or_own_organisation(user: AnyUser, obj: Any = None) -> bool:
+    return is_office(user) or (_org_id(obj) in organisation_ids(user))
+
+
+def _office_strategic_or_own_organisation(user: AnyUser, obj: Any = None) -> bool:
+    return _office_or_strategic(user) or (_org_id(obj) in organisation_ids(user))
+
+
+def _partner_or_staff(user: AnyUser, obj: Any = None) -> bool:
+    return _office_or_strategic(user) or is_partner_contact(user)
+
+
+def _admin_model_permission(user: AnyUser, perm: Any = None) -> bool:
+    # The office works in every app of ours through the admin; the user admin keeps the role
+    # flags read-only for non-superusers (accounts.admin) so nobody can promote themselves.
+    if not is_office(user):
+        return False
+    app_label = str(perm).split(".", 1)[0]
+    return app_label in {"accounts", "roadmap", "partners", "activities", "surveys", "reporting", "outbox"}
+
+
+Rule = Callable[[AnyUser, Any], bool]
+
+RULES: dict[str, Rule] = {
+    # Project-wide
+    "home.view": _signed_in,
+    "admin.access": _office,
+    "admin.model_permission": _admin_model_permission,
+    # Reference data (focus areas, challenges, goals, periods)
+    "roadmap.view": _signed_in,
+    "roadmap.change": _office,
+    # Partners (issue 3)
+    "partners.list_organisations": _office_or_strategic,
+    "partners.view_organisation": _office_strategic_or_own_organisation,
+    "partners.view_organisation_private": _office_or_own_organisation,
+    "partners.create_organisation": _office,
+    "partners.change_organisation": _office_or_own_organisation,
+    "partners.manage_organisation": _office,  # status, declarations, periods, imports
+    "partners.view_matrix": _office_or_strategic,
+    "partners.view_groupings": _partner_or_staff,
+    "partners.export": _office,
+}
+
+
+def can(user: AnyUser, action: str, obj: Any = None) -> bool:
+    """May ``user`` perform ``action`` (on ``obj``)? Inactive and anonymous users may do nothing."""
+    rule = RULES[action]
+    if not _active(user):
+        return False
+    return bool(rule(user, obj))
+
+
+def require(user: AnyUser, action: str, obj: Any = None) -> None:
+    """Raise PermissionDenied (HTTP 403) unless :func:`can` allows it."""
+    if not can(user, action, obj):
+        raise PermissionDenied(action)
+
+
+class PolicyRequiredMixin(AccessMixin):
+    """For class-based views: set ``action``; object views check again with their object.
+
+    Anonymous users never reach this (LoginRequiredMiddleware), but we still send them to the
+    login page rather than a 403 in case a view is marked ``login_not_required`` by mistake.
+    """
+
+    action: str = ""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        require(request.user, self.action, self.get_policy_object())
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+    def get_policy_object(self) -> Any:
+        """The object the rule is about, when it can be known before the view runs."""
+        return None

@@ -1,0 +1,97 @@
+"""Timing helpers: server-side time of a request through the full middleware stack.
+
+Every figure is also given as a ratio to the minimal template view measured in the same run,
+because this machine is noisy and only ratios taken together mean something.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+import tracemalloc
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection, reset_queries
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+
+@dataclass
+class Row:
+    section: str
+    name: str
+    scale: str
+    median_ms: float
+    p95_ms: float
+    queries: int | None = None
+    ratio: float | None = None
+    target: str = ""
+    ok: bool | None = None
+    note: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def time_request(
+    client: Client, method: str, url: str, *, repeat: int = 30, data: dict[str, Any] | None = None,
+    expect: int = 200,
+) -> tuple[list[float], int]:
+    """Time ``repeat`` requests (after 2 warm-ups); return the times in ms and the query count."""
+    call = getattr(client, method.lower())
+    for _ in range(2):
+        response = call(url, data) if data is not None else call(url)
+        if response.status_code != expect:
+            raise RuntimeError(f"{method} {url} answered {response.status_code}, not {expect}")
+    with CaptureQueriesContext(connection) as captured:
+        response = call(url, data) if data is not None else call(url)
+    queries = len(captured.captured_queries)
+    times = []
+    for _ in range(repeat):
+        reset_queries()
+        start = time.perf_counter()
+        response = call(url, data) if data is not None else call(url)
+        times.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == expect  # noqa: S101 - a benchmark of an error page is no benchmark
+    return times, queries
+
+
+def measure_view(
+    client: Client, url: str, *, section: str, name: str, scale: str, baseline_ms: float,
+    target_ratio: float | None = None, method: str = "GET", data: dict[str, Any] | None = None,
+    repeat: int = 30, expect: int = 200,
+) -> Row:
+    times, queries = time_request(client, method, url, repeat=repeat, data=data, expect=expect)
+    median = statistics.median(times)
+    ratio = median / baseline_ms if baseline_ms else None
+    return Row(
+        section=section,
+        name=name,
+        scale=scale,
+        median_ms=median,
+        p95_ms=percentile(times, 0.95),
+        queries=queries,
+        ratio=ratio,
+        target=f"≤ {target_ratio:g}× minimal" if target_ratio else "",
+        ok=(ratio <= target_ratio) if (target_ratio and ratio is not None) else None,
+    )
+
+
+def time_call(fn: Callable[[], Any], *, repeat: int = 5) -> tuple[list[float], int]:
+    """Time a callable; return times in ms and the peak traced memory (bytes) of one run."""
+    tracemalloc.start()
+    fn()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return times, peak

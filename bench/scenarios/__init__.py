@@ -1,0 +1,39 @@
+"""The registry of benchmark scenarios, in the order they run. Each module has run(ctx)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.test import Client
+
+SCENARIOS: dict[str, str] = {
+    "foundation": "bench.scenarios.foundation",
+}
+
+
+@dataclass
+class Context:
+    scale: str
+    client: Client
+    baseline_ms: float = 0.0
+    users: dict[str, Any] = field(default_factory=dict)
+
+    def prepare(self) -> None:
+        """Reference data and one user per role; scenarios seed their own data on top."""
+        from accounts.models import User
+        from roadmap.services import load_reference_data
+
+        load_reference_data()
+        self.users["office"] = User.objects.create_user(
+            "bench-office", password="x", is_office_staff=True, is_staff=True
+        )
+        self.users["strategic"] = User.objects.create_user(
+            "bench-strategic", password="x", is_strategic_group=True
+        )
+        self.client.force_login(self.users["office"])
+
+    def as_user(self, role: str) -> Client:
+        client = Client()
+        client.force_login(self.users[role])
+        return client

@@ -1,0 +1,1 @@
+"""Models of the reporting app; filled in by its issue."""

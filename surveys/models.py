@@ -1,0 +1,1 @@
+"""Models of the surveys app; filled in by its issue."""
