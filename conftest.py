@@ -23,7 +23,9 @@ _NOT_RUN: dict[str, list[str]] = {}
 def _reachable(url: str, default_port: int) -> bool:
     parsed = urlparse(url)
     try:
-        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or default_port), 2):
+        with socket.create_connection(
+            (parsed.hostname or "127.0.0.1", parsed.port or default_port), 2
+        ):
             return True
     except OSError:
         return False
@@ -67,7 +69,9 @@ def service_status() -> dict[str, str | None]:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "service(name): needs a real service: postgres or redis")
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API + live_server
+    os.environ.setdefault(
+        "DJANGO_ALLOW_ASYNC_UNSAFE", "true"
+    )  # Playwright's sync API + live_server
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -107,7 +111,9 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     terminalreporter.section("service tests not run on this machine")
     for reason, nodeids in _NOT_RUN.items():
         terminalreporter.write_line(f"{len(nodeids)} tests need {reason}")
-    terminalreporter.write_line("Run them with CI=true and PostgreSQL, Redis and Chromium available.")
+    terminalreporter.write_line(
+        "Run them with CI=true and PostgreSQL, Redis and Chromium available."
+    )
 
 
 @pytest.fixture(scope="session")

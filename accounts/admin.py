@@ -12,7 +12,7 @@ PRIVILEGED_FIELDS = ("is_superuser", "is_staff", "is_office_staff", "groups", "u
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(DjangoUserAdmin[User]):
     list_display = (
         "username",
         "email",

@@ -18,7 +18,12 @@ class DemoLogin:
 def _user(username: str, password: str, first: str, last: str, **flags: bool) -> User:
     user, created = User.objects.get_or_create(
         username=username,
-        defaults={"first_name": first, "last_name": last, "email": f"{username}@example.org", **flags},
+        defaults={
+            "first_name": first,
+            "last_name": last,
+            "email": f"{username}@example.org",
+            **flags,
+        },
     )
     if created:
         user.set_password(password)
@@ -37,7 +42,11 @@ def _link(user: User, organisation: Organisation, *, submitter: bool) -> None:
     Membership.objects.get_or_create(
         contact=contact,
         organisation=organisation,
-        defaults={"is_survey_contributor": True, "is_survey_submitter": submitter, "is_main_contact": submitter},
+        defaults={
+            "is_survey_contributor": True,
+            "is_survey_submitter": submitter,
+            "is_main_contact": submitter,
+        },
     )
 
 
@@ -47,13 +56,21 @@ def create_demo_logins(organisations: list[Organisation]) -> list[DemoLogin]:
         DemoLogin("kansliet", "Demo-kansliet-2026", "office staff (kansliet)"),
         DemoLogin("strategi", "Demo-strategi-2026", "strategic group"),
         DemoLogin("anna", "Demo-partner-2026", f"partner contact, submitter: {organisations[3]}"),
-        DemoLogin("bertil", "Demo-partner-2026", f"partner contact, contributor: {organisations[3]}"),
-        DemoLogin("cecilia", "Demo-partner-2026", f"partner contact, submitter: {organisations[4]}"),
+        DemoLogin(
+            "bertil", "Demo-partner-2026", f"partner contact, contributor: {organisations[3]}"
+        ),
+        DemoLogin(
+            "cecilia", "Demo-partner-2026", f"partner contact, submitter: {organisations[4]}"
+        ),
     ]
     _user("admin", logins[0].password, "Ada", "Admin", is_superuser=True, is_staff=True)
     _user("kansliet", logins[1].password, "Karin", "Kansli", is_office_staff=True, is_staff=True)
     _user("strategi", logins[2].password, "Sven", "Strateg", is_strategic_group=True)
     _link(_user("anna", logins[3].password, "Anna", "Partner"), organisations[3], submitter=True)
-    _link(_user("bertil", logins[4].password, "Bertil", "Partner"), organisations[3], submitter=False)
-    _link(_user("cecilia", logins[5].password, "Cecilia", "Partner"), organisations[4], submitter=True)
+    _link(
+        _user("bertil", logins[4].password, "Bertil", "Partner"), organisations[3], submitter=False
+    )
+    _link(
+        _user("cecilia", logins[5].password, "Cecilia", "Partner"), organisations[4], submitter=True
+    )
     return logins

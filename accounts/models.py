@@ -14,10 +14,12 @@ class User(AbstractUser):
         _("kansliet"), default=False, help_text=_("Administrerar partnerskapet i webbläsaren.")
     )
     is_strategic_group = models.BooleanField(
-        _("strategisk grupp"), default=False, help_text=_("Ser aktivitetsdashboard och uppföljning.")
+        _("strategisk grupp"),
+        default=False,
+        help_text=_("Ser aktivitetsdashboard och uppföljning."),
     )
 
-    class Meta(AbstractUser.Meta):
+    class Meta:
         verbose_name = _("användare")
         verbose_name_plural = _("användare")
 

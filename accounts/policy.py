@@ -63,7 +63,7 @@ def organisation_ids(user: AnyUser) -> frozenset[int]:
         from partners.models import Membership  # here: partners imports this module
 
         cached = frozenset(
-            Membership.objects.filter(contact__user=user, is_active=True).values_list(
+            Membership.objects.filter(contact__user_id=int(user.pk), is_active=True).values_list(
                 "organisation_id", flat=True
             )
         )
@@ -135,7 +135,15 @@ def _admin_model_permission(user: AnyUser, perm: Any = None) -> bool:
     if not is_office(user):
         return False
     app_label = str(perm).split(".", 1)[0]
-    return app_label in {"accounts", "roadmap", "partners", "activities", "surveys", "reporting", "outbox"}
+    return app_label in {
+        "accounts",
+        "roadmap",
+        "partners",
+        "activities",
+        "surveys",
+        "reporting",
+        "outbox",
+    }
 
 
 Rule = Callable[[AnyUser, Any], bool]
@@ -158,6 +166,11 @@ RULES: dict[str, Rule] = {
     "partners.view_matrix": _office_or_strategic,
     "partners.view_groupings": _partner_or_staff,
     "partners.export": _office,
+    # Activities, working groups, meetings, dashboard (issue 4)
+    # Survey rounds, responses, indicators and follow-up (issue 5)
+    # Annual reports (issue 6)
+    # Shared spaces (issue 8)
+    # Audit trail, GDPR (issue 7)
 }
 
 
@@ -188,7 +201,8 @@ class PolicyRequiredMixin(AccessMixin):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         require(request.user, self.action, self.get_policy_object())
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+        response: HttpResponseBase = super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+        return response
 
     def get_policy_object(self) -> Any:
         """The object the rule is about, when it can be known before the view runs."""

@@ -17,7 +17,7 @@ from pathlib import Path
 
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -64,8 +64,15 @@ def main() -> int:
         baseline_times, _ = time_request(ctx.client, "GET", "/bench/minimal/", repeat=60)
         ctx.baseline_ms = statistics.median(baseline_times)
         rows = [
-            Row("baseline", "minimal Django template view", "-", ctx.baseline_ms,
-                percentile(baseline_times, 0.95), 0, 1.0)
+            Row(
+                "baseline",
+                "minimal Django template view",
+                "-",
+                ctx.baseline_ms,
+                percentile(baseline_times, 0.95),
+                0,
+                1.0,
+            )
         ]
         for name, module_path in SCENARIOS.items():
             if args.only and name not in args.only:

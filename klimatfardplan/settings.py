@@ -11,8 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import django_stubs_ext
 import environ
 from django.utils.translation import gettext_lazy as _
+
+django_stubs_ext.monkeypatch()  # lets admin.ModelAdmin[Model] and QuerySet[Model] work at run time
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -34,7 +37,7 @@ SCHEMA: dict[str, tuple[type, Any]] = {
     "LOG_LEVEL": (str, "INFO"),
 }
 
-env = environ.Env(**SCHEMA)  # type: ignore[arg-type]
+env = environ.Env(**SCHEMA)
 if (BASE_DIR / ".env").exists():  # real environment variables win over the file
     env.read_env(str(BASE_DIR / ".env"))
 
@@ -44,7 +47,16 @@ def _config_error(variable: str, problem: str) -> SystemExit:
     return SystemExit(f"Configuration error: {variable} {problem}")
 
 
-_BOOLEANS = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}
+_BOOLEANS = {
+    "1": True,
+    "true": True,
+    "yes": True,
+    "on": True,
+    "0": False,
+    "false": False,
+    "no": False,
+    "off": False,
+}
 
 
 def _read(variable: str) -> Any:
@@ -77,7 +89,7 @@ SECRET_KEY = _read("SECRET_KEY")
 if not SECRET_KEY:
     if PRODUCTION:
         raise _config_error("SECRET_KEY", "must be set in production (50+ random characters).")
-    SECRET_KEY = "dev-only-not-secret-" + "k" * 40  # noqa: S105 - development default only
+    SECRET_KEY = "dev-only-not-secret-" + "k" * 40
 
 ALLOWED_HOSTS: list[str] = _read("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS: list[str] = _read("CSRF_TRUSTED_ORIGINS")
@@ -108,6 +120,8 @@ INSTALLED_APPS = [
     "activities",
     "surveys",
     "reporting",
+    "spaces",
+    "audit",
     "outbox",
 ]
 
@@ -179,7 +193,10 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -260,7 +277,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": _read("LOG_LEVEL")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 SESSION_COOKIE_HTTPONLY = True

@@ -16,5 +16,11 @@ STORAGES = {**STORAGES}  # noqa: F405
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 MEDIA_ROOT = VAR_DIR / "test-media"
 PRIVATE_MEDIA_ROOT = VAR_DIR / "test-private"
-STORAGES["default"] = {**STORAGES["default"], "OPTIONS": {"location": MEDIA_ROOT, "base_url": "/media/"}}
-STORAGES["private"] = {**STORAGES["private"], "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None}}
+STORAGES["default"] = {
+    **STORAGES["default"],
+    "OPTIONS": {"location": MEDIA_ROOT, "base_url": "/media/"},
+}
+STORAGES["private"] = {
+    **STORAGES["private"],
+    "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
+}

@@ -12,6 +12,7 @@ urlpatterns = [
     path("activities/", include("activities.urls")),
     path("surveys/", include("surveys.urls")),
     path("reports/", include("reporting.urls")),
+    path("spaces/", include("spaces.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -4,7 +4,7 @@ from outbox.models import OutgoingEmail
 
 
 @admin.register(OutgoingEmail)
-class OutgoingEmailAdmin(admin.ModelAdmin):
+class OutgoingEmailAdmin(admin.ModelAdmin[OutgoingEmail]):
     list_display = ("subject", "status", "attempts", "created_at", "sent_at")
     list_filter = ("status",)
     search_fields = ("subject", "to", "dedupe_key")

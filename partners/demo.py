@@ -27,10 +27,22 @@ DEMO_ORGANISATIONS = [
 ]
 
 DEMO_PEOPLE = [
-    ("Anna", "Lindqvist"), ("Bertil", "Holmström"), ("Cecilia", "Nordin"), ("David", "Sjöberg"),
-    ("Elin", "Forsberg"), ("Fredrik", "Marklund"), ("Greta", "Öberg"), ("Hassan", "Ali"),
-    ("Ida", "Lundberg"), ("Johan", "Hedlund"), ("Karin", "Wikström"), ("Lars", "Nyström"),
-    ("Maja", "Sundqvist"), ("Nils", "Burman"), ("Olivia", "Eriksson"), ("Per", "Granberg"),
+    ("Anna", "Lindqvist"),
+    ("Bertil", "Holmström"),
+    ("Cecilia", "Nordin"),
+    ("David", "Sjöberg"),
+    ("Elin", "Forsberg"),
+    ("Fredrik", "Marklund"),
+    ("Greta", "Öberg"),
+    ("Hassan", "Ali"),
+    ("Ida", "Lundberg"),
+    ("Johan", "Hedlund"),
+    ("Karin", "Wikström"),
+    ("Lars", "Nyström"),
+    ("Maja", "Sundqvist"),
+    ("Nils", "Burman"),
+    ("Olivia", "Eriksson"),
+    ("Per", "Granberg"),
 ]
 
 
@@ -61,10 +73,16 @@ def create_demo_partners(rng: random.Random) -> list[Organisation]:
     for index, org in enumerate(organisations):
         for offset in range(2):
             first, last = DEMO_PEOPLE[(index * 2 + offset) % len(DEMO_PEOPLE)]
-            email = f"{first.lower()}.{last.lower()}.{index}@example.org".replace("ö", "o").replace("ä", "a")
+            email = f"{first.lower()}.{last.lower()}.{index}@example.org".replace("ö", "o").replace(
+                "ä", "a"
+            )
             contact, _created = ContactPerson.objects.get_or_create(
                 email=email,
-                defaults={"first_name": first, "last_name": last, "title": "Hållbarhetsansvarig" if offset == 0 else "Controller"},
+                defaults={
+                    "first_name": first,
+                    "last_name": last,
+                    "title": "Hållbarhetsansvarig" if offset == 0 else "Controller",
+                },
             )
             Membership.objects.get_or_create(
                 contact=contact,

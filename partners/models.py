@@ -81,8 +81,11 @@ class ContactPerson(models.Model):
         related_name="contact_person",
         verbose_name=_("inloggning"),
     )
-    organisations = models.ManyToManyField(
-        Organisation, through="Membership", related_name="contacts", verbose_name=_("organisationer")
+    organisations: models.ManyToManyField[Organisation, Membership] = models.ManyToManyField(
+        Organisation,
+        through="Membership",
+        related_name="contacts",
+        verbose_name=_("organisationer"),
     )
     created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
     updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
@@ -104,10 +107,16 @@ class Membership(models.Model):
     """A contact person's place in an organisation, with the roles they hold there."""
 
     contact = models.ForeignKey(
-        ContactPerson, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("kontaktperson")
+        ContactPerson,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("kontaktperson"),
     )
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("organisation")
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("organisation"),
     )
     is_main_contact = models.BooleanField(_("huvudkontakt"), default=False)
     is_survey_contributor = models.BooleanField(_("bidrar till enkäten"), default=False)

@@ -44,7 +44,10 @@ class FocusArea(BilingualNameMixin):
 class Challenge(BilingualNameMixin):
     number = models.PositiveSmallIntegerField(_("nummer"), unique=True)
     focus_area = models.ForeignKey(
-        FocusArea, on_delete=models.PROTECT, related_name="challenges", verbose_name=_("fokusområde")
+        FocusArea,
+        on_delete=models.PROTECT,
+        related_name="challenges",
+        verbose_name=_("fokusområde"),
     )
     description = models.TextField(_("beskrivning"), blank=True)
 
@@ -61,7 +64,9 @@ class Cluster(BilingualNameMixin):
     """A group of challenges that may form one network (e.g. sustainable building, 6–12)."""
 
     code = models.SlugField(_("kod"), max_length=40, unique=True)
-    challenges = models.ManyToManyField(Challenge, related_name="clusters", verbose_name=_("utmaningar"))
+    challenges = models.ManyToManyField(
+        Challenge, related_name="clusters", verbose_name=_("utmaningar")
+    )
 
     class Meta:
         ordering = ["code"]

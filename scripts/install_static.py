@@ -25,7 +25,12 @@ FONT_DIR = "@fontsource/source-sans-3/files"
 FONT_FILES = [
     f"source-sans-3-{subset}-{weight}-{style}.{ext}"
     for subset in ("latin", "latin-ext")
-    for weight, style in (("400", "normal"), ("400", "italic"), ("600", "normal"), ("700", "normal"))
+    for weight, style in (
+        ("400", "normal"),
+        ("400", "italic"),
+        ("600", "normal"),
+        ("700", "normal"),
+    )
     for ext in ("woff2", "woff")
 ]
 

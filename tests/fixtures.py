@@ -44,7 +44,9 @@ class World:
         }
 
 
-def _contact(username: str, organisation: Organisation, *, submitter: bool, active: bool = True) -> User:
+def _contact(
+    username: str, organisation: Organisation, *, submitter: bool, active: bool = True
+) -> User:
     user = UserFactory(username=username, is_active=active)
     contact = ContactPersonFactory(user=user, email=f"{username}@example.org")
     MembershipFactory(

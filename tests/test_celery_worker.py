@@ -42,9 +42,19 @@ def celery_worker_process():
     queue = f"test-{os.getpid()}-{time.monotonic_ns()}"
     process = subprocess.Popen(
         [
-            sys.executable, "-m", "celery", "-A", "klimatfardplan", "worker",
-            "--pool=solo", "--loglevel=INFO", "-Q", queue, "--without-heartbeat",
-            "--without-gossip", "--without-mingle",
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "klimatfardplan",
+            "worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+            "-Q",
+            queue,
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
         ],
         cwd=ROOT,
         env=worker_env(),

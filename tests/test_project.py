@@ -75,7 +75,12 @@ def test_embedded_default_uses_sqlite_under_var_and_runs_tasks_in_process() -> N
     clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CELERY_BROKER_URL"}}
     clean["DJANGO_SETTINGS_MODULE"] = "klimatfardplan.settings"
     out = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True, check=True
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.split()
     assert out[0] == "django.db.backends.sqlite3"
     assert "/var/" in out[1]

@@ -31,11 +31,15 @@ def blocking_violations(page: Page) -> list[str]:
     """Run axe-core (WCAG 2.1 A/AA rules) in the page; describe serious and critical findings."""
     results = Axe().run(
         page,
-        options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}},
+        options={
+            "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}
+        },
     )
     found = []
     for violation in results.response["violations"]:
         if violation.get("impact") in BLOCKING_IMPACTS:
             targets = [node["target"] for node in violation["nodes"]][:3]
-            found.append(f"{violation['id']} ({violation['impact']}): {violation['help']} at {targets}")
+            found.append(
+                f"{violation['id']} ({violation['impact']}): {violation['help']} at {targets}"
+            )
     return found

@@ -31,7 +31,9 @@ def test_each_role_logs_in_and_sees_its_navigation(world: World, login, username
     assert blocking_violations(page) == []
 
 
-def test_wrong_password_shows_an_error_in_the_browser(world: World, page: Page, live_server) -> None:
+def test_wrong_password_shows_an_error_in_the_browser(
+    world: World, page: Page, live_server
+) -> None:
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Användarnamn").fill("kansli")
     page.get_by_label("Lösenord").fill("not-the-password")

@@ -1,0 +1,1 @@
+"""Models of the audit app; filled in by its issue."""

@@ -1,0 +1,97 @@
+"""HTML → PDF with WeasyPrint, safely.
+
+Every PDF of the app (activity cards, the gallery, annual reports) goes through :func:`render_pdf`.
+The URL fetcher only serves ``data:`` URLs and files under the static and media folders, so hostile
+content in a narrative or an organisation name cannot make the renderer reach the network or read
+arbitrary files (security.md §4).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
+
+
+class BlockedResource(ValueError):
+    """A document asked for something outside the allowed folders."""
+
+
+def _allowed_roots() -> list[Path]:
+    roots = [Path(settings.STATIC_ROOT), Path(settings.MEDIA_ROOT)]
+    roots += [Path(p) for p in settings.STATICFILES_DIRS]
+    return [r.resolve() for r in roots]
+
+
+def _resolve_local(url: str) -> Path:
+    """Map a ``file://`` or ``/static/...`` / ``/media/...`` URL to a file inside an allowed root."""
+    parsed = urlparse(url)
+    path = unquote(parsed.path)
+    candidate: Path | None = None
+    if parsed.scheme in ("", "file") and path.startswith(settings.STATIC_URL):
+        found = finders.find(path[len(settings.STATIC_URL) :])
+        candidate = Path(found) if isinstance(found, str) else None
+    elif parsed.scheme in ("", "file") and path.startswith(settings.MEDIA_URL):
+        candidate = Path(settings.MEDIA_ROOT) / path[len(settings.MEDIA_URL) :]
+    elif parsed.scheme == "file":
+        candidate = Path(path)
+    if candidate is None:
+        raise BlockedResource(url)
+    resolved = candidate.resolve()
+    if (
+        not any(resolved.is_relative_to(root) for root in _allowed_roots())
+        or not resolved.is_file()
+    ):
+        raise BlockedResource(url)
+    return resolved
+
+
+def _fetcher_class() -> Any:
+    import weasyprint.urls  # imported here: loading WeasyPrint costs ~0.3 s
+
+    class SafeURLFetcher(weasyprint.urls.URLFetcher):
+        """Serves data: URLs and allowed local files; refuses everything else (and records it)."""
+
+        def __init__(self) -> None:
+            super().__init__(allowed_protocols={"data", "file"}, allow_redirects=False)
+            self.blocked: list[str] = []
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            try:
+                path = _resolve_local(url)
+            except BlockedResource:
+                self.blocked.append(url)
+                logger.warning("PDF rendering blocked a resource: %.200s", url)
+                raise
+            return weasyprint.urls.URLFetcherResponse(url, body=path.read_bytes())
+
+    return SafeURLFetcher
+
+
+def make_url_fetcher() -> Any:
+    return _fetcher_class()()
+
+
+# Base URL for relative links in templates: "/static/..." resolves through the fetcher above.
+BASE_URL = "file:///"
+
+
+def render_html_to_pdf(html: str) -> bytes:
+    import weasyprint  # imported here: loading it costs ~0.3 s, which web requests rarely need
+
+    document = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=make_url_fetcher())
+    return bytes(document.write_pdf())
+
+
+def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
+    """Render a Django template (extending ``pdf/base.html``) to PDF bytes."""
+    return render_html_to_pdf(render_to_string(template_name, context))
