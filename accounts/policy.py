@@ -62,8 +62,9 @@ def organisation_ids(user: AnyUser) -> frozenset[int]:
     if cached is None:
         from partners.models import Membership  # here: partners imports this module
 
+        user_id: int = user.pk  # type: ignore[assignment]  # _active() excluded AnonymousUser
         cached = frozenset(
-            Membership.objects.filter(contact__user_id=int(user.pk), is_active=True).values_list(
+            Membership.objects.filter(contact__user_id=user_id, is_active=True).values_list(
                 "organisation_id", flat=True
             )
         )
