@@ -13,7 +13,7 @@ RUN_DEBS := libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 gettext:msgfmt 
 TEST_DEBS := chromium poppler-utils:pdftoppm
 
 .PHONY: run test setup venv system-deps test-system-deps static messages makemessages migrate \
-        demo lint format bench check-deploy clean
+        demo lint format bench check-deploy audit load clean
 
 run: setup demo  ## Set up and serve the app with demo data on http://127.0.0.1:8000
 	$(MANAGE) runserver 127.0.0.1:8000
@@ -21,6 +21,8 @@ run: setup demo  ## Set up and serve the app with demo data on http://127.0.0.1:
 test: setup test-system-deps lint  ## Install and run the whole test suite (browser layer included)
 	$(MANAGE) makemigrations --check --dry-run
 	$(MAKE) --no-print-directory check-deploy
+	@if [ "$${CI:-}" = "true" ]; then $(MAKE) --no-print-directory audit; \
+	  else echo "make audit (pip-audit) runs in CI, or by hand: it needs PyPI's JSON API."; fi
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 setup: system-deps venv static messages migrate
@@ -75,6 +77,13 @@ check-deploy: venv  ## Production settings pass Django's deployment checklist wi
 	DJANGO_MODE=production SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')" \
 	  ALLOWED_HOSTS=klimatfardplan.example.org \
 	  $(MANAGE) check --deploy --fail-level WARNING
+
+audit: venv  ## Known vulnerabilities in the locked dependencies (pip-audit, needs PyPI's API)
+	$(VENV)/bin/pip-audit --requirement requirements.lock --require-hashes --disable-pip \
+	  --progress-spinner off --strict  # --strict: a package it could not look up fails the run
+
+load: setup  ## Locust load test against gunicorn + PostgreSQL on 127.0.0.1 (database kf_load)
+	bash load/run.sh
 
 bench: setup  ## Benchmarks: writes docs/benchmarks.md
 	$(PY) -m bench $(BENCH_ARGS)

@@ -29,11 +29,13 @@ NAVIGATION: list[NavItem] = [
     NavItem(_("Aktiviteter"), "activities:activity_list", "activities.list"),
     NavItem(_("Dashboard"), "activities:dashboard", "activities.view_dashboard"),
     NavItem(_("Träffar"), "activities:meeting_list", "activities.list_meetings"),
+    NavItem(_("Rum"), "spaces:space_list", "spaces.list"),
     NavItem(_("Enkät"), "surveys:my_responses", "surveys.respond"),
     NavItem(_("Enkätomgångar"), "surveys:round_list", "surveys.manage"),
     NavItem(_("Uppföljning"), "surveys:followup", "surveys.view_followup"),
     NavItem(_("Rapporter"), "reporting:report_list", "reporting.list"),
     NavItem(_("Klimatfärdplanen"), "roadmap:challenge_list", "roadmap.view"),
+    NavItem(_("Personuppgifter"), "audit:contact_list", "gdpr.manage"),  # issue 7: GDPR
     NavItem(_("Administration"), "admin:index", "admin.access"),
 ]
 

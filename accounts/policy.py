@@ -130,6 +130,19 @@ def _partner_or_staff(user: AnyUser, obj: Any = None) -> bool:
     return _office_or_strategic(user) or is_partner_contact(user)
 
 
+def _partner_contact(user: AnyUser, obj: Any = None) -> bool:
+    return is_partner_contact(user)
+
+
+def _change_commitments(user: AnyUser, obj: Any = None) -> bool:
+    # obj: a partners.CommitmentSet (or anything with organisation_id and period). The office may
+    # correct any set; a partner contact only its own organisation's, while the period is open.
+    if is_office(user):
+        return True
+    period = getattr(obj, "period", None)
+    return _org_id(obj) in organisation_ids(user) and bool(getattr(period, "is_open", False))
+
+
 def _admin_model_permission(user: AnyUser, perm: Any = None) -> bool:
     # The office works in every app of ours through the admin; the user admin keeps the role
     # flags read-only for non-superusers (accounts.admin) so nobody can promote themselves.
@@ -144,7 +157,82 @@ def _admin_model_permission(user: AnyUser, perm: Any = None) -> bool:
         "surveys",
         "reporting",
         "outbox",
+        "spaces",
     }
+
+
+# Activities (issue 4): the object is an activities.Activity / Meeting, whose organisation_ids()
+# reads prefetched participations / invitations when the selector loaded them.
+
+
+def _activity_member(user: AnyUser, activity: Any = None) -> bool:
+    """Office, or a contact of an organisation in the activity's working group."""
+    if is_office(user):
+        return True
+    if activity is None:
+        return False
+    return bool(organisation_ids(user) & activity.organisation_ids())
+
+
+def _activity_reader(user: AnyUser, activity: Any = None) -> bool:
+    """Office and strategic group read every card; partner contacts their own and shared ones."""
+    if _office_or_strategic(user) or _activity_member(user, activity):
+        return True
+    return bool(activity is not None and activity.is_shared and is_partner_contact(user))
+
+
+def _meeting_reader(user: AnyUser, meeting: Any = None) -> bool:
+    """Office and strategic group see every meeting; partner contacts those for all partners
+    and those their organisation is invited to or organises."""
+    if _office_or_strategic(user):
+        return True
+    if meeting is None or not is_partner_contact(user):
+        return False
+    return bool(meeting.is_for_all_partners or organisation_ids(user) & meeting.organisation_ids())
+
+
+# Shared spaces (issue 8): membership is derived from commitments and working groups by
+# spaces.selectors (imported in the functions: spaces imports this module).
+
+
+def _space_member(user: AnyUser, space: Any = None) -> bool:
+    """Office, or a contact of an organisation that is a member of the space."""
+    if is_office(user):
+        return True
+    if space is None:
+        return False
+    from spaces.selectors import is_member
+
+    return is_member(user, space)
+
+
+def _question_owner(user: AnyUser, post: Any = None) -> bool:
+    """Office, or the author of the question while still a member of its space."""
+    if is_office(user):
+        return True
+    if post is None or post.author_id != getattr(user, "pk", None):
+        return False
+    return _space_member(user, post.space)
+
+
+# Surveys (issue 5): the object is a surveys.Response or an Organisation (anything with an
+# organisation). Only contacts of the organisation fill in its survey; the office reviews it.
+
+
+def _own_organisation_contact(user: AnyUser, obj: Any = None) -> bool:
+    return obj is not None and _org_id(obj) in organisation_ids(user)
+
+
+def _survey_submitter(user: AnyUser, obj: Any = None) -> bool:
+    """A contact holding the submitter role (Membership.is_survey_submitter) at obj's org."""
+    org_id = _org_id(obj)
+    if org_id is None or org_id not in organisation_ids(user):
+        return False
+    from partners.models import Membership  # here: partners imports this module
+
+    return Membership.objects.filter(
+        contact__user_id=user.pk, organisation_id=org_id, is_active=True, is_survey_submitter=True
+    ).exists()
 
 
 Rule = Callable[[AnyUser, Any], bool]
@@ -167,11 +255,57 @@ RULES: dict[str, Rule] = {
     "partners.view_matrix": _office_or_strategic,
     "partners.view_groupings": _partner_or_staff,
     "partners.export": _office,
+    "partners.view_own": _partner_contact,  # "Min organisation"
+    "partners.change_commitments": _change_commitments,
+    "partners.manage_contacts": _office_or_own_organisation,  # add, edit, invite contacts
+    "partners.download_declaration": _office_or_own_organisation,
+    "partners.view_matchmaking": _office_or_own_organisation,
     # Activities, working groups, meetings, dashboard (issue 4)
+    "activities.list": _partner_or_staff,
+    "activities.view": _activity_reader,
+    "activities.create": _office,
+    "activities.change": _office,  # the card's content, its team, the signal override
+    "activities.update_status": _activity_member,  # status, milestones, attachments
+    "activities.view_dashboard": _office_or_strategic,  # read-only for the strategic group
+    "activities.print_gallery": _office_or_strategic,
+    "activities.export": _office_or_strategic,
+    "activities.list_meetings": _partner_or_staff,
+    "activities.view_meeting": _meeting_reader,
+    "activities.manage_meetings": _office,
+    "activities.calendar_feed": _signed_in,
     # Survey rounds, responses, indicators and follow-up (issue 5)
+    "surveys.respond": _partner_contact,  # "Enkät" menu: my organisations' responses
+    "surveys.view_response": _office_or_own_organisation,
+    "surveys.edit_response": _own_organisation_contact,  # save drafts
+    "surveys.submit_response": _survey_submitter,
+    "surveys.manage": _office,  # rounds, reminders, approve/reopen, extensions, export
+    "surveys.view_followup": _partner_or_staff,  # partners see aggregates + their own figures
+    "surveys.view_organisation_followup": _office_or_own_organisation,
     # Annual reports (issue 6)
+    "reporting.list": _partner_or_staff,
+    "reporting.manage": _office,  # report years, narrative, snapshots, builds, drafts, publishing
+    # obj: a ReportJob. Drafts only for the office; published: partners and the strategic group.
+    "reporting.download_partnership": lambda user, job: (
+        is_office(user) or (bool(getattr(job, "is_published", False)) and _partner_or_staff(user))
+    ),
+    # obj: a ReportJob. Published: only that organisation's contacts (and the office).
+    "reporting.download_organisation": lambda user, job: (
+        is_office(user)
+        or (bool(getattr(job, "is_published", False)) and _org_id(job) in organisation_ids(user))
+    ),
     # Shared spaces (issue 8)
+    "spaces.list": _partner_or_staff,  # strategic group: no spaces, but the library link
+    "spaces.view_space": _space_member,  # posts, comments and files of a space
+    "spaces.contribute": _space_member,  # post, comment, choose notifications
+    "spaces.mark_answered": _question_owner,
+    "spaces.hide_post": _office,
+    "spaces.export": _office,
+    "spaces.view_library": _partner_or_staff,  # reusable posts and their files
+    "spaces.use_library_item": _partner_contact,  # "we used this", for one's own organisation
     # Audit trail, GDPR (issue 7)
+    "security.two_factor": _signed_in,  # set up / verify one's own TOTP device
+    "audit.view_history": _office,
+    "gdpr.manage": _office,  # export, erase, retention review of contact persons
 }
 
 

@@ -1,5 +1,35 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import path, re_path
+
+from activities import views
 
 app_name = "activities"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns = [
+    path("", views.ActivityListView.as_view(), name="activity_list"),
+    path("new/", views.ActivityCreateView.as_view(), name="activity_create"),
+    path("<int:pk>/", views.ActivityDetailView.as_view(), name="activity_detail"),
+    path("<int:pk>/edit/", views.ActivityUpdateView.as_view(), name="activity_update"),
+    path("<int:pk>/status/", views.activity_status, name="activity_status"),
+    path("<int:pk>/signal/", views.activity_signal, name="activity_signal"),
+    path("<int:pk>/card.pdf", views.activity_card_pdf, name="activity_card_pdf"),
+    path("<int:pk>/milestones/new/", views.milestone_create, name="milestone_create"),
+    path("milestones/<int:pk>/edit/", views.milestone_update, name="milestone_update"),
+    path("milestones/<int:pk>/delete/", views.milestone_delete, name="milestone_delete"),
+    path("<int:pk>/people/new/", views.person_create, name="person_create"),
+    path("people/<int:pk>/delete/", views.person_delete, name="person_delete"),
+    path("<int:pk>/attachments/new/", views.attachment_create, name="attachment_create"),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
+    path("gallery.pdf", views.gallery_pdf, name="gallery_pdf"),
+    path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
+    re_path(r"^export/activities\.(?P<fmt>csv|xlsx)$", views.activity_export, name="activity_export"),
+    re_path(r"^export/meetings\.(?P<fmt>csv|xlsx)$", views.meeting_export, name="meeting_export"),
+    path("meetings/", views.MeetingListView.as_view(), name="meeting_list"),
+    path("meetings/new/", views.MeetingCreateView.as_view(), name="meeting_create"),
+    path("meetings/<int:pk>/", views.MeetingDetailView.as_view(), name="meeting_detail"),
+    path("meetings/<int:pk>/edit/", views.MeetingUpdateView.as_view(), name="meeting_update"),
+    path("meetings/<int:pk>/attendance/", views.meeting_attendance, name="meeting_attendance"),
+    path("meetings/<int:pk>/documents/new/", views.document_create, name="document_create"),
+    path("meetings/documents/<int:pk>/", views.document_download, name="document_download"),
+    path("calendar/", views.calendar_settings, name="calendar_settings"),
+    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+]

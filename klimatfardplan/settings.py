@@ -8,11 +8,14 @@ a SQLite file under ``var/`` and Celery tasks executed in-process, through the s
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import django_stubs_ext
 import environ
+from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 django_stubs_ext.monkeypatch()  # lets admin.ModelAdmin[Model] and QuerySet[Model] work at run time
@@ -35,6 +38,7 @@ SCHEMA: dict[str, tuple[type, Any]] = {
     "SECURE_SSL_REDIRECT": (bool, True),  # production only; off when TLS ends elsewhere
     "SECURE_HSTS_SECONDS": (int, 31_536_000),
     "LOG_LEVEL": (str, "INFO"),
+    "LOCALE_DIR": (str, str(BASE_DIR / "locale")),  # tests extract into a copy to check it is current
 }
 
 env = environ.Env(**SCHEMA)
@@ -114,6 +118,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_otp",  # issue 7: two-factor login (TOTP) for office staff and the admin site
+    "django_otp.plugins.otp_totp",
+    "axes",  # issue 7: lockout after repeated login failures
     "accounts",
     "roadmap",
     "partners",
@@ -123,20 +130,29 @@ INSTALLED_APPS = [
     "spaces",
     "audit",
     "outbox",
+    "security",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # issue 7: Content-Security-Policy on every response
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # issue 7: request.user.is_verified()
     # Default deny: every view needs a login unless marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Issue 7: session idle/absolute lifetime, TOTP for office staff, no caching, audit actor.
+    "security.middleware.SessionLifetimeMiddleware",
+    "security.middleware.TwoFactorRequiredMiddleware",
+    "security.middleware.NoStoreMiddleware",
+    "audit.middleware.ActingUserMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "klimatfardplan.urls"
@@ -184,6 +200,8 @@ except (ValueError, KeyError, environ.ImproperlyConfigured) as exc:
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # Issue 7: django-axes first, so a locked-out user is refused before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
     # Django's model backend for login; object rules live in accounts.policy.
     "accounts.backends.PolicyBackend",
 ]
@@ -206,12 +224,16 @@ LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Svenska")), ("en", _("Engelska"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [Path(_read("LOCALE_DIR"))]
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
 USE_TZ = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Activities (issue 4): a planned or ongoing activity without a status update for this many days is
+# flagged "not updated" on the dashboard, separately from its follow-up signal.
+ACTIVITY_STALE_DAYS = 60
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -269,6 +291,24 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     # Every minute: https://crontab.guru/#*_*_*_*_*
     "sweep-pending-emails": {"task": "outbox.tasks.sweep_pending_emails", "schedule": 60.0},
+    # Reports (issue 6), every minute: publish report jobs saved while Redis was down and re-run
+    # jobs whose worker died: https://crontab.guru/#*_*_*_*_*
+    "sweep-report-jobs": {"task": "reporting.tasks.sweep_report_jobs", "schedule": 60.0},
+    # Surveys (issue 5): reminders before the deadline, daily 08:00: https://crontab.guru/#0_8_*_*_*
+    "survey-reminders": {
+        "task": "surveys.tasks.send_survey_reminders",
+        "schedule": crontab(minute=0, hour=8),
+    },
+    # Spaces (issue 8): weekly digests, Mondays 07:00: https://crontab.guru/#0_7_*_*_1
+    "spaces-weekly-digests": {
+        "task": "spaces.tasks.send_weekly_digests",
+        "schedule": crontab(minute=0, hour=7, day_of_week=1),
+    },
+    # Spaces for new groupings and working groups, every 10 min: https://crontab.guru/#*/10_*_*_*_*
+    "spaces-ensure-spaces": {
+        "task": "spaces.tasks.ensure_spaces",
+        "schedule": crontab(minute="*/10"),
+    },
 }
 
 LOGGING = {
@@ -289,6 +329,35 @@ SESSION_COOKIE_AGE = 8 * 60 * 60  # absolute limit of a working day
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+
+# Issue 7: login security and headers (see ../shared/security.md SEC-2, SEC-7, SEC-8, SEC-10).
+SESSION_IDLE_TIMEOUT = 30 * 60  # seconds without a request before the session ends (NIST AAL2)
+SESSION_ABSOLUTE_TIMEOUT = SESSION_COOKIE_AGE  # seconds after login, whatever the activity
+# https://django-axes.readthedocs.io/en/latest/4_configuration.html
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)  # never None: a permanent lock lets anyone lock out staff
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "security.lockout.lockout_response"
+AXES_IPWARE_PROXY_COUNT = 1 if PRODUCTION else None  # one reverse proxy in front in production
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+OTP_TOTP_ISSUER = "Umeå klimatfärdplan"
+# https://django-csp.readthedocs.io/en/latest/configuration.html (django-csp 4: dict based).
+# No inline script or style anywhere: templates load static/js and static/css only.
+CONTENT_SECURITY_POLICY: dict[str, Any] = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -304,5 +373,8 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
     LANGUAGE_COOKIE_HTTPONLY = True
+    # Issue 7: __Host- cookies are bound to this host, HTTPS and path / (ASVS 3.3.3).
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
     if not ALLOWED_HOSTS:
         raise _config_error("ALLOWED_HOSTS", "must list the host names the app is served on.")

@@ -13,6 +13,8 @@ urlpatterns = [
     path("surveys/", include("surveys.urls")),
     path("reports/", include("reporting.urls")),
     path("spaces/", include("spaces.urls")),
+    path("security/", include("security.urls")),
+    path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
 ]
 

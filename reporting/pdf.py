@@ -85,13 +85,37 @@ def make_url_fetcher() -> Any:
 BASE_URL = "file:///"
 
 
-def render_html_to_pdf(html: str) -> bytes:
+def render_html_to_pdf(html: str, *, url_fetcher: Any = None) -> bytes:
+    """Render HTML to PDF bytes; pass ``url_fetcher`` (from :func:`make_url_fetcher`) to inspect
+    what it refused afterwards (its ``blocked`` list)."""
     import weasyprint  # imported here: loading it costs ~0.3 s, which web requests rarely need
 
-    document = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=make_url_fetcher())
+    fetcher = url_fetcher if url_fetcher is not None else make_url_fetcher()
+    document = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
     return bytes(document.write_pdf())
 
 
-def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
+def render_html_to_document(html: str, *, url_fetcher: Any = None) -> tuple[bytes, int]:
+    """Like :func:`render_html_to_pdf`, also returning the page count (no re-parsing needed)."""
+    import weasyprint  # imported here: loading it costs ~0.3 s, which web requests rarely need
+
+    fetcher = url_fetcher if url_fetcher is not None else make_url_fetcher()
+    document = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render()
+    return bytes(document.write_pdf()), len(document.pages)
+
+
+def render_pdf(template_name: str, context: dict[str, Any], *, url_fetcher: Any = None) -> bytes:
     """Render a Django template (extending ``pdf/base.html``) to PDF bytes."""
-    return render_html_to_pdf(render_to_string(template_name, context))
+    return render_html_to_pdf(render_to_string(template_name, context), url_fetcher=url_fetcher)
+
+
+def harfbuzz_subsetting_available() -> bool:
+    """Does WeasyPrint subset fonts with HarfBuzz (fast) rather than fontTools (slow)?
+
+    WeasyPrint (``weasyprint/pdf/fonts.py``, ``Font.subset``) takes the HarfBuzz path only when
+    ``weasyprint.text.ffi.harfbuzz_subset`` loaded (Debian's ``libharfbuzz-subset0``) and HarfBuzz
+    is at least 4.1.0; otherwise it logs a warning and falls back to fontTools, ~50 % slower.
+    """
+    from weasyprint.text import ffi  # imported here: loading WeasyPrint costs ~0.3 s
+
+    return bool(ffi.harfbuzz_subset is not None and ffi.harfbuzz.hb_version_atleast(4, 1, 0))

@@ -1,5 +1,20 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from reporting import views
 
 app_name = "reporting"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.ReportListView.as_view(), name="report_list"),
+    path("new/", views.report_year_create, name="report_year_create"),
+    path("<int:year>/", views.ReportYearDetailView.as_view(), name="report_year_detail"),
+    path("<int:year>/edit/", views.ReportYearUpdateView.as_view(), name="report_year_update"),
+    path("<int:year>/snapshot/", views.snapshot_take, name="snapshot_take"),
+    path("<int:year>/build/", views.report_build, name="report_build"),
+    path("<int:year>/build-all/", views.batch_create, name="batch_create"),
+    path("<int:year>/publish/", views.report_year_publish, name="report_year_publish"),
+    path("batches/<int:pk>/", views.batch_detail, name="batch_detail"),
+    path("batches/<int:pk>/status/", views.batch_status, name="batch_status"),
+    path("jobs/<int:pk>/retry/", views.job_retry, name="job_retry"),
+    path("jobs/<int:pk>/<str:fmt>/", views.download, name="download"),
+]

@@ -12,11 +12,13 @@ from dataclasses import dataclass
 import pytest
 from django.test import Client
 
+from accounts import policy
 from accounts.models import User
 from accounts.tests.factories import PASSWORD, UserFactory
 from partners.models import Organisation
 from partners.tests.factories import ContactPersonFactory, MembershipFactory, OrganisationFactory
 from roadmap.services import load_reference_data
+from security.testing import verify_client
 
 
 @dataclass
@@ -84,6 +86,8 @@ def client_for(user: User | None) -> Client:
     client = Client()
     if user is not None:
         client.force_login(user)
+        if policy.is_office(user):  # office staff must pass TOTP (issue 7): verify the session
+            verify_client(client, user)
     return client
 
 

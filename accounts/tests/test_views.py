@@ -3,6 +3,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
+from security.testing import current_token, totp_device
 from tests.fixtures import World, client_for
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +39,12 @@ def test_right_password_signs_in_and_lands_on_the_overview(world: World, passwor
     response = client.post(reverse("login"), {"username": "kansli", "password": password})
     assert response.status_code == 302
     assert response["Location"] == reverse("home")
+    # Office staff pass the two-factor step first (issue 7), then land on the overview.
+    device = totp_device(world.office)
+    step = client.get(reverse("home"))
+    assert step.status_code == 302
+    assert step["Location"].startswith(reverse("security:otp_verify"))
+    client.post(step["Location"], {"token": current_token(device)})
     page = client.get(reverse("home"))
     assert "Kansliet" in page.content.decode()
 

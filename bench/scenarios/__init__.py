@@ -7,8 +7,13 @@ from typing import Any
 
 from django.test import Client
 
+from security.testing import verify_client
+
 SCENARIOS: dict[str, str] = {
     "foundation": "bench.scenarios.foundation",
+    "partners": "bench.scenarios.partners",
+    "spaces": "bench.scenarios.spaces",
+    "surveys": "bench.scenarios.surveys",
 }
 
 
@@ -32,8 +37,11 @@ class Context:
             "bench-strategic", password="x", is_strategic_group=True
         )
         self.client.force_login(self.users["office"])
+        verify_client(self.client, self.users["office"])  # office staff pass TOTP (issue 7)
 
     def as_user(self, role: str) -> Client:
         client = Client()
         client.force_login(self.users[role])
+        if role == "office":
+            verify_client(client, self.users[role])  # office staff pass TOTP (issue 7)
         return client

@@ -3,8 +3,9 @@ from __future__ import annotations
 import factory
 from factory.django import DjangoModelFactory
 
-from partners.models import ContactPerson, Membership, Organisation
+from partners.models import Commitment, CommitmentSet, ContactPerson, Membership, Organisation
 from partners.validators import luhn_ok
+from roadmap.models import Challenge, PartnershipPeriod
 
 
 def organisation_number(n: int) -> str:
@@ -45,3 +46,39 @@ class MembershipFactory(DjangoModelFactory[Membership]):
     contact = factory.SubFactory(ContactPersonFactory)
     organisation = factory.SubFactory(OrganisationFactory)
     is_survey_contributor = True
+
+
+def commit(
+    organisation: Organisation,
+    numbers: list[int],
+    *,
+    confirmed: bool = True,
+    period: PartnershipPeriod | None = None,
+    looking: tuple[int, ...] = (),
+) -> CommitmentSet:
+    """Give ``organisation`` a commitment set for ``period`` (default: the latest) with the
+    challenges ``numbers`` — a quick way to build matrices and groupings in tests."""
+    period = period or PartnershipPeriod.objects.order_by("-start_year").first()
+    assert period is not None, "load_reference_data first"
+    commitment_set = CommitmentSet.objects.create(
+        organisation=organisation,
+        period=period,
+        status=CommitmentSet.Status.CONFIRMED if confirmed else CommitmentSet.Status.DRAFT,
+    )
+    challenges = Challenge.objects.filter(number__in=numbers)
+    Commitment.objects.bulk_create(
+        Commitment(
+            commitment_set=commitment_set,
+            challenge=c,
+            plan=f"Plan för {c.number}",
+            looking_for_partners=c.number in looking,
+        )
+        for c in challenges
+    )
+    return commitment_set
+
+
+def pdf_bytes() -> bytes:
+    from partners.demo import blank_pdf
+
+    return blank_pdf()

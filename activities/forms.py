@@ -1,0 +1,318 @@
+"""Forms of the activities app. They check the shape of the input; rules that span rows live in
+``services`` and come back as form errors (views call ``form.add_error(None, error)``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.utils.translation import gettext_lazy as _
+
+from activities.models import (
+    ATTACHMENT_TITLE_MAX,
+    MAX_LINKS,
+    ROLE_MAX,
+    OVERRIDE_REASON_MAX,
+    Activity,
+    Lifecycle,
+    Meeting,
+    Milestone,
+    Signal,
+)
+from activities.selectors import ActivityFilters
+from partners.models import ContactPerson, Organisation
+from roadmap.models import Challenge, Cluster, FocusArea, Goal
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+INVALID_URL = _("”%(line)s” är ingen giltig webbadress (börja med https://).")
+
+
+class VersionedForm(forms.ModelForm):  # type: ignore[type-arg]
+    """Carries the version the user started from; the service refuses a stale one."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+
+class ActivityForm(VersionedForm):
+    organisations = forms.ModelMultipleChoiceField(
+        queryset=Organisation.objects.all(),
+        required=False,
+        label=_("Organisationer i arbetsgruppen"),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    lead_organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.all(),
+        required=False,
+        label=_("Leds av"),
+        help_text=_("Måste vara en av organisationerna i arbetsgruppen."),
+    )
+
+    class Meta:
+        model = Activity
+        fields = [
+            "title",
+            "kind",
+            "purpose",
+            "goal",
+            "start_date",
+            "end_date",
+            "lifecycle",
+            "challenges",
+            "clusters",
+            "learning_and_sharing",
+            "goals",
+            "indicators",
+            "funding",
+            "outcome",
+            "links",
+            "is_shared",
+        ]
+        widgets = {
+            "start_date": DATE_WIDGET,
+            "end_date": DATE_WIDGET,
+            "purpose": forms.Textarea(attrs={"rows": 4}),
+            "goal": forms.Textarea(attrs={"rows": 4}),
+            "outcome": forms.Textarea(attrs={"rows": 3}),
+            "links": forms.Textarea(attrs={"rows": 3}),
+            "challenges": forms.SelectMultiple(attrs={"size": 8}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["challenges"].queryset = Challenge.objects.order_by("number")  # type: ignore[attr-defined]
+        self.fields["clusters"].queryset = Cluster.objects.all()  # type: ignore[attr-defined]
+        self.fields["goals"].queryset = Goal.objects.all()  # type: ignore[attr-defined]
+        for name in ("purpose", "goal", "outcome", "title", "indicators", "funding", "links"):
+            limit = self.fields[name].max_length  # type: ignore[attr-defined]
+            if limit:
+                self.fields[name].help_text = _(
+                    "%(help)s Högst %(max)d tecken, så att kortet ryms på en A4-sida."
+                ) % {"help": self.fields[name].help_text or "", "max": limit}
+        if self.instance.pk and not self.is_bound:
+            team = list(self.instance.participations.all())
+            self.initial["organisations"] = [p.organisation_id for p in team]
+            self.initial["lead_organisation"] = next(
+                (p.organisation_id for p in team if p.is_lead), None
+            )
+
+    def clean_links(self) -> str:
+        links: str = self.cleaned_data.get("links", "")
+        validate = URLValidator(schemes=["http", "https"])
+        lines = [line.strip() for line in links.splitlines() if line.strip()]
+        for line in lines:
+            try:
+                validate(line)
+            except ValidationError:
+                raise ValidationError(INVALID_URL, params={"line": line[:80]}) from None
+        if len(lines) > MAX_LINKS:
+            raise ValidationError(
+                _("Högst %(max)d länkar får plats på kortet."), params={"max": MAX_LINKS}
+            )
+        return "\n".join(lines)
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data.pop("version", None)
+        return {
+            "organisations": list(data.pop("organisations") or []),
+            "lead": data.pop("lead_organisation"),
+            "challenges": list(data.pop("challenges") or []),
+            "clusters": list(data.pop("clusters") or []),
+            "goals": list(data.pop("goals") or []),
+            **data,
+        }
+
+
+class StatusUpdateForm(forms.Form):
+    lifecycle = forms.ChoiceField(label=_("Status"), choices=Lifecycle.choices)
+    comment = forms.CharField(
+        label=_("Kommentar"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Vad har hänt sedan förra uppdateringen? Högst 1000 tecken."),
+    )
+
+
+class SignalOverrideForm(forms.Form):
+    signal = forms.ChoiceField(
+        label=_("Uppföljningssignal"),
+        choices=[("", _("Beräknad automatiskt (ingen manuell signal)")), *Signal.choices],
+        required=False,
+    )
+    reason = forms.CharField(
+        label=_("Motivering"),
+        max_length=OVERRIDE_REASON_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Krävs när du sätter signalen manuellt."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("signal") and not (cleaned.get("reason") or "").strip():
+            self.add_error(
+                "reason", _("Skriv en motivering när du ändrar uppföljningssignalen manuellt.")
+            )
+        return cleaned
+
+
+class MilestoneForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Milestone
+        fields = ["title", "due_date", "done_on"]
+        widgets = {"due_date": DATE_WIDGET, "done_on": DATE_WIDGET}
+
+
+class PersonForm(forms.Form):
+    contact = forms.ModelChoiceField(queryset=ContactPerson.objects.none(), label=_("Person"))
+    role = forms.CharField(label=_("Roll"), max_length=ROLE_MAX, required=False)
+
+    def __init__(self, *args: Any, activity: Activity, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["contact"].queryset = ContactPerson.objects.filter(  # type: ignore[attr-defined]
+            memberships__organisation__activity_participations__activity=activity,
+            memberships__is_active=True,
+        ).distinct()
+
+
+class AttachmentForm(forms.Form):
+    title = forms.CharField(label=_("Titel"), max_length=ATTACHMENT_TITLE_MAX)
+    file = forms.FileField(label=_("Fil"))
+
+
+def _small_widgets(form: forms.Form) -> None:
+    """Filter forms render compact Bootstrap widgets (the template prints ``{{ field }}``, so a
+    model choice list is iterated once, without an extra COUNT query)."""
+    for field in form.fields.values():
+        is_select = isinstance(field.widget, forms.Select)
+        field.widget.attrs["class"] = (
+            "form-select form-select-sm" if is_select else "form-control form-control-sm"
+        )
+
+
+class ActivityFilterForm(forms.Form):
+    focus_area = forms.ModelChoiceField(
+        queryset=FocusArea.objects.all(), required=False, label=_("Fokusområde")
+    )
+    challenge = forms.ModelChoiceField(
+        queryset=Challenge.objects.order_by("number"), required=False, label=_("Klimatutmaning")
+    )
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.only("pk", "name"), required=False, label=_("Organisation")
+    )
+    kind = forms.ChoiceField(
+        choices=[("", _("Alla typer")), *Activity.Kind.choices], required=False, label=_("Typ")
+    )
+    lifecycle = forms.ChoiceField(
+        choices=[("", _("Alla")), *Lifecycle.choices], required=False, label=_("Status")
+    )
+    signal = forms.ChoiceField(
+        choices=[("", _("Alla")), *Signal.choices], required=False, label=_("Uppföljning")
+    )
+    q = forms.CharField(required=False, label=_("Sök i titel"), max_length=100)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _small_widgets(self)
+
+    def filters(self) -> ActivityFilters:
+        if not self.is_valid():
+            return ActivityFilters()
+        data = self.cleaned_data
+        return ActivityFilters(
+            focus_area=data["focus_area"].pk if data.get("focus_area") else None,
+            challenge=data["challenge"].pk if data.get("challenge") else None,
+            organisation=data["organisation"].pk if data.get("organisation") else None,
+            kind=data.get("kind") or "",
+            lifecycle=data.get("lifecycle") or "",
+            signal=data.get("signal") or "",
+            q=data.get("q") or "",
+        )
+
+
+class MeetingForm(VersionedForm):
+    class Meta:
+        model = Meeting
+        fields = [
+            "kind",
+            "title",
+            "starts_at",
+            "ends_at",
+            "place",
+            "organiser",
+            "status",
+            "challenges",
+            "activities",
+            "invited_organisations",
+            "notes",
+        ]
+        widgets = {
+            "starts_at": DATETIME_WIDGET,
+            "ends_at": DATETIME_WIDGET,
+            "notes": forms.Textarea(attrs={"rows": 5}),
+            "challenges": forms.SelectMultiple(attrs={"size": 6}),
+            "invited_organisations": forms.SelectMultiple(attrs={"size": 8}),
+            "activities": forms.SelectMultiple(attrs={"size": 6}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["challenges"].queryset = Challenge.objects.order_by("number")  # type: ignore[attr-defined]
+        self.fields["activities"].queryset = Activity.objects.exclude(  # type: ignore[attr-defined]
+            lifecycle=Lifecycle.CANCELLED
+        ).only("pk", "title")
+        self.fields["starts_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]  # type: ignore[attr-defined]
+        self.fields["ends_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]  # type: ignore[attr-defined]
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data.pop("version", None)
+        return {
+            "challenges": list(data.pop("challenges") or []),
+            "activities": list(data.pop("activities") or []),
+            "invited_organisations": list(data.pop("invited_organisations") or []),
+            **data,
+        }
+
+
+class AttendanceForm(forms.Form):
+    organisations = forms.ModelMultipleChoiceField(
+        queryset=Organisation.objects.all(),
+        required=False,
+        label=_("Organisationer som deltog"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    contacts = forms.ModelMultipleChoiceField(
+        queryset=ContactPerson.objects.all(),
+        required=False,
+        label=_("Personer som deltog"),
+        widget=forms.SelectMultiple(attrs={"size": 10}),
+    )
+
+
+class DocumentForm(forms.Form):
+    title = forms.CharField(label=_("Titel"), max_length=150)
+    file = forms.FileField(label=_("Fil"))
+
+
+class MeetingFilterForm(forms.Form):
+    kind = forms.ChoiceField(
+        choices=[("", _("Alla typer")), *Meeting.Kind.choices], required=False, label=_("Typ")
+    )
+    status = forms.ChoiceField(
+        choices=[("", _("Alla")), *Meeting.Status.choices], required=False, label=_("Status")
+    )
+    year = forms.IntegerField(required=False, min_value=2000, max_value=2100, label=_("År"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _small_widgets(self)

@@ -1,0 +1,689 @@
+"""Reads of the activities app: the activity list and cards, the strategic group's dashboard,
+meetings and the calendar feed, and the counts other apps (indicators, reports) use.
+
+Visibility is decided once, here, through ``visible_to=`` and ``accounts.policy``: the office and
+the strategic group see every activity and meeting; a partner contact sees the activities their
+organisation takes part in and those marked shared, and the meetings for all partners or those
+their organisation is invited to or organises.
+
+Each page's read runs a fixed number of queries whatever the number of rows: milestone facts and
+the lead's name are correlated subqueries, related rows are prefetched, and the follow-up signal
+is computed in Python by :mod:`activities.followup` from those facts (one rule, one place).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from accounts import policy
+from accounts.policy import AnyUser
+from activities import followup
+from activities.models import (
+    Activity,
+    ActivityPerson,
+    Lifecycle,
+    Meeting,
+    MeetingAttendance,
+    Milestone,
+    Participation,
+    Signal,
+    StatusUpdate,
+)
+from activities.services import stale_days
+
+if TYPE_CHECKING:
+    from partners.models import Organisation
+
+TIMELINE_MAX = 40  # rows in the Gantt chart; filters narrow it down
+ATTENTION_MAX = 25  # rows per "needs attention" group
+
+
+@dataclass
+class ActivityFilters:
+    focus_area: int | None = None
+    challenge: int | None = None
+    organisation: int | None = None
+    kind: str = ""
+    lifecycle: str = ""
+    signal: str = ""
+    q: str = ""
+
+
+# --- activities ------------------------------------------------------------------------------------
+
+
+def _visible_activities(visible_to: AnyUser) -> QuerySet[Activity]:
+    if policy.is_office(visible_to) or policy.is_strategic(visible_to):
+        return Activity.objects.all()
+    org_ids = policy.organisation_ids(visible_to)
+    if not org_ids:
+        return Activity.objects.none()
+    member = Exists(
+        Participation.objects.filter(activity=OuterRef("pk"), organisation_id__in=org_ids)
+    )
+    return Activity.objects.filter(Q(is_shared=True) | member)
+
+
+def _with_facts(qs: QuerySet[Activity], today: dt.date) -> QuerySet[Activity]:
+    """Annotate what the follow-up rule needs: milestone counts, the oldest open overdue
+    milestone, and the lead organisation's name (correlated subqueries: no row multiplication)."""
+    milestones = Milestone.objects.filter(activity=OuterRef("pk")).order_by().values("activity")
+    return qs.annotate(
+        ms_total=Coalesce(
+            Subquery(milestones.annotate(n=Count("pk")).values("n"), output_field=IntegerField()),
+            Value(0),
+        ),
+        ms_done=Coalesce(
+            Subquery(
+                milestones.filter(done_on__isnull=False).annotate(n=Count("pk")).values("n"),
+                output_field=IntegerField(),
+            ),
+            Value(0),
+        ),
+        ms_overdue_since=Subquery(
+            milestones.filter(done_on__isnull=True, due_date__lt=today)
+            .annotate(d=Min("due_date"))
+            .values("d")
+        ),
+        lead_name=Subquery(
+            Participation.objects.filter(activity=OuterRef("pk"), is_lead=True).values(
+                "organisation__name"
+            )[:1]
+        ),
+    )
+
+
+def _apply_filters(qs: QuerySet[Activity], filters: ActivityFilters) -> QuerySet[Activity]:
+    if filters.focus_area:
+        qs = qs.filter(
+            Q(
+                Exists(
+                    Activity.challenges.through.objects.filter(
+                        activity_id=OuterRef("pk"), challenge__focus_area_id=filters.focus_area
+                    )
+                )
+            )
+            | Q(
+                Exists(
+                    Activity.clusters.through.objects.filter(
+                        activity_id=OuterRef("pk"),
+                        cluster__challenges__focus_area_id=filters.focus_area,
+                    )
+                )
+            )
+        )
+    if filters.challenge:
+        qs = qs.filter(
+            Exists(
+                Activity.challenges.through.objects.filter(
+                    activity_id=OuterRef("pk"), challenge_id=filters.challenge
+                )
+            )
+        )
+    if filters.organisation:
+        qs = qs.filter(
+            Exists(
+                Participation.objects.filter(
+                    activity=OuterRef("pk"), organisation_id=filters.organisation
+                )
+            )
+        )
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.lifecycle:
+        qs = qs.filter(lifecycle=filters.lifecycle)
+    if filters.q:
+        qs = qs.filter(title__icontains=filters.q)
+    return qs
+
+
+@dataclass
+class ActivityRow:
+    """One activity's follow-up at a glance (dashboard rows come from ``.values()``)."""
+
+    pk: int
+    title: str
+    kind: str
+    lifecycle: str
+    start_date: dt.date
+    end_date: dt.date
+    lead_name: str | None
+    signal: Signal | None
+    computed_signal: Signal | None
+    is_overridden: bool
+    is_stale: bool
+    last_update: dt.datetime | None
+
+    @property
+    def kind_label(self) -> str:
+        return str(Activity.Kind(self.kind).label)
+
+    @property
+    def lifecycle_label(self) -> str:
+        return str(Lifecycle(self.lifecycle).label)
+
+    @property
+    def signal_label(self) -> str:
+        return str(self.signal.label) if self.signal else ""
+
+
+def _row(values: dict[str, Any], *, today: dt.date, now: dt.datetime, days: int) -> ActivityRow:
+    computed = followup.compute_signal(
+        today=today,
+        lifecycle=values["lifecycle"],
+        start_date=values["start_date"],
+        end_date=values["end_date"],
+        milestones=followup.MilestoneFacts(
+            total=values["ms_total"],
+            done=values["ms_done"],
+            oldest_open_overdue=values["ms_overdue_since"],
+        ),
+    )
+    return ActivityRow(
+        pk=values["pk"],
+        title=values["title"],
+        kind=values["kind"],
+        lifecycle=values["lifecycle"],
+        start_date=values["start_date"],
+        end_date=values["end_date"],
+        lead_name=values["lead_name"],
+        signal=followup.effective_signal(computed, values["signal_override"]),
+        computed_signal=computed,
+        is_overridden=bool(values["signal_override"]),
+        is_stale=followup.is_stale(
+            now=now,
+            lifecycle=values["lifecycle"],
+            last_update=values["last_status_update_at"],
+            created_at=values["created_at"],
+            stale_days=days,
+        ),
+        last_update=values["last_status_update_at"],
+    )
+
+
+_ROW_FIELDS = (
+    "pk",
+    "title",
+    "kind",
+    "lifecycle",
+    "start_date",
+    "end_date",
+    "lead_name",
+    "signal_override",
+    "last_status_update_at",
+    "created_at",
+    "ms_total",
+    "ms_done",
+    "ms_overdue_since",
+)
+
+
+def list_activity_rows(
+    *, visible_to: AnyUser, filters: ActivityFilters | None = None, now: dt.datetime | None = None
+) -> list[ActivityRow]:
+    """Every visible activity matching ``filters`` as follow-up rows (one query)."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    filters = filters or ActivityFilters()
+    qs = _apply_filters(_with_facts(_visible_activities(visible_to), today), filters)
+    days = stale_days()
+    rows = [_row(v, today=today, now=now, days=days) for v in qs.values(*_ROW_FIELDS)]
+    if filters.signal:
+        rows = [r for r in rows if r.signal == filters.signal]
+    return rows
+
+
+def list_activities(
+    *, visible_to: AnyUser, filters: ActivityFilters | None = None, today: dt.date | None = None
+) -> QuerySet[Activity]:
+    """The activity list: annotated with milestone facts and the lead, team and challenges
+    prefetched. A signal filter costs one extra query (the rule runs in Python)."""
+    today = today or timezone.localdate()
+    filters = filters or ActivityFilters()
+    qs = _apply_filters(_with_facts(_visible_activities(visible_to), today), filters)
+    if filters.signal:
+        ids = [r.pk for r in list_activity_rows(visible_to=visible_to, filters=filters)]
+        qs = qs.filter(pk__in=ids)
+    return qs.prefetch_related(
+        Prefetch(
+            "participations",
+            queryset=Participation.objects.select_related("organisation"),
+        ),
+        "challenges",
+    )
+
+
+def with_signals(
+    activities: list[Activity], *, now: dt.datetime | None = None
+) -> list[Activity]:
+    """Attach ``signal``, ``computed_signal`` and ``is_stale`` to activities from
+    :func:`list_activities` (uses the annotations, no queries)."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    days = stale_days()
+    for activity in activities:
+        computed = followup.compute_signal(
+            today=today,
+            lifecycle=activity.lifecycle,
+            start_date=activity.start_date,
+            end_date=activity.end_date,
+            milestones=followup.MilestoneFacts(
+                total=activity.ms_total,  # type: ignore[attr-defined]
+                done=activity.ms_done,  # type: ignore[attr-defined]
+                oldest_open_overdue=activity.ms_overdue_since,  # type: ignore[attr-defined]
+            ),
+        )
+        activity.computed_signal = computed  # type: ignore[attr-defined]
+        activity.signal = followup.effective_signal(computed, activity.signal_override)  # type: ignore[attr-defined]
+        activity.is_stale = followup.is_stale(  # type: ignore[attr-defined]
+            now=now,
+            lifecycle=activity.lifecycle,
+            last_update=activity.last_status_update_at,
+            created_at=activity.created_at,
+            stale_days=days,
+        )
+    return activities
+
+
+def get_activity(*, visible_to: AnyUser, pk: int) -> Activity:
+    """One activity card with everything the card page and its PDF show (raises DoesNotExist)."""
+    today = timezone.localdate()
+    activity = (
+        _with_facts(_visible_activities(visible_to), today)
+        .select_related("signal_override_by", "created_by")
+        .prefetch_related(*_CARD_PREFETCHES, Prefetch(
+            "status_updates", queryset=StatusUpdate.objects.select_related("by")
+        ), "meetings")
+        .get(pk=pk)
+    )
+    with_signals([activity])
+    return activity
+
+
+_CARD_PREFETCHES: tuple[Any, ...] = (
+    Prefetch("participations", queryset=Participation.objects.select_related("organisation")),
+    Prefetch(
+        "people",
+        queryset=ActivityPerson.objects.select_related("contact").prefetch_related(
+            "contact__organisations"
+        ),
+    ),
+    "milestones",
+    "challenges",
+    "clusters",
+    "goals",
+    "attachments",
+)
+
+
+def list_cards(*, visible_to: AnyUser, ids: list[int]) -> list[Activity]:
+    """The cards for printing (the gallery), in the order of start date and title."""
+    today = timezone.localdate()
+    qs = (
+        _with_facts(_visible_activities(visible_to), today)
+        .filter(pk__in=ids)
+        .prefetch_related(*_CARD_PREFETCHES)
+    )
+    return with_signals(list(qs))
+
+
+# --- the dashboard ------------------------------------------------------------------------------
+
+
+@dataclass
+class Dashboard:
+    total: int
+    by_lifecycle: list[tuple[str, str, int]]
+    by_signal: list[tuple[str, str, int]]
+    stale_count: int
+    by_kind: list[tuple[str, str, int]]
+    by_focus_area: list[tuple[str, int]]
+    timeline: list[ActivityRow]
+    timeline_total: int
+    timeline_start: dt.date
+    timeline_end: dt.date
+    late: list[ActivityRow]
+    at_risk: list[ActivityRow]
+    stale: list[ActivityRow]
+    no_lead: list[ActivityRow]
+    uncovered_challenges: list[dict[str, Any]]
+    meetings_by_kind: list[dict[str, Any]]
+    year: int
+    attention_counts: dict[str, int] = field(default_factory=dict)
+
+
+def dashboard(
+    *, visible_to: AnyUser, filters: ActivityFilters | None = None, now: dt.datetime | None = None
+) -> Dashboard:
+    """The strategic group's dashboard: 4 queries whatever the number of activities (rows with
+    facts, focus areas of those rows, challenges committed to without an activity, meetings)."""
+    from partners.models import Commitment, CommitmentSet  # here: partners may import us
+    from roadmap.models import Challenge, FocusArea
+
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    filters = filters or ActivityFilters()
+    rows = list_activity_rows(visible_to=visible_to, filters=filters, now=now)
+    ids = [r.pk for r in rows]
+
+    lifecycle_counts = Counter(r.lifecycle for r in rows)
+    signal_counts = Counter(r.signal for r in rows if r.signal)
+    kind_counts = Counter(r.kind for r in rows)
+
+    # Query 2: focus areas through challenges and through clusters' challenges, one row per
+    # (activity, area). For many activities the id list goes in as a subquery, not parameters.
+    matching = _apply_filters(_visible_activities(visible_to), filters).values("pk")
+    area_pairs = set(
+        FocusArea.objects.filter(
+            Q(challenges__activities__in=matching)
+            | Q(challenges__clusters__activities__in=matching)
+        )
+        .values_list("pk", "challenges__activities", "challenges__clusters__activities")
+        .distinct()
+    )
+    area_activity: dict[int, set[int]] = {}
+    id_set = set(ids)
+    for area_id, via_challenge, via_cluster in area_pairs:
+        for activity_id in (via_challenge, via_cluster):
+            if activity_id in id_set:
+                area_activity.setdefault(area_id, set()).add(activity_id)
+    areas = {a.pk: a for a in _focus_areas()}
+    by_focus_area = [
+        (areas[pk].name, len(area_activity.get(pk, ()))) for pk in areas
+    ]
+
+    # Query 3: challenges some partner has committed to (confirmed sets) that no live activity
+    # serves.
+    live = Activity.objects.exclude(lifecycle=Lifecycle.CANCELLED)
+    uncovered = (
+        Challenge.objects.filter(
+            Exists(
+                Commitment.objects.filter(
+                    challenge=OuterRef("pk"),
+                    commitment_set__status=CommitmentSet.Status.CONFIRMED,
+                )
+            )
+        )
+        .exclude(Exists(live.filter(challenges=OuterRef("pk"))))
+        .exclude(Exists(live.filter(clusters__challenges=OuterRef("pk"))))
+        .annotate(
+            organisations=Count(
+                "commitments__commitment_set__organisation",
+                filter=Q(commitments__commitment_set__status=CommitmentSet.Status.CONFIRMED),
+                distinct=True,
+            )
+        )
+        .order_by("number")
+    )
+    uncovered_challenges = [
+        {"number": c.number, "name": c.name, "organisations": c.organisations}
+        for c in uncovered
+    ]
+
+    # Query 4: meetings this year, held and planned per kind.
+    year = today.year
+    meeting_counts = {
+        (m["kind"], m["status"]): m["n"]
+        for m in Meeting.objects.filter(starts_at__year=year)
+        .values("kind", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    meetings_by_kind = [
+        {
+            "kind": kind.value,
+            "label": kind.label,
+            "held": meeting_counts.get((kind.value, Meeting.Status.HELD), 0),
+            "planned": meeting_counts.get((kind.value, Meeting.Status.PLANNED), 0),
+            "cancelled": meeting_counts.get((kind.value, Meeting.Status.CANCELLED), 0),
+        }
+        for kind in Meeting.Kind
+    ]
+
+    followed = [r for r in rows if r.lifecycle in followup.FOLLOWED_UP]
+    timeline_rows = sorted(followed, key=lambda r: (r.start_date, r.title))
+    timeline = timeline_rows[:TIMELINE_MAX]
+    late = [r for r in followed if r.signal == Signal.LATE]
+    at_risk = [r for r in followed if r.signal == Signal.AT_RISK]
+    stale = [r for r in rows if r.is_stale]
+    no_lead = [
+        r
+        for r in rows
+        if r.lead_name is None and r.lifecycle not in (Lifecycle.COMPLETED, Lifecycle.CANCELLED)
+    ]
+    return Dashboard(
+        total=len(rows),
+        by_lifecycle=[(c.value, c.label, lifecycle_counts[c.value]) for c in Lifecycle],
+        by_signal=[(c.value, c.label, signal_counts[c.value]) for c in Signal],
+        stale_count=len(stale),
+        by_kind=[(c.value, c.label, kind_counts[c.value]) for c in Activity.Kind],
+        by_focus_area=by_focus_area,
+        timeline=timeline,
+        timeline_total=len(timeline_rows),
+        timeline_start=min((r.start_date for r in timeline), default=today),
+        timeline_end=max((r.end_date for r in timeline), default=today),
+        late=late[:ATTENTION_MAX],
+        at_risk=at_risk[:ATTENTION_MAX],
+        stale=stale[:ATTENTION_MAX],
+        no_lead=no_lead[:ATTENTION_MAX],
+        uncovered_challenges=uncovered_challenges,
+        meetings_by_kind=meetings_by_kind,
+        year=year,
+        attention_counts={
+            "late": len(late),
+            "at_risk": len(at_risk),
+            "stale": len(stale),
+            "no_lead": len(no_lead),
+        },
+    )
+
+
+def _focus_areas() -> list[Any]:
+    from roadmap.models import FocusArea
+
+    return list(FocusArea.objects.all())
+
+
+# --- meetings ------------------------------------------------------------------------------------
+
+
+def _visible_meetings(visible_to: AnyUser) -> QuerySet[Meeting]:
+    if policy.is_office(visible_to) or policy.is_strategic(visible_to):
+        return Meeting.objects.all()
+    org_ids = policy.organisation_ids(visible_to)
+    if not org_ids:
+        return Meeting.objects.none()
+    invited = Exists(
+        Meeting.invited_organisations.through.objects.filter(
+            meeting_id=OuterRef("pk"), organisation_id__in=org_ids
+        )
+    )
+    return Meeting.objects.filter(
+        Q(kind__in=Meeting.ALL_PARTNER_KINDS) | Q(organiser_id__in=org_ids) | invited
+    )
+
+
+def list_meetings(
+    *,
+    visible_to: AnyUser,
+    kind: str = "",
+    status: str = "",
+    year: int | None = None,
+    upcoming: bool = False,
+) -> QuerySet[Meeting]:
+    qs = _visible_meetings(visible_to)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if status:
+        qs = qs.filter(status=status)
+    if year:
+        qs = qs.filter(starts_at__year=year)
+    if upcoming:
+        qs = qs.filter(ends_at__gte=timezone.now()).order_by("starts_at")
+    attended = (
+        MeetingAttendance.objects.filter(meeting=OuterRef("pk"), attended=True)
+        .order_by()
+        .values("meeting")
+        .annotate(n=Count("organisation", distinct=True))
+        .values("n")
+    )
+    return qs.select_related("organiser").annotate(
+        attending_organisations=Coalesce(
+            Subquery(attended, output_field=IntegerField()), Value(0)
+        )
+    )
+
+
+def get_meeting(*, visible_to: AnyUser, pk: int) -> Meeting:
+    return (
+        _visible_meetings(visible_to)
+        .select_related("organiser")
+        .prefetch_related(
+            "invited_organisations",
+            "challenges",
+            "activities",
+            "documents",
+            Prefetch(
+                "attendances",
+                queryset=MeetingAttendance.objects.select_related("organisation", "contact"),
+            ),
+        )
+        .get(pk=pk)
+    )
+
+
+def upcoming_meetings_for(user: AnyUser, *, limit: int = 200) -> list[Meeting]:
+    """The calendar feed: meetings not yet over and not cancelled that ``user`` may see."""
+    return list(
+        list_meetings(visible_to=user, upcoming=True)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .order_by("starts_at")[:limit]
+    )
+
+
+# --- counts for indicators and reports -------------------------------------------------------------
+
+
+def meeting_attendance_counts(year: int) -> list[dict[str, Any]]:
+    """Per organisation: meetings attended in ``year`` (not cancelled), in total and by kind.
+
+    ``[{"organisation_id", "organisation_name", "meetings_attended", "by_kind": {kind: n}}]``,
+    ordered by organisation name. An indicator source for the enabling goal (issue 5)."""
+    rows = (
+        MeetingAttendance.objects.filter(attended=True, meeting__starts_at__year=year)
+        .exclude(meeting__status=Meeting.Status.CANCELLED)
+        .values("organisation_id", "organisation__name", "meeting__kind")
+        .annotate(n=Count("meeting", distinct=True))
+        .order_by("organisation__name", "meeting__kind")
+    )
+    result: dict[int, dict[str, Any]] = {}
+    totals = (
+        MeetingAttendance.objects.filter(attended=True, meeting__starts_at__year=year)
+        .exclude(meeting__status=Meeting.Status.CANCELLED)
+        .values("organisation_id")
+        .annotate(n=Count("meeting", distinct=True))
+        .order_by()
+    )
+    total_by_org = {t["organisation_id"]: t["n"] for t in totals}
+    for row in rows:
+        entry = result.setdefault(
+            row["organisation_id"],
+            {
+                "organisation_id": row["organisation_id"],
+                "organisation_name": row["organisation__name"],
+                "meetings_attended": total_by_org.get(row["organisation_id"], 0),
+                "by_kind": {},
+            },
+        )
+        entry["by_kind"][row["meeting__kind"]] = row["n"]
+    return list(result.values())
+
+
+def activity_counts(year: int) -> dict[str, Any]:
+    """Activities running at some point in ``year`` (not cancelled): totals by kind and lifecycle,
+    and per organisation how many it takes part in and leads. An indicator source (issue 5)."""
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    qs = Activity.objects.filter(start_date__lte=end, end_date__gte=start).exclude(
+        lifecycle=Lifecycle.CANCELLED
+    )
+    by = Counter[tuple[str, str]]()
+    for row in qs.values("kind", "lifecycle").annotate(n=Count("pk")).order_by():
+        by[(row["kind"], row["lifecycle"])] += row["n"]
+    by_kind: Counter[str] = Counter()
+    by_lifecycle: Counter[str] = Counter()
+    for (kind, lifecycle), n in by.items():
+        by_kind[kind] += n
+        by_lifecycle[lifecycle] += n
+    per_org = (
+        Participation.objects.filter(activity__in=qs)
+        .values("organisation_id", "organisation__name")
+        .annotate(activities=Count("activity", distinct=True), leading=Count("pk", filter=Q(is_lead=True)))
+        .order_by("organisation__name")
+    )
+    return {
+        "year": year,
+        "total": sum(by.values()),
+        "by_kind": dict(by_kind),
+        "by_lifecycle": dict(by_lifecycle),
+        "by_organisation": [
+            {
+                "organisation_id": r["organisation_id"],
+                "organisation_name": r["organisation__name"],
+                "activities": r["activities"],
+                "leading": r["leading"],
+            }
+            for r in per_org
+        ],
+    }
+
+
+def attended_intro_meeting(organisation: Organisation) -> bool:
+    """Did the organisation attend an intro meeting (partners' onboarding checklist)?"""
+    return MeetingAttendance.objects.filter(
+        organisation=organisation,
+        attended=True,
+        meeting__kind=Meeting.Kind.INTRO,
+        meeting__starts_at__lte=timezone.now(),
+    ).exclude(meeting__status=Meeting.Status.CANCELLED).exists()
+
+
+def list_organisation_activities(
+    *, organisation: Organisation, visible_to: AnyUser
+) -> list[Activity]:
+    qs = list_activities(
+        visible_to=visible_to, filters=ActivityFilters(organisation=organisation.pk)
+    )
+    return with_signals(list(qs.order_by("-start_date")[:50]))
+
+
+def list_organisation_meetings(
+    *, organisation: Organisation, visible_to: AnyUser, year: int
+) -> list[dict[str, Any]]:
+    """The organisation's attendance this year, per meeting (for its partner page)."""
+    visible = _visible_meetings(visible_to).values("pk")
+    return list(
+        MeetingAttendance.objects.filter(
+            organisation=organisation, meeting__in=visible, meeting__starts_at__year=year
+        )
+        .values("meeting_id", "meeting__title", "meeting__kind", "meeting__starts_at")
+        .annotate(people=Count("contact"))
+        .order_by("-meeting__starts_at")
+    )

@@ -1,0 +1,245 @@
+"""Selectors: who sees what, what the dashboard counts, and how many queries each read costs."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from accounts import policy
+from activities import selectors
+from activities.models import Activity, Meeting, Signal
+from activities.tests.factories import (
+    ActivityFactory,
+    AttendanceFactory,
+    MeetingFactory,
+    MilestoneFactory,
+    activity_with_team,
+)
+from partners.tests.factories import commit
+from roadmap.models import Challenge, Cluster, FocusArea
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate
+
+
+@pytest.fixture
+def mixed(world):
+    """Activities of mixed kinds and states: on track, late, at risk (overdue milestone),
+    stale, without a lead, completed, and one shared by B."""
+    mobility = Challenge.objects.get(number=1)
+    food = Challenge.objects.get(number=17)
+    on_track = activity_with_team(world.org_a, title="I fas", kind=Activity.Kind.INITIATIVE)
+    on_track.challenges.set([mobility])
+    late = activity_with_team(
+        world.org_a,
+        title="Försenad",
+        kind=Activity.Kind.INVESTIGATION,
+        start_date=TODAY() - dt.timedelta(days=200),
+        end_date=TODAY() - dt.timedelta(days=1),
+    )
+    late.challenges.set([food])
+    at_risk = activity_with_team(world.org_b, title="Risk", kind=Activity.Kind.EXTERNAL_PROJECT)
+    MilestoneFactory(activity=at_risk, due_date=TODAY() - dt.timedelta(days=3))
+    stale = activity_with_team(
+        world.org_b,
+        title="Tyst",
+        kind=Activity.Kind.CONSULTANCY,
+        last_status_update_at=timezone.now() - dt.timedelta(days=90),
+    )
+    no_lead = activity_with_team(world.org_b, lead=False, title="Ledarlös")
+    done = activity_with_team(world.org_b, title="Klar", lifecycle=Activity.Lifecycle.COMPLETED)
+    shared = activity_with_team(world.org_b, title="Delad", is_shared=True)
+    return {
+        "on_track": on_track,
+        "late": late,
+        "at_risk": at_risk,
+        "stale": stale,
+        "no_lead": no_lead,
+        "done": done,
+        "shared": shared,
+    }
+
+
+def test_partner_contacts_see_their_organisations_activities_and_shared_ones(world, mixed):
+    seen = set(selectors.list_activities(visible_to=world.contact_a).values_list("title", flat=True))
+    assert seen == {"I fas", "Försenad", "Delad"}
+
+
+@pytest.mark.parametrize("role", ["office", "strategic", "superuser"])
+def test_office_and_strategic_group_see_every_activity(world, mixed, role):
+    assert selectors.list_activities(visible_to=getattr(world, role)).count() == len(mixed)
+
+
+def test_the_inactive_user_sees_nothing(world, mixed):
+    assert selectors.list_activities(visible_to=world.inactive).count() == 0
+
+
+def test_rows_carry_the_computed_signal_staleness_and_lead(world, mixed):
+    rows = {r.title: r for r in selectors.list_activity_rows(visible_to=world.office)}
+    assert rows["I fas"].signal == Signal.ON_TRACK
+    assert rows["Försenad"].signal == Signal.LATE
+    assert rows["Risk"].signal == Signal.AT_RISK
+    assert rows["Tyst"].is_stale and not rows["I fas"].is_stale
+    assert rows["Ledarlös"].lead_name is None
+    assert rows["I fas"].lead_name == world.org_a.name
+    assert rows["Klar"].signal is None
+
+
+def test_filters_narrow_the_list(world, mixed):
+    mobility = FocusArea.objects.get(challenges__number=1)
+
+    def titles(**kwargs):
+        filters = selectors.ActivityFilters(**kwargs)
+        return set(
+            selectors.list_activities(visible_to=world.office, filters=filters).values_list(
+                "title", flat=True
+            )
+        )
+
+    assert titles(focus_area=mobility.pk) == {"I fas"}
+    assert titles(challenge=Challenge.objects.get(number=17).pk) == {"Försenad"}
+    assert titles(organisation=world.org_a.pk) == {"I fas", "Försenad"}
+    assert titles(kind=Activity.Kind.CONSULTANCY) == {"Tyst"}
+    assert titles(lifecycle=Activity.Lifecycle.COMPLETED) == {"Klar"}
+    assert titles(signal=Signal.AT_RISK) == {"Risk"}
+
+
+def test_focus_area_filter_follows_clusters_too(world, mixed):
+    cluster = Cluster.objects.create(code="bygg", name_sv="Byggande")
+    cluster.challenges.set(Challenge.objects.filter(number__in=[6, 7]))
+    mixed["shared"].clusters.set([cluster])
+    area = Challenge.objects.get(number=6).focus_area
+    filters = selectors.ActivityFilters(focus_area=area.pk)
+    titles = {a.title for a in selectors.list_activities(visible_to=world.office, filters=filters)}
+    assert titles == {"Delad"}
+
+
+def test_dashboard_counts_and_needs_attention(world, mixed):
+    commit(world.org_a, [1, 2, 3, 4, 5])  # 1 has an activity; 2–5 have none
+    commit(world.org_b, [2], confirmed=False)  # drafts do not count
+    MeetingFactory(kind=Meeting.Kind.SEMINAR, status=Meeting.Status.HELD,
+                   starts_at=timezone.now().replace(month=1, day=15))
+    MeetingFactory(kind=Meeting.Kind.SEMINAR, starts_at=timezone.now().replace(month=12, day=15))
+    data = selectors.dashboard(visible_to=world.strategic)
+    assert data.total == 7
+    assert dict((v, n) for v, _l, n in data.by_signal) == {"on_track": 4, "at_risk": 1, "late": 1}
+    assert dict((v, n) for v, _l, n in data.by_lifecycle)["completed"] == 1
+    assert dict((v, n) for v, _l, n in data.by_kind)["investigation"] == 1
+    assert [r.title for r in data.late] == ["Försenad"]
+    assert [r.title for r in data.at_risk] == ["Risk"]
+    assert [r.title for r in data.stale] == ["Tyst"]
+    assert [r.title for r in data.no_lead] == ["Ledarlös"]
+    assert [c["number"] for c in data.uncovered_challenges] == [2, 3, 4, 5]
+    areas = dict(data.by_focus_area)
+    assert areas[Challenge.objects.get(number=1).focus_area.name] == 1
+    seminar = next(m for m in data.meetings_by_kind if m["kind"] == "seminar")
+    assert (seminar["held"], seminar["planned"]) == (1, 1)
+    assert {r.title for r in data.timeline} == {"I fas", "Försenad", "Risk", "Tyst", "Ledarlös", "Delad"}
+
+
+def test_dashboard_runs_a_constant_number_of_queries(world, mixed, django_assert_num_queries):
+    commit(world.org_a, [2])
+    selectors.dashboard(visible_to=world.office)  # warm the content-type and other caches
+    # 1 activity rows with milestone facts; 2 focus areas of those rows; 3 focus areas (names);
+    # 4 challenges committed to without an activity; 5 meetings this year per kind and status.
+    with django_assert_num_queries(5):
+        selectors.dashboard(visible_to=world.office)
+    for i in range(5):
+        a = activity_with_team(world.org_a, world.org_b, kind=Activity.Kind.CONSULTANCY)
+        MilestoneFactory(activity=a)
+        a.challenges.set([Challenge.objects.get(number=10 + i)])
+    with django_assert_num_queries(5):
+        selectors.dashboard(visible_to=world.office)
+
+
+def test_activity_list_reads_cost_the_same_for_3_or_13_activities(world, mixed):
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            selectors.with_signals(list(selectors.list_activities(visible_to=world.contact_a)))
+        return len(ctx.captured_queries)
+
+    policy.organisation_ids(world.contact_a)  # cached on the user for the request
+    before = count()
+    for _ in range(10):
+        a = activity_with_team(world.org_a, world.org_b)
+        a.challenges.set([Challenge.objects.get(number=3)])
+    # 1 activities with milestone facts and lead; 2 participations with organisations;
+    # 3 challenges.
+    assert count() == before == 3
+
+
+def test_partner_contacts_see_meetings_for_all_partners_and_their_invitations(world):
+    day = MeetingFactory(kind=Meeting.Kind.PARTNERSHIP_DAY, title="Partnerskapsdag")
+    invited = MeetingFactory(kind=Meeting.Kind.GROUPING, title="Gruppering")
+    invited.invited_organisations.set([world.org_a])
+    MeetingFactory(kind=Meeting.Kind.STRATEGIC_GROUP, title="Strategisk grupp")
+    organised = MeetingFactory(kind=Meeting.Kind.WORKING_GROUP, title="Arbetsgrupp", organiser=world.org_a)
+    seen = set(selectors.list_meetings(visible_to=world.contact_a).values_list("title", flat=True))
+    assert seen == {day.title, invited.title, organised.title}
+    assert selectors.list_meetings(visible_to=world.strategic).count() == 4
+
+
+def test_meeting_attendance_counts_per_organisation_and_kind(world):
+    year = timezone.now().year
+    jan = timezone.now().replace(month=1, day=10)
+    seminar = MeetingFactory(kind=Meeting.Kind.SEMINAR, starts_at=jan, status=Meeting.Status.HELD)
+    day = MeetingFactory(kind=Meeting.Kind.PARTNERSHIP_DAY, starts_at=jan, status=Meeting.Status.HELD)
+    cancelled = MeetingFactory(kind=Meeting.Kind.SEMINAR, starts_at=jan, status=Meeting.Status.CANCELLED)
+    last_year = MeetingFactory(kind=Meeting.Kind.SEMINAR, starts_at=jan.replace(year=year - 1))
+    for meeting in (seminar, day, cancelled, last_year):
+        AttendanceFactory(meeting=meeting, organisation=world.org_a)
+    # Two people from A at the seminar still count one meeting.
+    AttendanceFactory(meeting=seminar, organisation=world.org_a, contact=world.contact_a.contact_person)
+    AttendanceFactory(meeting=day, organisation=world.org_b, attended=False)
+    counts = selectors.meeting_attendance_counts(year)
+    assert counts == [
+        {
+            "organisation_id": world.org_a.pk,
+            "organisation_name": world.org_a.name,
+            "meetings_attended": 2,
+            "by_kind": {"partnership_day": 1, "seminar": 1},
+        }
+    ]
+
+
+def test_activity_counts_for_a_year(world):
+    year = timezone.now().year
+    activity_with_team(world.org_a, world.org_b, kind=Activity.Kind.INITIATIVE,
+                       start_date=dt.date(year, 3, 1), end_date=dt.date(year, 5, 1))
+    activity_with_team(world.org_b, kind=Activity.Kind.INVESTIGATION,
+                       start_date=dt.date(year - 1, 3, 1), end_date=dt.date(year + 1, 5, 1))
+    activity_with_team(world.org_b, lifecycle=Activity.Lifecycle.CANCELLED,
+                       start_date=dt.date(year, 3, 1), end_date=dt.date(year, 5, 1))
+    ActivityFactory(start_date=dt.date(year - 2, 1, 1), end_date=dt.date(year - 2, 2, 1))
+    counts = selectors.activity_counts(year)
+    assert counts["total"] == 2
+    assert counts["by_kind"] == {"initiative": 1, "investigation": 1}
+    per_org = {r["organisation_id"]: (r["activities"], r["leading"]) for r in counts["by_organisation"]}
+    assert per_org == {world.org_a.pk: (1, 1), world.org_b.pk: (2, 1)}
+
+
+def test_attended_intro_meeting(world):
+    assert selectors.attended_intro_meeting(world.org_a) is False
+    intro = MeetingFactory(kind=Meeting.Kind.INTRO, starts_at=timezone.now() - dt.timedelta(days=2),
+                           status=Meeting.Status.HELD)
+    AttendanceFactory(meeting=intro, organisation=world.org_a)
+    assert selectors.attended_intro_meeting(world.org_a) is True
+    assert selectors.attended_intro_meeting(world.org_b) is False
+
+
+def test_organisation_section_lists_activities_and_meetings(world, mixed):
+    from partners.sections import sections_for
+
+    AttendanceFactory(
+        meeting=MeetingFactory(kind=Meeting.Kind.PARTNERSHIP_DAY, title="Vårdagen"),
+        organisation=world.org_a,
+    )
+    sections = sections_for(world.org_a, world.contact_a)
+    ours = next(s for s in sections if s["template"] == "activities/_organisation_section.html")
+    assert {a.title for a in ours["context"]["activities"]} == {"I fas", "Försenad"}
+    assert [m["meeting__title"] for m in ours["context"]["meetings"]] == ["Vårdagen"]

@@ -1,0 +1,133 @@
+"""The audit trail (issue 7): every create, change and delete, including bulk writes."""
+
+from __future__ import annotations
+
+import pytest
+from django.db.models import F
+
+from audit import selectors, services
+from audit.context import acting_as
+from audit.models import AuditEntry
+from audit.sections import organisation_history
+from partners.models import ContactPerson, Membership, Organisation
+from partners.tests.factories import ContactPersonFactory, MembershipFactory, OrganisationFactory
+from tests.fixtures import World, client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def _entries(obj: object) -> list[AuditEntry]:
+    return list(selectors.history_for(obj))
+
+
+def test_create_change_and_delete_are_recorded_with_who_and_what(world: World) -> None:
+    with acting_as(world.office):
+        organisation = OrganisationFactory(name="Gamma AB", city="Umeå")
+        organisation.city = "Skellefteå"
+        organisation.save()
+    (created,) = [e for e in _entries(organisation) if e.action == "create"]
+    assert created.actor == world.office
+    assert created.changes["name"] == [None, "Gamma AB"]
+    (changed,) = [e for e in _entries(organisation) if e.action == "update"]
+    assert changed.changes == {"city": ["Umeå", "Skellefteå"]}
+    assert changed.actor_label == "kansli"
+    pk = organisation.pk
+    organisation.delete()
+    deleted = AuditEntry.objects.get(
+        action="delete", object_id=str(pk), content_type__model="organisation"
+    )
+    assert deleted.changes["name"] == ["Gamma AB", None]
+    assert deleted.actor is None  # no request, no acting_as: the system
+
+
+def test_saving_without_changes_records_nothing(world: World) -> None:
+    before = AuditEntry.objects.count()
+    organisation = Organisation.objects.get(pk=world.org_a.pk)
+    organisation.save()
+    assert AuditEntry.objects.count() == before
+
+
+def test_queryset_update_and_bulk_writes_are_recorded_per_row(world: World) -> None:
+    with acting_as(world.office):
+        count = Organisation.objects.filter(pk__in=[world.org_a.pk, world.org_b.pk]).update(
+            sector="Transport", version=F("version") + 1
+        )
+    assert count == 2
+    bulk = AuditEntry.objects.filter(bulk=True, action="update", content_type__model="organisation")
+    assert bulk.count() == 2
+    assert {tuple(e.changes["sector"]) for e in bulk} == {("Energi", "Transport")}
+    assert all(e.actor == world.office for e in bulk)
+    assert {e.organisation_id for e in bulk} == {world.org_a.pk, world.org_b.pk}
+
+    contacts = ContactPerson.objects.bulk_create(
+        [
+            ContactPerson(first_name="Bo", last_name=f"Bulk{i}", email=f"bulk{i}@example.org")
+            for i in range(3)
+        ]
+    )
+    assert (
+        AuditEntry.objects.filter(
+            bulk=True, action="create", content_type__model="contactperson"
+        ).count()
+        == 3
+    )
+    for contact in contacts:
+        contact.title = "VD"
+    ContactPerson.objects.bulk_update(contacts, ["title"])
+    updates = AuditEntry.objects.filter(
+        bulk=True, action="update", content_type__model="contactperson"
+    )
+    assert updates.count() == 3
+    assert updates.first() is not None and updates.first().changes == {"title": ["", "VD"]}
+
+
+def test_queryset_delete_is_recorded_for_each_row(world: World) -> None:
+    MembershipFactory(organisation=world.org_b, contact=ContactPersonFactory())
+    ids = list(Membership.objects.filter(organisation=world.org_b).values_list("pk", flat=True))
+    Membership.objects.filter(organisation=world.org_b).delete()
+    deleted = AuditEntry.objects.filter(action="delete", content_type__model="membership")
+    assert sorted(int(e.object_id) for e in deleted) == sorted(ids)
+    assert {e.organisation_id for e in deleted} == {world.org_b.pk}
+
+
+def test_record_bulk_for_raw_writes(world: World) -> None:
+    written = services.record_bulk(
+        model=Organisation,
+        action="update",
+        rows=[(world.org_a.pk, world.org_a.pk, {"city": ["A", "B"]})],
+    )
+    assert written == 1
+    assert _entries(world.org_a)[0].changes == {"city": ["A", "B"]}
+
+
+def test_a_web_edit_is_attributed_to_the_signed_in_user(world: World) -> None:
+    client = client_for(world.contact_a)
+    # The acting user comes from the request (middleware), whatever view does the write.
+    from audit.middleware import ActingUserMiddleware
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    request.user = world.contact_a
+
+    def view(_request: object) -> object:
+        world.org_a.city = "Vindeln"
+        world.org_a.save()
+        return None
+
+    ActingUserMiddleware(view)(request)  # type: ignore[arg-type]
+    assert _entries(world.org_a)[0].actor == world.contact_a
+    assert client.get("/").status_code == 200
+
+
+def test_the_office_sees_the_history_section_and_partners_do_not(world: World) -> None:
+    with acting_as(world.office):
+        world.org_a.city = "Robertsfors"
+        world.org_a.save()
+    section = organisation_history(world.org_a, world.office)
+    assert section is not None
+    assert section["template"] == "audit/_history.html"
+    assert any(
+        c["new"] == "Robertsfors" for e in section["context"]["entries"] for c in e["changes"]
+    )
+    assert organisation_history(world.org_a, world.contact_a) is None
+    assert organisation_history(world.org_a, world.strategic) is None

@@ -1,0 +1,570 @@
+"""Reads of the partners app: the partner list with its filters, a partner's page, the
+commitment matrix, challenge groupings and matchmaking.
+
+Scoping happens here, once (``visible_to=``), through ``accounts.policy``. The list and the matrix
+run a fixed number of queries whatever the number of rows: counts come from correlated
+subqueries or one GROUP BY, never from per-row queries in templates.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from accounts import policy
+from partners.models import (
+    Commitment,
+    CommitmentSet,
+    ContactPerson,
+    Declaration,
+    GroupRelation,
+    Membership,
+    Organisation,
+    OrganisationStatusChange,
+)
+from roadmap.models import Challenge, FocusArea, PartnershipPeriod
+
+if TYPE_CHECKING:
+    from accounts.policy import AnyUser
+
+ORDERINGS = {
+    "name": ("name", "pk"),
+    "-name": ("-name", "-pk"),
+    "status": ("status", "name"),
+    "kind": ("kind", "name"),
+    "sector": ("sector", "name"),
+    "challenges": ("-challenge_count", "name"),
+    "-challenges": ("challenge_count", "name"),
+    "created": ("-created_at", "-pk"),
+}
+
+
+# --- periods ----------------------------------------------------------------------------------
+
+
+def current_period() -> PartnershipPeriod | None:
+    """The open period with the latest start, else the latest period."""
+    periods = PartnershipPeriod.objects.order_by("-is_open", "-start_year")
+    return periods.first()
+
+
+def list_periods() -> QuerySet[PartnershipPeriod]:
+    return PartnershipPeriod.objects.order_by("-start_year")
+
+
+# --- organisations ----------------------------------------------------------------------------
+
+
+def organisations_visible_to(user: AnyUser) -> QuerySet[Organisation]:
+    """Organisations whose page ``user`` may open: all for office and strategic group, else the
+    user's own."""
+    if policy.can(user, "partners.list_organisations"):
+        return Organisation.objects.all()
+    return Organisation.objects.filter(pk__in=policy.organisation_ids(user))
+
+
+@dataclass
+class OrganisationFilters:
+    search: str = ""
+    status: str = ""
+    kind: str = ""
+    sector: str = ""
+    focus_area: FocusArea | None = None
+    challenge: Challenge | None = None
+    period: PartnershipPeriod | None = None
+    declaration_missing: bool = False
+    ordering: str = "name"
+
+
+def list_organisations(
+    *, visible_to: AnyUser, filters: OrganisationFilters | None = None
+) -> QuerySet[Organisation]:
+    """The partner list: filtered, sorted, annotated with the number of challenges taken on in
+    the period, whether a declaration exists for it, and the number of active contacts.
+
+    The annotations are correlated subqueries, so the page is one query (plus the count for
+    pagination) however many organisations, contacts and commitments exist."""
+    filters = filters or OrganisationFilters()
+    period = filters.period or current_period()
+    organisations = organisations_visible_to(visible_to)
+    if filters.search:
+        term = filters.search.strip()
+        organisations = organisations.filter(
+            Q(name__icontains=term)
+            | Q(organisation_number__icontains=term)
+            | Q(sector__icontains=term)
+            | Q(city__icontains=term)
+        )
+    if filters.status:
+        organisations = organisations.filter(status=filters.status)
+    if filters.kind:
+        organisations = organisations.filter(kind=filters.kind)
+    if filters.sector:
+        organisations = organisations.filter(sector=filters.sector)
+    commitments = Commitment.objects.filter(commitment_set__organisation=OuterRef("pk"))
+    if period is not None:
+        commitments = commitments.filter(commitment_set__period=period)
+    if filters.challenge is not None:
+        organisations = organisations.filter(
+            Exists(commitments.filter(challenge=filters.challenge))
+        )
+    if filters.focus_area is not None:
+        organisations = organisations.filter(
+            Exists(commitments.filter(challenge__focus_area=filters.focus_area))
+        )
+    declarations = Declaration.objects.filter(organisation=OuterRef("pk"))
+    if period is not None:
+        declarations = declarations.filter(period=period)
+    if filters.declaration_missing:
+        organisations = organisations.filter(~Exists(declarations))
+    challenge_count = (
+        commitments.order_by()
+        .values("commitment_set__organisation")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    contact_count = (
+        Membership.objects.filter(organisation=OuterRef("pk"), is_active=True)
+        .order_by()
+        .values("organisation")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    set_status = CommitmentSet.objects.filter(organisation=OuterRef("pk"))
+    if period is not None:
+        set_status = set_status.filter(period=period)
+    organisations = organisations.annotate(
+        challenge_count=Coalesce(Subquery(challenge_count, output_field=IntegerField()), Value(0)),
+        contact_count=Coalesce(Subquery(contact_count, output_field=IntegerField()), Value(0)),
+        has_declaration=Exists(declarations),
+        commitment_status=Subquery(set_status.values("status")[:1]),
+    )
+    return organisations.order_by(*ORDERINGS.get(filters.ordering, ORDERINGS["name"]))
+
+
+def list_sectors() -> list[str]:
+    return list(
+        Organisation.objects.exclude(sector="")
+        .order_by("sector")
+        .values_list("sector", flat=True)
+        .distinct()
+    )
+
+
+def list_my_organisations(*, visible_to: AnyUser) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(pk__in=policy.organisation_ids(visible_to)).order_by("name")
+
+
+def get_organisation(*, pk: int, visible_to: AnyUser) -> Organisation:
+    """One organisation the user may open; raises Organisation.DoesNotExist otherwise (404)."""
+    return organisations_visible_to(visible_to).get(pk=pk)
+
+
+@dataclass
+class OrganisationPage:
+    organisation: Organisation
+    can_see_private: bool
+    period: PartnershipPeriod | None
+    memberships: list[Membership] = field(default_factory=list)
+    declarations: list[Declaration] = field(default_factory=list)
+    commitment_set: CommitmentSet | None = None
+    commitments: list[Commitment] = field(default_factory=list)
+    status_history: list[OrganisationStatusChange] = field(default_factory=list)
+    relations_from: list[GroupRelation] = field(default_factory=list)
+    relations_to: list[GroupRelation] = field(default_factory=list)
+    onboarding: list[dict[str, Any]] = field(default_factory=list)
+
+
+def organisation_page(
+    *, organisation: Organisation, visible_to: AnyUser, period: PartnershipPeriod | None = None
+) -> OrganisationPage:
+    """Everything the partner page shows. Contacts, declarations and history are private (office
+    and the organisation's own contacts); the strategic group sees details and commitments."""
+    period = period or current_period()
+    page = OrganisationPage(
+        organisation=organisation,
+        can_see_private=policy.can(visible_to, "partners.view_organisation_private", organisation),
+        period=period,
+    )
+    if period is not None:
+        page.commitment_set = (
+            CommitmentSet.objects.filter(organisation=organisation, period=period)
+            .select_related("period", "confirmed_by")
+            .first()
+        )
+    if page.commitment_set is not None:
+        page.commitments = list(
+            page.commitment_set.commitments.select_related("challenge__focus_area")
+        )
+    page.relations_from = list(organisation.relations_from.select_related("to_organisation"))
+    page.relations_to = list(organisation.relations_to.select_related("from_organisation"))
+    if page.can_see_private:
+        page.memberships = list(
+            organisation.memberships.filter(is_active=True)
+            .select_related("contact__user")
+            .order_by("-is_main_contact", "contact__last_name", "contact__first_name")
+        )
+        page.declarations = list(
+            organisation.declarations.select_related("period").prefetch_related("goals")
+        )
+        page.status_history = list(organisation.status_changes.select_related("changed_by"))
+        page.onboarding = onboarding_checklist(
+            organisation=organisation,
+            period=period,
+            memberships=page.memberships,
+            declarations=page.declarations,
+            commitment_set=page.commitment_set,
+            commitments=page.commitments,
+        )
+    return page
+
+
+def onboarding_checklist(
+    *,
+    organisation: Organisation,
+    period: PartnershipPeriod | None,
+    memberships: list[Membership],
+    declarations: list[Declaration],
+    commitment_set: CommitmentSet | None,
+    commitments: list[Commitment],
+) -> list[dict[str, Any]]:
+    """The steps of a new partner: contacts → declaration → ≥5 challenges → intro meeting.
+    ``done`` is None when a step cannot be known yet (the activities app records meetings)."""
+    from django.utils.translation import gettext as _
+
+    from partners.sections import attended_intro_meeting
+
+    has_declaration = any(d.period_id == getattr(period, "pk", None) for d in declarations)
+    confirmed = bool(
+        commitment_set
+        and commitment_set.is_confirmed
+        and len(commitments) >= CommitmentSet.MIN_CHALLENGES
+    )
+    return [
+        {"key": "contacts", "label": _("Kontaktpersoner registrerade"), "done": bool(memberships)},
+        {
+            "key": "declaration",
+            "label": _("Avsiktsförklaring undertecknad och uppladdad"),
+            "done": has_declaration,
+        },
+        {
+            "key": "commitments",
+            "label": _("Minst 5 klimatutmaningar bekräftade"),
+            "done": confirmed,
+        },
+        {
+            "key": "intro_meeting",
+            "label": _("Intromöte genomfört"),
+            "done": attended_intro_meeting(organisation),
+        },
+    ]
+
+
+def commitment_history(*, commitment_set: CommitmentSet) -> QuerySet[Any]:
+    return commitment_set.changes.select_related("challenge", "changed_by")
+
+
+def list_declarations_for_download(*, visible_to: AnyUser) -> QuerySet[Declaration]:
+    if policy.is_office(visible_to):
+        return Declaration.objects.all()
+    return Declaration.objects.filter(organisation_id__in=policy.organisation_ids(visible_to))
+
+
+def list_challenges() -> QuerySet[Challenge]:
+    return Challenge.objects.select_related("focus_area").order_by("number")
+
+
+# --- commitment matrix ------------------------------------------------------------------------
+
+
+@dataclass
+class MatrixRow:
+    organisation: Organisation
+    cells: list[bool]
+    count: int
+
+
+@dataclass
+class Matrix:
+    period: PartnershipPeriod | None
+    challenges: list[Challenge]
+    challenge_counts: dict[int, int]
+    focus_area_rows: list[dict[str, Any]]
+    uncovered: list[Challenge]
+    page: Page[Organisation]
+    rows: list[MatrixRow]
+    organisation_total: int
+    include_drafts: bool
+
+
+def commitment_matrix(
+    *,
+    visible_to: AnyUser,
+    period: PartnershipPeriod | None = None,
+    include_drafts: bool = False,
+    focus_area: FocusArea | None = None,
+    search: str = "",
+    page_number: Any = 1,
+    per_page: int = 50,
+) -> Matrix:
+    """Challenges × organisations for a period.
+
+    Counts per challenge and per focus area are taken over *all* committed organisations with
+    two GROUP BY queries; the heat-map rows are built only for the current page of
+    organisations (one query for the page, one for their commitments), so the page costs the
+    same with 50 or 5,000 partners."""
+    period = period or current_period()
+    challenges = list(list_challenges())  # 1
+    commitments = Commitment.objects.all()
+    if period is not None:
+        commitments = commitments.filter(commitment_set__period=period)
+    if not include_drafts:
+        commitments = commitments.confirmed()
+    per_challenge = dict(  # 2
+        commitments.order_by()
+        .values_list("challenge_id")
+        .annotate(n=Count("commitment_set__organisation", distinct=True))
+    )
+    per_area_orgs = dict(  # 3
+        commitments.order_by()
+        .values_list("challenge__focus_area_id")
+        .annotate(n=Count("commitment_set__organisation", distinct=True))
+    )
+    areas: dict[int, dict[str, Any]] = {}
+    for challenge in challenges:
+        area = areas.setdefault(
+            challenge.focus_area_id,
+            {
+                "focus_area": challenge.focus_area,
+                "commitments": 0,
+                "organisations": per_area_orgs.get(challenge.focus_area_id, 0),
+                "challenges": 0,
+            },
+        )
+        area["commitments"] += per_challenge.get(challenge.pk, 0)
+        area["challenges"] += 1
+    committed_orgs = Organisation.objects.filter(
+        Exists(commitments.filter(commitment_set__organisation=OuterRef("pk")))
+    )
+    if not policy.can(visible_to, "partners.view_matrix"):
+        committed_orgs = committed_orgs.filter(pk__in=policy.organisation_ids(visible_to))
+    if focus_area is not None:
+        committed_orgs = committed_orgs.filter(
+            Exists(
+                commitments.filter(
+                    commitment_set__organisation=OuterRef("pk"), challenge__focus_area=focus_area
+                )
+            )
+        )
+    if search:
+        committed_orgs = committed_orgs.filter(name__icontains=search.strip())
+    paginator = Paginator(committed_orgs.order_by("name", "pk").only("pk", "name"), per_page)
+    page = paginator.get_page(page_number)  # 4 count, 5 page
+    org_ids = [o.pk for o in page.object_list]
+    taken: dict[int, set[int]] = defaultdict(set)
+    for org_id, challenge_id in commitments.filter(  # 6
+        commitment_set__organisation_id__in=org_ids
+    ).values_list("commitment_set__organisation_id", "challenge_id"):
+        taken[org_id].add(challenge_id)
+    rows = [
+        MatrixRow(
+            organisation=org,
+            cells=[c.pk in taken[org.pk] for c in challenges],
+            count=len(taken[org.pk]),
+        )
+        for org in page.object_list
+    ]
+    return Matrix(
+        period=period,
+        challenges=challenges,
+        challenge_counts={c.pk: per_challenge.get(c.pk, 0) for c in challenges},
+        focus_area_rows=list(areas.values()),
+        uncovered=[c for c in challenges if not per_challenge.get(c.pk)],
+        page=page,
+        rows=rows,
+        organisation_total=paginator.count,
+        include_drafts=include_drafts,
+    )
+
+
+# --- groupings and matchmaking ----------------------------------------------------------------
+
+
+def grouping_challenges(
+    *, visible_to: AnyUser, period: PartnershipPeriod | None = None
+) -> list[dict[str, Any]]:
+    """Every challenge grouping (the partners committed to one challenge) with its size. Office
+    and strategic group see all; a partner contact sees the groupings of its organisations."""
+    period = period or current_period()
+    commitments = Commitment.objects.confirmed()
+    if period is not None:
+        commitments = commitments.for_period(period)
+    counts = dict(
+        commitments.order_by()
+        .values_list("challenge_id")
+        .annotate(n=Count("commitment_set__organisation", distinct=True))
+    )
+    mine: set[int] = set()
+    own = policy.organisation_ids(visible_to)
+    if own:
+        mine = set(
+            commitments.filter(commitment_set__organisation_id__in=own).values_list(
+                "challenge_id", flat=True
+            )
+        )
+    sees_all = policy.is_office(visible_to) or policy.is_strategic(visible_to)
+    return [
+        {"challenge": c, "count": counts.get(c.pk, 0), "is_member": c.pk in mine}
+        for c in list_challenges()
+        if sees_all or c.pk in mine
+    ]
+
+
+def can_view_grouping(*, challenge: Challenge, visible_to: AnyUser, period: Any) -> bool:
+    if policy.is_office(visible_to) or policy.is_strategic(visible_to):
+        return True
+    own = policy.organisation_ids(visible_to)
+    return (
+        Commitment.objects.confirmed()
+        .for_period(period)
+        .filter(challenge=challenge, commitment_set__organisation_id__in=own)
+        .exists()
+    )
+
+
+# A contact who still works there: an active membership whose login (if any) is not disabled.
+_CURRENT_CONTACT = Q(is_active=True) & (
+    Q(contact__user__isnull=True) | Q(contact__user__is_active=True)
+)
+
+
+@dataclass
+class GroupingMember:
+    organisation: Organisation
+    plan: str
+    looking_for_partners: bool
+    contacts: list[ContactPerson]
+
+
+def grouping_members(
+    *, challenge: Challenge, visible_to: AnyUser, period: PartnershipPeriod | None
+) -> list[GroupingMember]:
+    """The organisations committed to ``challenge`` with their contacts. The office sees every
+    active contact; everyone else only each member's public contacts (main contact and
+    communications), never phone numbers or other organisations' private data."""
+    commitments = Commitment.objects.confirmed().filter(challenge=challenge)
+    if period is not None:
+        commitments = commitments.for_period(period)
+    office = policy.is_office(visible_to)
+    membership_filter = _CURRENT_CONTACT
+    if not office:
+        membership_filter &= Q(is_main_contact=True) | Q(is_communications=True)
+    memberships = Membership.objects.filter(membership_filter).select_related("contact")
+    rows = (
+        commitments.select_related("commitment_set__organisation")
+        .prefetch_related(
+            Prefetch(
+                "commitment_set__organisation__memberships",
+                queryset=memberships.order_by("-is_main_contact", "contact__last_name"),
+                to_attr="visible_memberships",
+            )
+        )
+        .order_by("commitment_set__organisation__name")
+    )
+    return [
+        GroupingMember(
+            organisation=c.commitment_set.organisation,
+            plan=c.plan,
+            looking_for_partners=c.looking_for_partners,
+            contacts=[m.contact for m in c.commitment_set.organisation.visible_memberships],  # type: ignore[attr-defined]
+        )
+        for c in rows
+    ]
+
+
+def mailing_list(*, challenge: Challenge, period: PartnershipPeriod | None) -> list[dict[str, str]]:
+    """Name, email and organisation of every active contact of the grouping (office export)."""
+    memberships = (
+        Membership.objects.filter(
+            _CURRENT_CONTACT,
+            organisation__commitment_sets__commitments__challenge=challenge,
+            organisation__commitment_sets__status=CommitmentSet.Status.CONFIRMED,
+        )
+        .select_related("contact", "organisation")
+        .order_by("organisation__name", "contact__last_name")
+    )
+    if period is not None:
+        memberships = memberships.filter(organisation__commitment_sets__period=period)
+    return [
+        {
+            "organisation": m.organisation.name,
+            "first_name": m.contact.first_name,
+            "last_name": m.contact.last_name,
+            "email": m.contact.email,
+            "title": m.contact.title,
+            "main_contact": "ja" if m.is_main_contact else "",
+        }
+        for m in memberships.distinct()
+    ]
+
+
+@dataclass
+class Match:
+    organisation_id: int
+    name: str
+    shared: int
+
+
+def matches_for(
+    *, organisation: Organisation, period: PartnershipPeriod | None, limit: int = 10
+) -> list[Match]:
+    """Other organisations sharing the most of ``organisation``'s challenges (one query)."""
+    commitments = Commitment.objects.confirmed()
+    if period is not None:
+        commitments = commitments.for_period(period)
+    mine = commitments.filter(commitment_set__organisation=organisation).values("challenge_id")
+    rows = (
+        commitments.filter(challenge_id__in=Subquery(mine))
+        .exclude(commitment_set__organisation=organisation)
+        .order_by()
+        .values("commitment_set__organisation_id", "commitment_set__organisation__name")
+        .annotate(shared=Count("pk"))
+        .order_by("-shared", "commitment_set__organisation__name")[:limit]
+    )
+    return [
+        Match(
+            organisation_id=r["commitment_set__organisation_id"],
+            name=r["commitment_set__organisation__name"],
+            shared=r["shared"],
+        )
+        for r in rows
+    ]
+
+
+def looking_for_partners(
+    *, period: PartnershipPeriod | None, exclude: Organisation | None = None
+) -> QuerySet[Commitment]:
+    """Commitments flagged "looking for partners", by challenge."""
+    commitments = Commitment.objects.confirmed().looking_for_partners()
+    if period is not None:
+        commitments = commitments.for_period(period)
+    if exclude is not None:
+        commitments = commitments.exclude(commitment_set__organisation=exclude)
+    return commitments.select_related("challenge", "commitment_set__organisation").order_by(
+        "challenge__number", "commitment_set__organisation__name"
+    )

@@ -1,0 +1,249 @@
+"""Selectors: scoping, the numbers users read, and query budgets that do not grow with rows."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from partners import sections, selectors
+from partners.models import Declaration, Organisation
+from partners.tests.factories import (
+    MembershipFactory,
+    OrganisationFactory,
+    commit,
+)
+from roadmap.models import Challenge, FocusArea, PartnershipPeriod
+from tests.fixtures import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def _period() -> PartnershipPeriod:
+    period = PartnershipPeriod.objects.order_by("-start_year").first()
+    assert period is not None
+    return period
+
+
+@pytest.fixture
+def mixed(world):
+    """Organisations of every kind and status, with contacts, declarations and commitments."""
+    period = _period()
+    gamma = OrganisationFactory(
+        name="Gamma kommun", kind=Organisation.Kind.PUBLIC_BODY, sector="Kommun", status="signed"
+    )
+    delta = OrganisationFactory(
+        name="Delta förening",
+        kind=Organisation.Kind.ORGANISATION,
+        sector="Ideell",
+        status="prospect",
+    )
+    MembershipFactory(organisation=gamma)
+    MembershipFactory(organisation=gamma)
+    commit(world.org_a, [1, 2, 3, 4, 5], looking=(2,))
+    commit(world.org_b, [2, 3, 6, 7, 8])
+    commit(gamma, [2, 9], confirmed=False)
+    Declaration.objects.create(
+        organisation=world.org_a, period=period, signed_on="2023-02-01", signatory_name="Vd"
+    )
+    return {"gamma": gamma, "delta": delta, "period": period}
+
+
+def test_list_organisations_filters(world, mixed):
+    def names(**kwargs):
+        filters = selectors.OrganisationFilters(**kwargs)
+        return [
+            o.name for o in selectors.list_organisations(visible_to=world.office, filters=filters)
+        ]
+
+    assert names() == ["Alfa Energi AB", "Beta Bygg AB", "Delta förening", "Gamma kommun"]
+    assert names(status="signed") == ["Gamma kommun"]
+    assert names(kind="organisation") == ["Delta förening"]
+    assert names(sector="Kommun") == ["Gamma kommun"]
+    assert names(search="alfa") == ["Alfa Energi AB"]
+    assert names(challenge=Challenge.objects.get(number=2)) == [
+        "Alfa Energi AB",
+        "Beta Bygg AB",
+        "Gamma kommun",
+    ]
+    energy = FocusArea.objects.get(challenges__number=6)
+    assert names(focus_area=energy) == ["Beta Bygg AB", "Gamma kommun"]
+    assert names(declaration_missing=True) == ["Beta Bygg AB", "Delta förening", "Gamma kommun"]
+    assert names(ordering="challenges")[:2] == ["Alfa Energi AB", "Beta Bygg AB"]
+
+
+def test_list_organisations_annotations(world, mixed):
+    rows = {o.name: o for o in selectors.list_organisations(visible_to=world.office)}
+    assert rows["Alfa Energi AB"].challenge_count == 5
+    assert rows["Alfa Energi AB"].has_declaration is True
+    assert rows["Gamma kommun"].challenge_count == 2
+    assert rows["Gamma kommun"].commitment_status == "draft"
+    assert rows["Gamma kommun"].contact_count == 2
+    assert rows["Delta förening"].challenge_count == 0
+
+
+def test_partner_contact_sees_only_own_organisations(world, mixed):
+    visible = selectors.list_organisations(visible_to=world.contact_a)
+    assert [o.pk for o in visible] == [world.org_a.pk]
+
+
+def test_partner_list_runs_constant_queries(world, mixed, django_assert_num_queries):
+    client = client_for(world.office)
+    url = reverse("partners:organisation_list") + "?declaration_missing=on&sort=challenges"
+    client.get(url)  # warm-up: session and user caches
+    # 1 session, 2 user, 3 the office user's TOTP device (two-factor check), 4 sector choices of
+    # the filter form, 5 current period, 6 count for pagination, 7 the user's memberships (menu),
+    # 8 focus areas, 9 challenges and 10 periods (filter choices), 11 the page of organisations
+    # with every annotation (challenge count, contacts, declaration, commitment status).
+    with django_assert_num_queries(11):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert len(response.context["organisations"]) == 3
+    for _ in range(5):
+        commit(OrganisationFactory(), [1, 2, 3, 4, 5, 6])
+        MembershipFactory(organisation=Organisation.objects.order_by("-pk").first())
+    with django_assert_num_queries(11):
+        client.get(url)
+
+
+def test_commitment_matrix_counts_and_uncovered(world, mixed):
+    matrix = selectors.commitment_matrix(visible_to=world.office)
+    counts = {c.number: matrix.challenge_counts[c.pk] for c in matrix.challenges}
+    assert counts[2] == 2  # A and B; Gamma's draft does not count
+    assert counts[1] == 1
+    assert counts[9] == 0
+    assert [c.number for c in matrix.uncovered] == list(range(9, 22))
+    mobility = next(
+        r for r in matrix.focus_area_rows if r["focus_area"].challenges.filter(number=1).exists()
+    )
+    assert mobility["commitments"] == 7  # A: 1–5, B: 2–3
+    assert mobility["organisations"] == 2
+    assert [row.organisation.name for row in matrix.rows] == ["Alfa Energi AB", "Beta Bygg AB"]
+    assert matrix.rows[0].cells[:6] == [True, True, True, True, True, False]
+    with_drafts = selectors.commitment_matrix(visible_to=world.office, include_drafts=True)
+    assert with_drafts.challenge_counts[Challenge.objects.get(number=9).pk] == 1
+
+
+def test_commitment_matrix_paginates_rows_but_counts_everyone(world, mixed):
+    for index in range(4):
+        commit(OrganisationFactory(name=f"Zeta {index}"), [10, 11, 12, 13, 14])
+    matrix = selectors.commitment_matrix(visible_to=world.office, per_page=3)
+    assert len(matrix.rows) == 3
+    assert matrix.organisation_total == 6
+    assert matrix.challenge_counts[Challenge.objects.get(number=10).pk] == 4
+
+
+def test_commitment_matrix_runs_constant_queries(world, mixed, django_assert_num_queries):
+    client = client_for(world.strategic)
+    url = reverse("partners:commitment_matrix")
+    client.get(url)
+    # 1 session, 2 user, 3 current period, 4 challenges with focus areas, 5 counts per challenge,
+    # 6 organisations per focus area, 7 count of committed organisations, 8 the page of them,
+    # 9 their commitments, 10 the user's memberships (menu), 11 periods for the selector,
+    # 12 focus areas for the filter.
+    with django_assert_num_queries(12):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert len(response.context["matrix"].rows) == 2
+    for _ in range(5):
+        commit(OrganisationFactory(), [1, 9, 15, 20])
+    with django_assert_num_queries(12):
+        client.get(url)
+
+
+def test_groupings_for_partner_contact_are_its_own(world, mixed):
+    groupings = selectors.grouping_challenges(visible_to=world.contact_b)
+    assert [g["challenge"].number for g in groupings] == [2, 3, 6, 7, 8]
+    assert all(g["is_member"] for g in groupings)
+    assert groupings[0]["count"] == 2
+    office = selectors.grouping_challenges(visible_to=world.office)
+    assert len(office) == 21
+
+
+def test_grouping_members_show_public_contacts_only_to_partners(world, mixed):
+    challenge = Challenge.objects.get(number=2)
+    members = selectors.grouping_members(
+        challenge=challenge, visible_to=world.contact_b, period=mixed["period"]
+    )
+    alfa = next(m for m in members if m.organisation == world.org_a)
+    # Only the main contact (anna_a), not the contributor bertil_a nor the inactive contact.
+    assert [c.email for c in alfa.contacts] == ["anna_a@example.org"]
+    assert alfa.looking_for_partners is True
+    office = selectors.grouping_members(
+        challenge=challenge, visible_to=world.office, period=mixed["period"]
+    )
+    alfa = next(m for m in office if m.organisation == world.org_a)
+    assert sorted(c.email for c in alfa.contacts) == ["anna_a@example.org", "bertil_a@example.org"]
+
+
+def test_matches_rank_by_shared_challenges(world, mixed):
+    commit(OrganisationFactory(name="Eta AB"), [1, 2, 3, 4])
+    matches = selectors.matches_for(organisation=world.org_a, period=mixed["period"])
+    assert [(m.name, m.shared) for m in matches] == [("Eta AB", 4), ("Beta Bygg AB", 2)]
+    looking = selectors.looking_for_partners(period=mixed["period"], exclude=world.org_b)
+    assert [(c.challenge.number, c.commitment_set.organisation.name) for c in looking] == [
+        (2, "Alfa Energi AB")
+    ]
+
+
+def test_mailing_list_lists_active_contacts_of_confirmed_members(world, mixed):
+    rows = selectors.mailing_list(challenge=Challenge.objects.get(number=2), period=mixed["period"])
+    emails = [r["email"] for r in rows]
+    assert "anna_a@example.org" in emails
+    assert "cecilia_b@example.org" in emails
+    assert "ivar_inactive@example.org" not in emails
+    assert not any(r["organisation"] == "Gamma kommun" for r in rows)  # a draft is not a member
+
+
+def test_onboarding_checklist_steps(world, mixed):
+    page = selectors.organisation_page(organisation=world.org_a, visible_to=world.office)
+    steps = {s["key"]: s["done"] for s in page.onboarding}
+    assert steps["contacts"] is True
+    assert steps["declaration"] is True
+    assert steps["commitments"] is True
+    assert steps["intro_meeting"] in (None, True, False)
+    page = selectors.organisation_page(organisation=mixed["delta"], visible_to=world.office)
+    steps = {s["key"]: s["done"] for s in page.onboarding}
+    assert steps == {**steps, "contacts": False, "declaration": False, "commitments": False}
+
+
+def test_strategic_group_does_not_get_private_parts(world, mixed):
+    page = selectors.organisation_page(organisation=world.org_a, visible_to=world.strategic)
+    assert page.can_see_private is False
+    assert page.memberships == []
+    assert page.declarations == []
+    assert len(page.commitments) == 5
+
+
+def _section_ok(organisation, user):
+    return {"title": "Test", "template": "partners/_test_section.html", "context": {"n": 1}}
+
+
+def _section_none(organisation, user):
+    return None
+
+
+def test_sections_registry_skips_unimportable_entries(world, monkeypatch):
+    monkeypatch.setattr(
+        sections,
+        "ORGANISATION_SECTIONS",
+        [
+            "nonexistent.module.section",
+            "partners.tests.test_selectors._section_none",
+            "partners.tests.test_selectors._section_ok",
+        ],
+    )
+    found = sections.sections_for(world.org_a, world.office)
+    assert [s["title"] for s in found] == ["Test"]
+
+
+def test_intro_meeting_check_uses_hook_when_present(world, monkeypatch):
+    monkeypatch.setattr(sections, "INTRO_MEETING_CHECK", "nonexistent.check")
+    assert sections.attended_intro_meeting(world.org_a) is None
+    monkeypatch.setattr(
+        sections, "INTRO_MEETING_CHECK", "partners.tests.test_selectors._always_true"
+    )
+    assert sections.attended_intro_meeting(world.org_a) is True
+
+
+def _always_true(organisation):
+    return True

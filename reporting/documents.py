@@ -1,0 +1,377 @@
+"""From a snapshot to the files of one report: template context, HTML, PDF and XLSX.
+
+Everything here reads the snapshot's JSON only (never the live tables), in the job's language.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from reporting import charts
+from reporting.pdf import render_html_to_document
+
+if TYPE_CHECKING:
+    from reporting.models import ReportJob
+
+PARTNERSHIP_TEMPLATE = "reporting/pdf/partnership_report.html"
+ORGANISATION_TEMPLATE = "reporting/pdf/organisation_report.html"
+
+
+@dataclass
+class BuiltReport:
+    pdf: bytes
+    xlsx: bytes
+    pages: int
+    html: str
+
+
+def pick(value: Any, language: str) -> Any:
+    """A bilingual ``{"sv": ..., "en": ...}`` value in ``language`` (Swedish as the fallback)."""
+    if isinstance(value, dict) and "sv" in value:
+        return value.get(language) or value["sv"]
+    return value
+
+
+def likert_labels() -> list[str]:
+    return [
+        _("Instämmer inte alls"),
+        _("Instämmer i liten grad"),
+        _("Instämmer delvis"),
+        _("Instämmer i stor grad"),
+        _("Instämmer helt"),
+    ]
+
+
+def _labels() -> dict[str, dict[str, str]]:
+    from activities.models import Activity, Lifecycle, Meeting, Signal
+
+    return {
+        "lifecycle": {str(k): str(v) for k, v in Lifecycle.choices},
+        "signal": {str(k): str(v) for k, v in Signal.choices},
+        "activity_kind": {str(k): str(v) for k, v in Activity.Kind.choices},
+        "meeting_kind": {str(k): str(v) for k, v in Meeting.Kind.choices},
+    }
+
+
+def _emissions_chart(points: list[dict[str, Any]], series: list[tuple[str, str, str, str]]) -> str:
+    """``series``: (label, key in points, dash, marker)."""
+    return charts.line_chart(
+        [
+            charts.Series(label, [(p["year"], p.get(key)) for p in points], dash=dash, marker=mark)
+            for label, key, dash, mark in series
+        ],
+        title=_("Utsläpp mot 20 %-banan"),
+        unit=_("ton CO2e"),
+    )
+
+
+def _enabling_rows(
+    rows: list[dict[str, Any]], language: str, own: dict[str, Any] | None = None
+) -> list[charts.LikertRow]:
+    return [
+        charts.LikertRow(
+            label=str(pick(row["question"], language)),
+            shares=[row.get(f"p{point}") for point in range(1, 6)],
+            n=row.get("n", 0),
+            marker=(own or {}).get(row["key"]),
+        )
+        for row in rows
+    ]
+
+
+def partnership_context(data: dict[str, Any], language: str) -> dict[str, Any]:
+    partnership = data["partnership"]
+    labels = _labels()
+    emissions = partnership.get("emissions", {})
+    points = emissions.get("series", [])
+    commitments = partnership["commitments"]
+    enabling = partnership.get("enabling", [])
+    return {
+        "data": data,
+        "language": language,
+        "year": data["year"],
+        "title": data.get("title") or _("Årlig uppföljning %(year)s") % {"year": data["year"]},
+        "period": data["period"],
+        "rate_percent": round(data["period"]["rate"] * 100),
+        "include": data["include"],
+        "narrative": {k: mark_safe(v) for k, v in data["narrative"][language].items()},  # noqa: S308  # nh3-sanitised in the snapshot
+        "key_figures": partnership["key_figures"],
+        "emissions": emissions,
+        "emissions_chart": mark_safe(  # noqa: S308  # built by charts.py, which escapes all text
+            _emissions_chart(
+                points,
+                [
+                    (_("Panelens utsläpp"), "total", "", "circle"),
+                    (_("20 %-banan"), "path", "8 4", "square"),
+                ],
+            )
+        )
+        if any(p.get("total") is not None for p in points)
+        else "",
+        "emissions_rows": points,
+        "indicators": [
+            {
+                **row,
+                "name": pick(row["name"], language),
+                "status_label": {"met": _("Målet nått"), "not_met": _("Målet inte nått")}.get(
+                    row.get("status", ""), ""
+                ),
+            }
+            for row in partnership.get("indicators", [])
+        ],
+        "enabling_chart": mark_safe(  # noqa: S308  # charts.py escapes all text
+            charts.likert_chart(
+                _enabling_rows(enabling, language),
+                title=_("Svar om förutsättningsmålet"),
+                scale_labels=likert_labels(),
+            )
+        )
+        if enabling
+        else "",
+        "enabling": enabling,
+        "commitments_chart": mark_safe(  # noqa: S308  # charts.py escapes all text
+            charts.bar_chart(
+                [
+                    (f"{c['number']}. {pick(c['name'], language)}", c["organisations"])
+                    for c in commitments["per_challenge"]
+                ],
+                title=_("Organisationer per klimatutmaning"),
+            )
+        )
+        if commitments["per_challenge"]
+        else "",
+        "commitments": commitments,
+        "focus_areas": [
+            {"name": pick(a["name"], language), "commitments": a["commitments"]}
+            for a in commitments["per_focus_area"]
+        ],
+        "activities": partnership["activities"],
+        "status_rows": [
+            {"label": labels["lifecycle"].get(r["lifecycle"], r["lifecycle"]), "count": r["count"]}
+            for r in partnership["activities"]["by_status"]
+        ],
+        "signal_rows": [
+            {"label": labels["signal"].get(r["signal"], r["signal"]), "count": r["count"]}
+            for r in partnership["activities"]["by_signal"]
+        ],
+        "highlights": [
+            {**h, "lifecycle_label": labels["lifecycle"].get(h["lifecycle"], h["lifecycle"])}
+            for h in partnership["activities"]["highlights"]
+        ],
+        "meetings": [
+            {**m, "kind_label": labels["meeting_kind"].get(m["kind"], m["kind"])}
+            for m in partnership["meetings"]
+        ],
+        "missing": data.get("missing", []),
+    }
+
+
+def organisation_context(
+    data: dict[str, Any], organisation_id: int, language: str
+) -> dict[str, Any]:
+    org = data["organisations"][str(organisation_id)]
+    context = partnership_context(data, language)
+    labels = _labels()
+    emissions = org.get("emissions", {})
+    points = emissions.get("series", [])
+    own = {a["key"]: a.get("value") for a in org.get("enabling", [])}
+    enabling = data["partnership"].get("enabling", [])
+    series = [
+        (_("Era utsläpp"), "emissions", "", "circle"),
+        (_("20 %-banan"), "path", "8 4", "square"),
+    ]
+    if emissions.get("has_own_target"):
+        series.append((_("Ert eget mål"), "own_path", "2 3", "triangle"))
+    context.update(
+        {
+            "organisation": org,
+            "title": _("%(name)s – uppföljning %(year)s") % {"name": org["name"], "year": data["year"]},
+            "org_emissions": emissions,
+            "org_emissions_rows": points,
+            "org_emissions_chart": mark_safe(_emissions_chart(points, series))  # noqa: S308  # charts.py escapes all text
+            if any(p.get("emissions") is not None for p in points)
+            else "",
+            "org_commitments": [
+                {**c, "name": pick(c["name"], language), "focus_area": pick(c["focus_area"], language)}
+                for c in org.get("commitments", [])
+            ],
+            "org_activities": [
+                {
+                    **a,
+                    "lifecycle_label": labels["lifecycle"].get(a["lifecycle"], a["lifecycle"]),
+                    "signal_label": labels["signal"].get(a["signal"], ""),
+                }
+                for a in org.get("activities", [])
+            ],
+            "org_meetings": [
+                {**m, "kind_label": labels["meeting_kind"].get(m["kind"], m["kind"])}
+                for m in org.get("meetings", {}).get("attended", [])
+            ],
+            "meetings_held": org.get("meetings", {}).get("held", 0),
+            "org_enabling": [
+                {
+                    "question": pick(row["question"], language),
+                    "own": own.get(row["key"]),
+                    "own_label": likert_labels()[own[row["key"]] - 1]
+                    if own.get(row["key"]) in (1, 2, 3, 4, 5)
+                    else "",
+                    "top2": row.get("top2"),
+                }
+                for row in enabling
+            ],
+            "org_enabling_chart": mark_safe(  # noqa: S308  # charts.py escapes all text
+                charts.likert_chart(
+                    _enabling_rows(enabling, language, own),
+                    title=_("Ert svar bredvid partnerskapets fördelning"),
+                    scale_labels=likert_labels(),
+                    marker_label=_("Ert svar"),
+                )
+            )
+            if enabling
+            else "",
+            "likert_labels": likert_labels(),
+        }
+    )
+    return context
+
+
+def render_html(
+    data: dict[str, Any], *, kind: str, language: str, organisation_id: int | None = None
+) -> str:
+    with translation.override(language):
+        if kind == "partnership":
+            return render_to_string(PARTNERSHIP_TEMPLATE, partnership_context(data, language))
+        assert organisation_id is not None  # noqa: S101  # the model's check constraint
+        return render_to_string(
+            ORGANISATION_TEMPLATE, organisation_context(data, organisation_id, language)
+        )
+
+
+def build(job: ReportJob) -> BuiltReport:
+    data = job.snapshot.data
+    html = render_html(
+        data, kind=job.kind, language=job.language, organisation_id=job.organisation_id
+    )
+    pdf, pages = render_html_to_document(html)
+    with translation.override(job.language):
+        xlsx = build_xlsx(data, kind=job.kind, organisation_id=job.organisation_id)
+    return BuiltReport(pdf=pdf, xlsx=xlsx, pages=pages, html=html)
+
+
+# --- XLSX: the data behind a report -------------------------------------------------------------
+
+
+def _cell(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula is stored as text (OWASP CSV injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def build_xlsx(data: dict[str, Any], *, kind: str, organisation_id: int | None = None) -> bytes:
+    from openpyxl import Workbook  # imported here: only workers build workbooks
+
+    language = translation.get_language() or "sv"
+    workbook = Workbook(write_only=True)
+    workbook.properties.created = datetime.fromisoformat(data["taken_at"]).replace(tzinfo=None)
+
+    def sheet(title: str, header: list[str], rows: list[list[Any]]) -> None:
+        ws = workbook.create_sheet(title=title[:31])
+        ws.append(header)
+        for row in rows:
+            ws.append([_cell(v) for v in row])
+
+    partnership = data["partnership"]
+    figures = partnership["key_figures"]
+    sheet(
+        _("Nyckeltal"),
+        [_("Nyckeltal"), _("Värde")],
+        [
+            [_("År"), data["year"]],
+            [_("Organisationer"), figures["organisations"]],
+            [_("Åtaganden"), figures["commitments"]],
+            [_("Aktiviteter"), figures["activities"]],
+            [_("Genomförda möten"), figures["meetings_held"]],
+        ],
+    )
+    if kind == "partnership":
+        sheet(
+            _("Utsläpp"),
+            [_("År"), _("Panelens utsläpp (ton CO2e)"), _("Rapporterande"), _("Panel"), _("20 %-banan")],
+            [
+                [p["year"], p.get("total"), p.get("reporting"), p.get("panel"), p.get("path")]
+                for p in partnership.get("emissions", {}).get("series", [])
+            ],
+        )
+        sheet(
+            _("Indikatorer"),
+            [_("Indikator"), _("Enhet"), _("Värde"), _("Målvärde"), _("Status")],
+            [
+                [pick(i["name"], language), pick(i.get("unit", ""), language), i.get("value"), i.get("target"), i.get("status", "")]
+                for i in partnership.get("indicators", [])
+            ],
+        )
+        sheet(
+            _("Förutsättningsmål"),
+            [_("Fråga"), "n", *likert_labels(), _("Andel instämmer (%)"), _("Median")],
+            [
+                [pick(r["question"], language), r.get("n"), *[r.get(f"p{p}") for p in range(1, 6)], r.get("top2"), r.get("median")]
+                for r in partnership.get("enabling", [])
+            ],
+        )
+        sheet(
+            _("Åtaganden"),
+            [_("Utmaning"), _("Namn"), _("Fokusområde"), _("Organisationer")],
+            [
+                [c["number"], pick(c["name"], language), pick(c["focus_area"], language), c["organisations"]]
+                for c in partnership["commitments"]["per_challenge"]
+            ],
+        )
+        activities = [a for a in partnership["activities"]["highlights"]]
+        meetings = partnership["meetings"]
+    else:
+        org = data["organisations"][str(organisation_id)]
+        sheet(
+            _("Utsläpp"),
+            [_("År"), _("Utsläpp (ton CO2e)"), _("20 %-banan"), _("Eget mål")],
+            [
+                [p["year"], p.get("emissions"), p.get("path"), p.get("own_path")]
+                for p in org.get("emissions", {}).get("series", [])
+            ],
+        )
+        sheet(
+            _("Åtaganden"),
+            [_("Utmaning"), _("Namn"), _("Plan")],
+            [[c["number"], pick(c["name"], language), c.get("plan", "")] for c in org.get("commitments", [])],
+        )
+        sheet(
+            _("Förutsättningsmål"),
+            [_("Fråga"), _("Ert svar"), _("Andel instämmer i partnerskapet (%)")],
+            [
+                [pick(r["question"], language), {a["key"]: a.get("value") for a in org.get("enabling", [])}.get(r["key"]), r.get("top2")]
+                for r in partnership.get("enabling", [])
+            ],
+        )
+        activities = org.get("activities", [])
+        meetings = org.get("meetings", {}).get("attended", [])
+    sheet(
+        _("Aktiviteter"),
+        [_("Aktivitet"), _("Status"), _("Start"), _("Slut")],
+        [[a["title"], a["lifecycle"], a["start_date"], a["end_date"]] for a in activities],
+    )
+    sheet(
+        _("Möten"),
+        [_("Datum"), _("Möte"), _("Organisationer")],
+        [[m["date"], m["title"], m["organisations"]] for m in meetings],
+    )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,260 @@
+"""Services of the reporting app: narrative, snapshots, jobs (idempotency, retries, the sweep),
+publishing, and a build request while the broker is down."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from activities.models import Activity
+from partners.models import Commitment
+from reporting import services
+from reporting.models import ReportJob, ReportYear
+from reporting.tests.brokers import broker_at
+from reporting.tests.factories import YEAR, Seeded
+from tests.fixtures import World
+
+pytestmark = pytest.mark.django_db
+
+CLOSED_PORT = "redis://127.0.0.1:1/0"  # nothing listens there; the shared Redis is untouched
+
+
+def files_under(root: Path) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+
+
+def test_snapshot_freezes_figures_and_sanitised_narrative(
+    world: World, report_year: ReportYear
+) -> None:
+    report_year.story_sv = "Bra år <script>alert(1)</script> **fet**"
+    report_year.save()
+    snapshot = services.take_snapshot(report_year=report_year, by=world.office)
+    data = snapshot.data
+    assert data["partnership"]["key_figures"] == {
+        "organisations": 3,
+        "commitments": 10,
+        "challenges_adopted": 9,
+        "activities": 3,
+        "activities_completed": 1,
+        "meetings_held": 2,
+        "responding": 3,
+    }
+    assert "<script>" not in data["narrative"]["sv"]["story"]
+    assert "<strong>fet</strong>" in data["narrative"]["sv"]["story"]
+    # English falls back to Swedish where the office wrote no English text.
+    assert data["narrative"]["en"]["conclusions"] == "<p>Samarbetet bär frukt.</p>"
+    # Only activities shared with all partners are named in the partnership report.
+    titles = [h["title"] for h in data["partnership"]["activities"]["highlights"]]
+    assert titles == ["Solceller på taken", "Cykelpendling vintertid"]
+    org_a = data["organisations"][str(world.org_a.pk)]
+    assert [c["number"] for c in org_a["commitments"]] == [1, 2, 3, 4, 5]
+    assert org_a["meetings"]["held"] == 2
+    assert len(org_a["meetings"]["attended"]) == 2
+    assert [p["emissions"] for p in org_a["emissions"]["series"]] == [5000, 4500, 4000, 3500]
+    assert org_a["enabling"] == [{"key": "enabling_collaboration", "value": 5}]
+    assert data["missing"] == []
+
+
+def test_snapshot_never_changes_after_later_edits(
+    world: World, report_year: ReportYear, seeded: Seeded
+) -> None:
+    snapshot = services.take_snapshot(report_year=report_year, by=world.office)
+    frozen = snapshot.data
+    Commitment.objects.filter(commitment_set__organisation=world.org_b).delete()
+    Activity.objects.update(title="Ändrad titel")
+    world.org_a.name = "Nytt Namn AB"
+    world.org_a.save()
+    report_year.story_sv = "Helt ny berättelse"
+    report_year.save()
+    snapshot.refresh_from_db()
+    assert snapshot.data == frozen
+    assert snapshot.data["partnership"]["key_figures"]["commitments"] == 10
+    assert snapshot.data["organisations"][str(world.org_a.pk)]["name"] == "Alfa Energi AB"
+
+
+def test_update_report_year_detects_a_concurrent_edit(
+    world: World, report_year: ReportYear
+) -> None:
+    stale_version = report_year.version
+    services.update_report_year(
+        report_year=report_year, by=world.office, version=stale_version, story_sv="Först"
+    )
+    with pytest.raises(ValidationError) as error:
+        services.update_report_year(
+            report_year=report_year, by=world.office, version=stale_version, story_sv="Sen"
+        )
+    assert error.value.code == "stale"
+    report_year.refresh_from_db()
+    assert report_year.story_sv == "Först"
+
+
+def test_building_a_job_twice_leaves_one_file(
+    world: World, report_year: ReportYear, private_storage: Path, django_capture_on_commit_callbacks
+) -> None:
+    services.take_snapshot(report_year=report_year, by=world.office)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = services.request_report(
+            report_year=report_year, kind="partnership", language="sv", by=world.office
+        )
+    job.refresh_from_db()
+    assert job.status == ReportJob.Status.DONE
+    assert job.attempts == 1
+    first_files = files_under(private_storage)
+    # A redelivered task: nothing is rebuilt.
+    services.build_report(job_id=job.pk)
+    # Even forced to run again (as after a worker died), the same names are overwritten.
+    ReportJob.objects.filter(pk=job.pk).update(status=ReportJob.Status.PENDING)
+    services.build_report(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.attempts == 2
+    assert files_under(private_storage) == first_files
+    assert first_files == [
+        f"reports/{YEAR}/s{job.snapshot_id}/partnerskapet-sv.pdf",
+        f"reports/{YEAR}/s{job.snapshot_id}/partnerskapet-sv.xlsx",
+    ]
+
+
+def test_asking_again_for_a_built_report_changes_nothing(
+    world: World, report_year: ReportYear, django_capture_on_commit_callbacks
+) -> None:
+    services.take_snapshot(report_year=report_year, by=world.office)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = services.request_report(
+            report_year=report_year, kind="partnership", language="sv", by=world.office
+        )
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        second = services.request_report(
+            report_year=report_year, kind="partnership", language="sv", by=world.office
+        )
+    assert second.pk == first.pk
+    assert callbacks == []
+    assert ReportJob.objects.count() == 1
+
+
+def test_a_failing_render_marks_the_job_failed_and_retry_builds_it(
+    world: World, report_year: ReportYear, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks
+) -> None:
+    from reporting import documents
+
+    services.take_snapshot(report_year=report_year, by=world.office)
+    real_build = documents.build
+
+    def broken(job: ReportJob) -> documents.BuiltReport:
+        raise ValueError("trasig mall")
+
+    monkeypatch.setattr(documents, "build", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = services.request_report(
+            report_year=report_year, kind="partnership", language="sv", by=world.office
+        )
+    job.refresh_from_db()
+    assert job.status == ReportJob.Status.FAILED
+    assert "trasig mall" in job.error
+    monkeypatch.setattr(documents, "build", real_build)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.retry_job(job=job, by=world.office)
+    job.refresh_from_db()
+    assert job.status == ReportJob.Status.DONE
+    assert job.error == ""
+
+
+def test_sweep_reruns_a_job_whose_worker_died(
+    world: World, report_year: ReportYear, django_capture_on_commit_callbacks
+) -> None:
+    snapshot = services.take_snapshot(report_year=report_year, by=world.office)
+    long_ago = timezone.now() - dt.timedelta(hours=1)
+    job = ReportJob.objects.create(
+        report_year=report_year,
+        snapshot=snapshot,
+        kind="organisation",
+        organisation=world.org_a,
+        language="sv",
+        status=ReportJob.Status.RUNNING,
+        attempts=1,
+        started_at=long_ago,
+        published_at=long_ago,
+    )
+    # A RUNNING job within its lease belongs to a live worker: the task leaves it alone.
+    assert services.build_report(job_id=job.pk).status == ReportJob.Status.RUNNING  # type: ignore[union-attr]
+    assert services.sweep_report_jobs() == 1
+    job.refresh_from_db()
+    assert job.status == ReportJob.Status.DONE
+    assert job.attempts == 2
+
+
+def test_sweep_gives_up_after_max_attempts(world: World, report_year: ReportYear) -> None:
+    snapshot = services.take_snapshot(report_year=report_year, by=world.office)
+    job = ReportJob.objects.create(
+        report_year=report_year,
+        snapshot=snapshot,
+        kind="partnership",
+        language="sv",
+        status=ReportJob.Status.RUNNING,
+        attempts=services.MAX_ATTEMPTS,
+        started_at=timezone.now() - dt.timedelta(hours=1),
+    )
+    assert services.sweep_report_jobs() == 0
+    job.refresh_from_db()
+    assert job.status == ReportJob.Status.FAILED
+    assert job.error == str(services.WORKER_LOST)
+
+
+def test_request_while_broker_is_down_saves_the_job_pending(
+    world: World, report_year: ReportYear, django_capture_on_commit_callbacks
+) -> None:
+    services.take_snapshot(report_year=report_year, by=world.office)
+    with broker_at(CLOSED_PORT), django_capture_on_commit_callbacks(execute=True):
+        job = services.request_report(
+            report_year=report_year, kind="partnership", language="sv", by=world.office
+        )
+    job.refresh_from_db()
+    assert job.status == ReportJob.Status.PENDING
+    assert job.published_at is None  # never reached the broker: the sweep will publish it
+    assert job.attempts == 0
+
+
+def test_batch_fans_out_one_job_per_organisation(
+    world: World, report_year: ReportYear, seeded: Seeded, django_capture_on_commit_callbacks
+) -> None:
+    services.take_snapshot(report_year=report_year, by=world.office)
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = services.build_all_organisation_reports(
+            report_year=report_year, language="sv", by=world.office
+        )
+    jobs = ReportJob.objects.filter(batch=batch)
+    assert sorted(j.organisation_id for j in jobs) == sorted(
+        [world.org_a.pk, world.org_b.pk, seeded.org_c.pk]
+    )
+    assert {j.status for j in jobs} == {ReportJob.Status.DONE}
+    # Building all again reuses the finished jobs instead of adding new ones.
+    with django_capture_on_commit_callbacks(execute=True):
+        again = services.build_all_organisation_reports(
+            report_year=report_year, language="sv", by=world.office
+        )
+    assert ReportJob.objects.count() == 3
+    assert again.jobs.count() == 3
+
+
+def test_publishing_needs_a_built_partnership_report(
+    world: World, report_year: ReportYear, django_capture_on_commit_callbacks
+) -> None:
+    with pytest.raises(ValidationError) as error:
+        services.publish_report_year(report_year=report_year, by=world.office)
+    assert error.value.code == "no_snapshot"
+    services.take_snapshot(report_year=report_year, by=world.office)
+    with pytest.raises(ValidationError) as error:
+        services.publish_report_year(report_year=report_year, by=world.office)
+    assert error.value.code == "not_built"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.request_report(
+            report_year=report_year, kind="partnership", language="sv", by=world.office
+        )
+    services.publish_report_year(report_year=report_year, by=world.office)
+    report_year.refresh_from_db()
+    assert report_year.is_published
+    with pytest.raises(ValidationError):
+        services.take_snapshot(report_year=report_year, by=world.office)

@@ -1,0 +1,382 @@
+"""Reads for the shared spaces: who is a member, what each user may see, the space page, the
+knowledge library, matchmaking and the knowledge-sharing indicator counts.
+
+Membership is derived, never copied: the organisations of a challenge grouping are those with
+the challenge in a *confirmed* commitment set of a current partnership period (open for changes,
+or running this year); the organisations of a working group are the activity's participations.
+The office is in every space. Each of these is one SQL query (subqueries, no loops), so pages
+built from them have a constant query count whatever the number of posts or partners.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db import connection
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from accounts import policy
+from activities.models import Participation
+from partners.models import Commitment, CommitmentSet, Organisation
+from roadmap.models import Challenge
+from spaces.models import Attachment, Comment, LibraryUse, Post, PostQuerySet, Space, Subscription
+
+if TYPE_CHECKING:
+    from accounts.policy import AnyUser
+
+
+# --- membership -------------------------------------------------------------------------------
+
+
+def current_commitments() -> QuerySet[Commitment]:
+    """Confirmed commitments of the current partnership period(s): the challenge groupings."""
+    year = timezone.localdate().year
+    return Commitment.objects.filter(
+        Q(commitment_set__period__is_open=True)
+        | Q(
+            commitment_set__period__start_year__lte=year, commitment_set__period__end_year__gte=year
+        ),
+        commitment_set__status=CommitmentSet.Status.CONFIRMED,
+    )
+
+
+def _member_organisation_ids_query(space: Space) -> QuerySet[Any]:
+    if space.challenge_id is not None:
+        return (
+            current_commitments()
+            .filter(challenge_id=space.challenge_id)
+            .values("commitment_set__organisation_id")
+        )
+    # A working-group space: the check constraint guarantees activity_id is set.
+    return Participation.objects.filter(activity_id=space.activity_id or 0).values(
+        "organisation_id"
+    )
+
+
+def list_member_organisations(space: Space) -> list[Organisation]:
+    """The member organisations by name (one query); also fills the member-id cache."""
+    organisations = list(
+        Organisation.objects.filter(pk__in=_member_organisation_ids_query(space)).order_by("name")
+    )
+    space._kf_member_ids = frozenset(o.pk for o in organisations)  # type: ignore[attr-defined]
+    return organisations
+
+
+def member_organisation_ids(space: Space) -> frozenset[int]:
+    """The member organisations' ids, cached on the instance for the request."""
+    cached: frozenset[int] | None = getattr(space, "_kf_member_ids", None)
+    if cached is None:
+        query = _member_organisation_ids_query(space)
+        cached = frozenset(Organisation.objects.filter(pk__in=query).values_list("pk", flat=True))
+        space._kf_member_ids = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def is_member(user: AnyUser, space: Space) -> bool:
+    """A contact of a member organisation (the office is handled by the policy)."""
+    own = policy.organisation_ids(user)
+    return bool(own and own & member_organisation_ids(space))
+
+
+def member_organisation_for(user: AnyUser, space: Space) -> int | None:
+    """The organisation ``user`` speaks for in ``space`` (lowest id if several), or None."""
+    shared = policy.organisation_ids(user) & member_organisation_ids(space)
+    return min(shared) if shared else None
+
+
+def _spaces_of_organisations(organisation_ids: frozenset[int]) -> Q:
+    challenges = (
+        current_commitments()
+        .filter(commitment_set__organisation_id__in=organisation_ids)
+        .values("challenge_id")
+    )
+    activities = Participation.objects.filter(organisation_id__in=organisation_ids).values(
+        "activity_id"
+    )
+    return Q(challenge_id__in=challenges) | Q(activity_id__in=activities)
+
+
+def list_spaces(*, visible_to: AnyUser) -> QuerySet[Space]:
+    """The spaces this user is in: every space for the office, member spaces for a partner."""
+    spaces = Space.objects.select_related("challenge__focus_area", "activity").annotate(
+        post_count=Count("posts", filter=Q(posts__hidden_at__isnull=True))
+    )
+    if policy.is_office(visible_to):
+        return spaces
+    organisation_ids = policy.organisation_ids(visible_to)
+    if not organisation_ids:
+        return spaces.none()
+    return spaces.filter(_spaces_of_organisations(organisation_ids))
+
+
+def get_space(pk: int) -> Space:
+    """A space with what its page header needs (existence is not secret: spaces are named after
+    public challenges and activities; their *content* is for members)."""
+    return Space.objects.select_related("challenge__focus_area", "activity").get(pk=pk)
+
+
+# --- posts -----------------------------------------------------------------------------------
+
+
+def _count_per_post(rows: QuerySet[Any]) -> Coalesce:
+    """COUNT of ``rows`` (a model with a ``post`` foreign key) for each post, as a subquery."""
+    counted = rows.filter(post=OuterRef("pk")).order_by().values("post").annotate(n=Count("pk"))
+    return Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), 0)
+
+
+def list_posts(*, visible_to: AnyUser) -> PostQuerySet:
+    """Posts this user may open: the office every post (hidden ones too); a member the shown
+    posts of its spaces; every partner (and the strategic group) the library items."""
+    posts = Post.objects.all()
+    if policy.is_office(visible_to):
+        return posts
+    library = Q(is_reusable=True)
+    if not policy.can(visible_to, "spaces.view_library"):
+        library = Q(pk__in=[])
+    organisation_ids = policy.organisation_ids(visible_to)
+    if organisation_ids:
+        member_spaces = Space.objects.filter(_spaces_of_organisations(organisation_ids))
+        return posts.shown().filter(Q(space__in=member_spaces) | library)
+    return posts.shown().filter(library)
+
+
+def list_space_posts(*, space: Space, visible_to: AnyUser, kind: str = "") -> PostQuerySet:
+    """The posts on a space's page, newest first (call only after the policy allowed the page)."""
+    # Counts, not rows: the page shows "3 kommentarer · 1 fil". Correlated subqueries rather
+    # than JOIN + GROUP BY, so the paginator's COUNT(*) drops them (Django strips unused
+    # non-aggregate annotations from count()) and only the ten rows shown pay for them.
+    posts = (
+        Post.objects.filter(space=space)
+        .select_related("organisation")
+        .defer("body", "body_html")
+        .annotate(
+            comment_count=_count_per_post(Comment.objects.all()),
+            file_count=_count_per_post(Attachment.objects.all()),
+        )
+        .order_by("-created_at", "-pk")
+    )
+    if kind:
+        posts = posts.filter(kind=kind)
+    if not policy.is_office(visible_to):
+        posts = posts.shown()
+    return posts
+
+
+def get_post(*, pk: int, visible_to: AnyUser) -> Post:
+    """One post with its space, author and files, or Post.DoesNotExist (→ 404) when hidden
+    from this user (other spaces' content is not even confirmed to exist)."""
+    return (
+        list_posts(visible_to=visible_to)
+        .select_related(
+            "space__challenge__focus_area",
+            "space__activity",
+            "author",
+            "organisation",
+            "hidden_by",
+            "answered_by",
+        )
+        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("pk")))
+        .get(pk=pk)
+    )
+
+
+def list_comments(*, post: Post) -> QuerySet[Comment]:
+    return Comment.objects.filter(post=post).select_related("author", "organisation")
+
+
+def get_attachment(*, pk: int, visible_to: AnyUser) -> Attachment:
+    return Attachment.objects.select_related("post").get(
+        pk=pk, post__in=list_posts(visible_to=visible_to)
+    )
+
+
+def get_subscription_mode(*, space: Space, user: AnyUser) -> str:
+    if not user.is_authenticated:
+        return Subscription.Mode.NONE
+    mode = (
+        Subscription.objects.filter(space=space, user_id=user.pk)
+        .values_list("mode", flat=True)
+        .first()
+    )
+    return mode or Subscription.Mode.NONE
+
+
+# --- matchmaking -------------------------------------------------------------------------------
+
+
+def _space_challenge_ids(space: Space) -> QuerySet[Any]:
+    if space.challenge_id is not None:
+        return Challenge.objects.filter(pk=space.challenge_id).values("pk")
+    return Challenge.objects.filter(activities__pk=space.activity_id or 0).values("pk")
+
+
+def list_partners_looking(space: Space) -> QuerySet[Commitment]:
+    """Organisations with one of the space's challenges that flagged "looking for partners"."""
+    return (
+        current_commitments()
+        .filter(looking_for_partners=True, challenge_id__in=_space_challenge_ids(space))
+        .select_related("commitment_set__organisation", "challenge")
+        .order_by("commitment_set__organisation__name", "challenge__number")
+    )
+
+
+def list_matching_questions(*, space: Space, visible_to: AnyUser, limit: int = 5) -> PostQuerySet:
+    """Unanswered questions in *other* spaces sharing a challenge with this one, limited to what
+    the user may read (its own spaces, or library items): a grouping's text stays its own."""
+    challenge_ids = _space_challenge_ids(space)
+    related = Space.objects.filter(
+        Q(challenge_id__in=challenge_ids) | Q(activity__challenges__in=challenge_ids)
+    ).values("pk")
+    return (
+        list_posts(visible_to=visible_to)
+        .open_questions()
+        .filter(space_id__in=related)
+        .exclude(space=space)
+        .select_related("space__challenge", "space__activity", "organisation")
+        .order_by("-created_at")[:limit]
+    )
+
+
+# --- the knowledge library ----------------------------------------------------------------------
+
+
+def list_library(
+    *,
+    visible_to: AnyUser,
+    query: str = "",
+    challenge_id: int | None = None,
+    focus_area_id: int | None = None,
+) -> PostQuerySet:
+    """Library items (reusable, not hidden), searchable and filtered; best match first.
+
+    Full-text search on PostgreSQL (``swedish`` configuration: stems "resepolicyn" to match
+    "resepolicy"); on SQLite a case-insensitive substring match on title and text. Same
+    selector, same page, one branch on the database vendor.
+    """
+    if not policy.can(visible_to, "spaces.view_library"):
+        return Post.objects.none()
+    posts = (
+        Post.objects.in_library()
+        .select_related("space__challenge__focus_area", "space__activity", "organisation")
+        .defer("body_html")
+        .annotate(use_count=_count_per_post(LibraryUse.objects.all()))
+        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("pk")))
+    )
+    if challenge_id:
+        posts = posts.filter(
+            space__in=Space.objects.filter(
+                Q(challenge_id=challenge_id) | Q(activity__challenges=challenge_id)
+            )
+        )
+    if focus_area_id:
+        posts = posts.filter(
+            space__in=Space.objects.filter(
+                Q(challenge__focus_area_id=focus_area_id)
+                | Q(activity__challenges__focus_area_id=focus_area_id)
+            )
+        )
+    query = query.strip()
+    if not query:
+        return posts.order_by("-created_at", "-pk")
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        vector = SearchVector("title", weight="A", config="swedish") + SearchVector(
+            "body", weight="B", config="swedish"
+        )
+        search = SearchQuery(query, config="swedish", search_type="websearch")
+        return (
+            posts.annotate(rank=SearchRank(vector, search))
+            .filter(rank__gt=0)
+            .order_by("-rank", "-created_at", "-pk")
+        )
+    words = query.split()[:8]
+    condition = Q()
+    for word in words:
+        condition &= Q(title__icontains=word) | Q(body__icontains=word)
+    return posts.filter(condition).order_by("-created_at", "-pk")
+
+
+def used_by_organisations(*, post_ids: list[int], organisation_ids: frozenset[int]) -> set[int]:
+    """Which of these posts the user's organisations already marked as used (one query)."""
+    if not organisation_ids or not post_ids:
+        return set()
+    return set(
+        LibraryUse.objects.filter(
+            post_id__in=post_ids, organisation_id__in=organisation_ids
+        ).values_list("post_id", flat=True)
+    )
+
+
+# --- indicators ------------------------------------------------------------------------------
+
+
+@dataclass
+class KnowledgeSharingCounts:
+    """One organisation's knowledge sharing in the spaces in one calendar year.
+
+    * ``posts`` — posts written (hidden posts not counted);
+    * ``answers`` — comments on *other* organisations' questions (a comment marked as the answer
+      is one of them);
+    * ``reused_by_others`` — times another organisation marked one of our library items as used;
+    * ``reused_from_others`` — times we marked another organisation's library item as used.
+
+    The survey/indicator engine (issue 5) reads these as source ``"space_count"``:
+    "partners share knowledge" ← ``shares`` (posts + answers + reused_by_others),
+    "partners use others' knowledge" ← ``uses`` (reused_from_others).
+    """
+
+    posts: int = 0
+    answers: int = 0
+    reused_by_others: int = 0
+    reused_from_others: int = 0
+
+    @property
+    def shares(self) -> int:
+        return self.posts + self.answers + self.reused_by_others
+
+    @property
+    def uses(self) -> int:
+        return self.reused_from_others
+
+
+def knowledge_sharing_counts(year: int) -> dict[int, KnowledgeSharingCounts]:
+    """Per organisation id, the knowledge-sharing counts of ``year`` (four queries).
+
+    Organisations with nothing in the year are absent (read a missing key as all zeros).
+    """
+    counts: dict[int, KnowledgeSharingCounts] = defaultdict(KnowledgeSharingCounts)
+    posts = (
+        Post.objects.shown()
+        .filter(created_at__year=year, organisation__isnull=False)
+        .values("organisation_id")
+        .annotate(n=Count("pk"))
+    )
+    for row in posts:
+        counts[row["organisation_id"]].posts = row["n"]
+    answers = (
+        Comment.objects.filter(
+            created_at__year=year,
+            organisation__isnull=False,
+            post__kind=Post.Kind.QUESTION,
+            post__hidden_at__isnull=True,
+        )
+        .exclude(organisation_id=F("post__organisation_id"))  # answering oneself is not sharing
+        .values("organisation_id")
+        .annotate(n=Count("pk"))
+    )
+    for row in answers:
+        counts[row["organisation_id"]].answers = row["n"]
+    # The service refuses recording use of one's own item; the exclude keeps old rows honest.
+    others = LibraryUse.objects.filter(
+        used_at__year=year, post__organisation__isnull=False
+    ).exclude(organisation_id=F("post__organisation_id"))
+    for row in others.values("organisation_id").annotate(n=Count("pk")):
+        counts[row["organisation_id"]].reused_from_others = row["n"]
+    for row in others.values("post__organisation_id").annotate(n=Count("pk")):
+        counts[row["post__organisation_id"]].reused_by_others = row["n"]
+    return dict(counts)

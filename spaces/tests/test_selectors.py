@@ -1,0 +1,163 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from activities.models import Activity, Participation
+from partners.models import CommitmentSet
+from spaces import selectors, services
+from spaces.models import LibraryUse, Post, Space
+from spaces.tests.conftest import SpacesWorld
+from spaces.tests.factories import CommentFactory, PostFactory
+
+
+def test_members_are_derived_from_confirmed_commitments(sw: SpacesWorld) -> None:
+    names = [o.name for o in selectors.list_member_organisations(sw.space)]
+    assert names == ["Alfa Energi AB", "Beta Bygg AB"]  # not D (draft), not C (other challenge)
+    # Confirming D's set makes D a member at once: nothing was copied.
+    CommitmentSet.objects.filter(organisation=sw.org_d).update(status="confirmed")
+    fresh = Space.objects.get(pk=sw.space.pk)
+    assert sw.org_d.pk in selectors.member_organisation_ids(fresh)
+
+
+def test_members_of_a_working_group_are_its_participants(sw: SpacesWorld) -> None:
+    activity = Activity.objects.create(
+        title="Matsvinnsmätning",
+        kind=Activity.Kind.INVESTIGATION,
+        purpose="p",
+        goal="g",
+        start_date=dt.date(2026, 1, 1),
+        end_date=dt.date(2026, 6, 1),
+    )
+    Participation.objects.create(activity=activity, organisation=sw.org_c, is_lead=True)
+    services.ensure_spaces()
+    space = Space.objects.get(activity=activity)
+    assert selectors.member_organisation_ids(space) == {sw.org_c.pk}
+    assert space in selectors.list_spaces(visible_to=sw.contact_c)
+    assert space not in selectors.list_spaces(visible_to=sw.world.contact_a)
+
+
+def test_list_spaces_per_role(sw: SpacesWorld) -> None:
+    def numbers(user: object) -> list[int]:
+        return [s.challenge.number for s in selectors.list_spaces(visible_to=user) if s.challenge]
+
+    assert numbers(sw.world.contact_a) == [1, 2, 3, 4, 5]
+    assert numbers(sw.world.contact_b) == [3, 6, 7, 8, 9]
+    assert numbers(sw.contact_d) == []
+    assert numbers(sw.world.strategic) == []
+    assert len(numbers(sw.world.office)) == 21
+
+
+def test_posts_are_visible_to_members_and_office_library_items_to_every_partner(
+    sw: SpacesWorld,
+) -> None:
+    private = PostFactory(space=sw.space, organisation=sw.world.org_a)
+    shared = PostFactory(space=sw.space, organisation=sw.world.org_a, is_reusable=True)
+    hidden = PostFactory(space=sw.space, is_reusable=True, hidden_at=timezone.now())
+
+    def visible(user: object) -> set[int]:
+        return set(selectors.list_posts(visible_to=user).values_list("pk", flat=True))
+
+    assert visible(sw.world.contact_b) == {private.pk, shared.pk}
+    assert visible(sw.contact_c) == {shared.pk}
+    assert visible(sw.world.strategic) == {shared.pk}
+    assert visible(sw.world.office) == {private.pk, shared.pk, hidden.pk}
+    assert visible(sw.world.inactive) == set()
+
+
+def test_library_search_filters_by_text_challenge_and_focus_area(sw: SpacesWorld) -> None:
+    travel = PostFactory(
+        space=sw.space,
+        title="Resepolicy för tjänsteresor",
+        body="Tåg före flyg.",
+        is_reusable=True,
+    )
+    PostFactory(
+        space=sw.other_space, title="Matsvinn i skolor", body="Väg maten.", is_reusable=True
+    )
+    PostFactory(space=sw.space, title="Resepolicy, utkast", body="Privat", is_reusable=False)
+    user = sw.contact_c
+
+    def titles(**filters: object) -> list[str]:
+        return [p.title for p in selectors.list_library(visible_to=user, **filters)]
+
+    assert titles(query="resepolicy") == ["Resepolicy för tjänsteresor"]
+    assert titles(query="tåg") == ["Resepolicy för tjänsteresor"]
+    assert titles(challenge_id=sw.other_space.challenge_id) == ["Matsvinn i skolor"]
+    assert titles(focus_area_id=travel.space.challenge.focus_area_id) == [
+        "Resepolicy för tjänsteresor"
+    ]
+    assert titles(query="finnsinte") == []
+
+
+@pytest.mark.service("postgres")
+def test_library_full_text_search_stems_swedish_words_on_postgresql(sw: SpacesWorld) -> None:
+    assert connection.vendor == "postgresql"
+    PostFactory(space=sw.space, title="Våra resepolicyer", body="Tågresor", is_reusable=True)
+    found = selectors.list_library(visible_to=sw.contact_c, query="resepolicy")
+    assert [p.title for p in found] == ["Våra resepolicyer"]
+
+
+def test_matchmaking_shows_partners_looking_and_open_questions_the_user_may_read(
+    sw: SpacesWorld,
+) -> None:
+    looking = [
+        c.commitment_set.organisation.name for c in selectors.list_partners_looking(sw.space)
+    ]
+    assert looking == ["Alfa Energi AB"]
+
+    activity = Activity.objects.create(
+        title="Resepolicy-nätverket",
+        kind=Activity.Kind.INITIATIVE,
+        purpose="p",
+        goal="g",
+        start_date=dt.date(2026, 1, 1),
+        end_date=dt.date(2026, 6, 1),
+    )
+    activity.challenges.add(sw.space.challenge)
+    Participation.objects.create(activity=activity, organisation=sw.world.org_b, is_lead=True)
+    services.ensure_spaces()
+    group = Space.objects.get(activity=activity)
+    open_q = PostFactory.create(space=group, kind=Post.Kind.QUESTION, title="Öppen fråga")
+    PostFactory(space=group, kind=Post.Kind.QUESTION, title="Besvarad", answered_at=timezone.now())
+    PostFactory(space=group, kind=Post.Kind.TIP, title="Tips")
+    PostFactory(space=sw.other_space, kind=Post.Kind.QUESTION, title="Annan utmaning")
+
+    for_b = selectors.list_matching_questions(space=sw.space, visible_to=sw.world.contact_b)
+    assert [p.title for p in for_b] == [open_q.title]
+    # A is not in the working group: its text is not shown to A.
+    assert (
+        list(selectors.list_matching_questions(space=sw.space, visible_to=sw.world.contact_a)) == []
+    )
+
+
+def test_knowledge_sharing_counts_per_organisation_and_year(sw: SpacesWorld) -> None:
+    a, b, c = sw.world.org_a, sw.world.org_b, sw.org_c
+    question = PostFactory(space=sw.space, kind=Post.Kind.QUESTION, organisation=a)
+    PostFactory(space=sw.space, organisation=b, is_reusable=True)
+    PostFactory(space=sw.space, organisation=b, hidden_at=timezone.now())  # not counted
+    CommentFactory(post=question, organisation=b)  # an answer by B
+    CommentFactory(post=question, organisation=a)  # A commenting on its own question: no
+    library = PostFactory(space=sw.space, organisation=a, is_reusable=True)
+    LibraryUse.objects.create(post=library, organisation=c)
+    LibraryUse.objects.create(post=library, organisation=b)
+    old = PostFactory(space=sw.space, organisation=c)
+    Post.objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(days=800))
+
+    counts = selectors.knowledge_sharing_counts(timezone.now().year)
+    assert (counts[a.pk].posts, counts[a.pk].answers, counts[a.pk].reused_by_others) == (2, 0, 2)
+    assert (counts[b.pk].posts, counts[b.pk].answers, counts[b.pk].reused_from_others) == (1, 1, 1)
+    assert counts[c.pk].posts == 0
+    assert counts[c.pk].uses == 1
+    assert counts[a.pk].shares == 4
+
+
+def test_knowledge_sharing_counts_run_four_queries(
+    sw: SpacesWorld, django_assert_num_queries
+) -> None:
+    PostFactory(space=sw.space, organisation=sw.world.org_a)
+    with django_assert_num_queries(4):  # posts, answers, used from others, used by others
+        selectors.knowledge_sharing_counts(timezone.now().year)

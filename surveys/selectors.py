@@ -1,0 +1,522 @@
+"""Reads for the survey: rounds, responses, the form page and indicator follow-up.
+
+Public selectors for other apps (reports, issue 6):
+
+* :func:`indicator_followup` ``(year=None, *, organisation=None)`` — every indicator with its
+  stored partnership values (and, with ``organisation``, that organisation's own values) per
+  year, its targets and its goal. Values are the precomputed :class:`IndicatorValue` rows
+  (aggregates are computed when data changes, never per page view). Suppressed aggregates
+  (fewer than 3 organisations) carry ``value=None`` and ``suppressed=True``.
+* :func:`organisation_emissions_series` ``(organisation)`` — the organisation's own S1 + S2
+  series against the 20 % path and its own target: a list of dicts per year with ``emissions``,
+  ``path``, ``gap``, ``on_path``, ``annual_change``, ``average_rate``, ``required_rate`` and
+  ``own_target`` (Decimals or None).
+* :func:`approved_values_frame` / :func:`approved_choices_frame` — the pandas inputs of
+  :mod:`surveys.aggregations` for approved responses (one query each).
+
+Access is decided by the caller's policy check; selectors that list things take ``visible_to=``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
+
+from accounts import policy
+from surveys.models import (
+    Answer,
+    DeadlineExtension,
+    FollowUpSettings,
+    Indicator,
+    IndicatorTarget,
+    IndicatorValue,
+    Question,
+    Response,
+    SurveyRound,
+)
+from surveys.rules import AnswerData, Slot, build_slots
+
+if TYPE_CHECKING:
+    from partners.models import Organisation
+    from roadmap.models import PartnershipPeriod
+
+EXPECTED_STATUSES = ("signed", "active")
+EMISSIONS_INDICATOR = "emissions_s1s2"
+
+
+def list_rounds() -> QuerySet[SurveyRound]:
+    return SurveyRound.objects.select_related("period").annotate(
+        n_responses=Count("responses"),
+        n_submitted=Count(
+            "responses",
+            filter=Q(responses__state__in=[Response.State.SUBMITTED, Response.State.APPROVED]),
+        ),
+    )
+
+
+def latest_round() -> SurveyRound | None:
+    return SurveyRound.objects.order_by("-year").first()
+
+
+def expected_organisations() -> QuerySet[Organisation]:
+    from partners.models import Organisation
+
+    return Organisation.objects.filter(status__in=EXPECTED_STATUSES).order_by("name")
+
+
+def deadline_for(survey_round: SurveyRound, organisation_id: int) -> date:
+    extension = (
+        DeadlineExtension.objects.filter(round=survey_round, organisation_id=organisation_id)
+        .values_list("until", flat=True)
+        .first()
+    )
+    return max(extension, survey_round.closes_on) if extension else survey_round.closes_on
+
+
+def list_my_responses(*, visible_to: Any) -> list[dict[str, Any]]:
+    """For a partner contact: each of their organisations × each round, with the state."""
+    from partners.models import Organisation
+
+    org_ids = policy.organisation_ids(visible_to)
+    organisations = list(Organisation.objects.filter(pk__in=org_ids).order_by("name"))
+    rounds = list(SurveyRound.objects.order_by("-year")[:10])
+    responses = {
+        (r.round_id, r.organisation_id): r
+        for r in Response.objects.filter(organisation_id__in=org_ids, round__in=rounds)
+    }
+    return [
+        {
+            "organisation": org,
+            "round": rnd,
+            "response": responses.get((rnd.pk, org.pk)),
+        }
+        for rnd in rounds
+        for org in organisations
+    ]
+
+
+@dataclass
+class FieldView:
+    """What the form template needs for one input."""
+
+    slot: Slot
+    data: AnswerData
+    version: int
+    previous: Decimal | None = None
+    error: str | None = None
+    updated_by: str = ""
+    conflict: Any = None
+
+    @property
+    def name(self) -> str:
+        return self.slot.field_name
+
+    @property
+    def question(self) -> Question:
+        return self.slot.question
+
+    @property
+    def choice_list(self) -> list[str]:
+        return [c for c in self.data.choice.split(",") if c]
+
+
+@dataclass
+class SectionView:
+    key: str
+    label: str
+    fields: list[FieldView] = field(default_factory=list)
+
+    @property
+    def answered(self) -> int:
+        return sum(1 for f in self.fields if f.data.is_answered)
+
+    @property
+    def total(self) -> int:
+        return len(self.fields)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.answered / self.total) if self.total else 100
+
+
+@dataclass
+class FormState:
+    survey_round: SurveyRound
+    organisation: Organisation
+    response: Response | None
+    slots: list[Slot]
+    answers: dict[str, AnswerData]
+    versions: dict[str, int]
+    editors: dict[str, str]
+    previous: dict[tuple[str, int], Decimal]
+    sections: list[SectionView]
+    deadline: date
+
+    def progress(self) -> dict[str, list[int]]:
+        """section → [answered, total] from the current ``answers`` (e.g. right after a save)."""
+        empty = AnswerData()
+        return {
+            section.key: [
+                sum(1 for f in section.fields if self.answers.get(f.name, empty).is_answered),
+                section.total,
+            ]
+            for section in self.sections
+        }
+
+
+def partner_choices(organisation: Organisation) -> list[tuple[int, str]]:
+    """Other partners, for "our figures are included in partner X's report". One query; the
+    form page asks only when that question is on screen."""
+    from partners.models import Organisation as Org
+
+    return list(
+        Org.objects.exclude(pk=organisation.pk)
+        .filter(status__in=EXPECTED_STATUSES)
+        .order_by("name")
+        .values_list("pk", "name")
+    )
+
+
+def commitment_challenges(organisation: Organisation, survey_round: SurveyRound) -> list[Any]:
+    """(id, number, label) of the challenges the organisation committed to for the round's
+    period (confirmed sets; a draft set if none is confirmed). One query."""
+    try:
+        from partners.models import Commitment
+    except ImportError:  # partners without commitments (issue 3 not merged)
+        return []
+    qs = Commitment.objects.filter(commitment_set__organisation=organisation).select_related(
+        "challenge", "commitment_set"
+    )
+    if survey_round.period_id:
+        qs = qs.filter(commitment_set__period_id=survey_round.period_id)
+    rows = list(qs.order_by("challenge__number"))
+    confirmed = [c for c in rows if c.commitment_set.status == "confirmed"]
+    chosen = confirmed or rows
+    seen: set[int] = set()
+    result = []
+    for commitment in chosen:
+        challenge = commitment.challenge
+        if challenge.pk in seen:
+            continue
+        seen.add(challenge.pk)
+        result.append((challenge.pk, challenge.number, str(challenge)))
+    return result
+
+
+def get_form_state(
+    survey_round: SurveyRound, organisation: Organisation, *, section: str | None = None
+) -> FormState:
+    """Everything the form page shows, in a constant number of queries:
+    questions, the response, its answers, earlier answers (last year), commitments,
+    the organisation list (for "included in another partner") and the deadline."""
+    questions = list(survey_round.questions.all())
+    response = (
+        Response.objects.filter(round=survey_round, organisation=organisation)
+        .select_related("last_edited_by")
+        .first()
+    )
+    challenges = commitment_challenges(organisation, survey_round)
+    slots = build_slots(
+        questions,
+        years=survey_round.years(),
+        reporting_year=survey_round.reporting_year,
+        challenges=challenges,
+    )
+    answers: dict[str, AnswerData] = {}
+    versions: dict[str, int] = {}
+    editors: dict[str, str] = {}
+    if response is not None:
+        for answer in response.answers.select_related("updated_by"):
+            answers[answer.field_name] = AnswerData(
+                raw=answer.raw,
+                choice=answer.choice,
+                not_reported=answer.not_reported,
+                comment=answer.comment,
+                value=answer.value,
+            )
+            versions[answer.field_name] = answer.version
+            if answer.updated_by is not None:
+                editors[answer.field_name] = (
+                    answer.updated_by.get_full_name() or answer.updated_by.username
+                )
+    previous = previous_values(organisation, survey_round)
+    # Within a baseline response, the earlier year is "last year" for the later one.
+    for slot in slots:
+        data = answers.get(slot.field_name)
+        if data is not None and data.value is not None and slot.question.per_year:
+            previous.setdefault((slot.question.key, slot.year), data.value)
+    sections: list[SectionView] = []
+    by_section: dict[str, SectionView] = {}
+    for key, label in Question.Section.choices:
+        by_section[key] = SectionView(key, str(label))
+    from surveys.rules import field_error
+
+    for slot in slots:
+        data = answers.get(slot.field_name, AnswerData())
+        error = field_error(slot, AnswerData(**vars(data))) if data.is_answered else None
+        by_section[slot.section].fields.append(
+            FieldView(
+                slot=slot,
+                data=data,
+                version=versions.get(slot.field_name, 0),
+                previous=previous.get((slot.question.key, slot.year - 1))
+                if slot.question.is_numeric
+                else None,
+                error=error,
+                updated_by=editors.get(slot.field_name, ""),
+            )
+        )
+    sections = [s for s in by_section.values() if s.fields]
+    return FormState(
+        survey_round=survey_round,
+        organisation=organisation,
+        response=response,
+        slots=slots,
+        answers=answers,
+        versions=versions,
+        editors=editors,
+        previous=previous,
+        sections=sections,
+        deadline=deadline_for(survey_round, organisation.pk),
+    )
+
+
+def previous_values(
+    organisation: Organisation, survey_round: SurveyRound
+) -> dict[tuple[str, int], Decimal]:
+    """(key, year) → value from the organisation's earlier rounds (submitted or approved), the
+    "last year" figures shown beside each number. One query."""
+    rows = (
+        Answer.objects.filter(
+            response__organisation=organisation,
+            response__round__year__lt=survey_round.year,
+            response__state__in=[Response.State.SUBMITTED, Response.State.APPROVED],
+            value__isnull=False,
+        )
+        .order_by("response__round__year")
+        .values_list("question__key", "year", "value")
+    )
+    return {(key, year): value for key, year, value in rows}
+
+
+def get_response_for(
+    survey_round: SurveyRound, organisation: Organisation
+) -> Response | None:
+    return Response.objects.filter(round=survey_round, organisation=organisation).first()
+
+
+def round_overview(survey_round: SurveyRound) -> list[dict[str, Any]]:
+    """The office's round view: each expected organisation (and any other that responded) with
+    state, last edit, answered/required counts and deadline. Constant number of queries."""
+    from partners.models import Organisation
+
+    responses = {
+        r.organisation_id: r
+        for r in Response.objects.filter(round=survey_round)
+        .select_related("last_edited_by")
+        .annotate(n_answers=Count("answers"))
+    }
+    org_ids = set(responses)
+    organisations = Organisation.objects.filter(
+        Q(status__in=EXPECTED_STATUSES) | Q(pk__in=org_ids)
+    ).order_by("name")
+    extensions = dict(
+        DeadlineExtension.objects.filter(round=survey_round).values_list("organisation_id", "until")
+    )
+    missing, required = missing_required_counts(survey_round)
+    rows = []
+    for org in organisations:
+        response = responses.get(org.pk)
+        rows.append(
+            {
+                "organisation": org,
+                "response": response,
+                "state": response.state if response else Response.State.NOT_STARTED,
+                "state_label": (
+                    response.get_state_display() if response else Response.State.NOT_STARTED.label
+                ),
+                "missing": missing.get(org.pk, required),
+                "extension": extensions.get(org.pk),
+            }
+        )
+    return rows
+
+
+def missing_required_counts(
+    survey_round: SurveyRound,
+) -> tuple[dict[int, dict[str, int]], dict[str, int]]:
+    """organisation_id → {section: number of unanswered required non-commitment inputs}, and
+    the required count per section (what an organisation without answers is missing).
+
+    Counts required questions (per data year where asked per year) without an answer; the
+    commitment follow-up is counted on the form itself. Two queries."""
+    required = list(
+        survey_round.questions.filter(required=True, per_commitment=False).values_list(
+            "pk", "section", "per_year"
+        )
+    )
+    years = len(survey_round.years())
+    expected: dict[str, int] = defaultdict(int)
+    for _pk, section, per_year in required:
+        expected[section] += years if per_year else 1
+    answered = (
+        Answer.objects.filter(
+            response__round=survey_round,
+            question_id__in=[pk for pk, _s, _p in required],
+        )
+        .filter(Q(not_reported=True) | ~Q(raw="") | ~Q(choice=""))
+        .values("response__organisation_id", "question__section")
+        .annotate(n=Count("pk"))
+    )
+    result: dict[int, dict[str, int]] = {}
+    done: dict[int, dict[str, int]] = defaultdict(dict)
+    for row in answered:
+        done[row["response__organisation_id"]][row["question__section"]] = row["n"]
+    for org_id, sections in done.items():
+        result[org_id] = {
+            section: expected[section] - sections.get(section, 0)
+            for section in expected
+            if expected[section] - sections.get(section, 0) > 0
+        }
+    return result, dict(expected)
+
+
+def followup_settings(period: PartnershipPeriod | None) -> FollowUpSettings:
+    if period is None:
+        return FollowUpSettings()
+    found = FollowUpSettings.objects.filter(period=period).first()
+    return found or FollowUpSettings(period=period)
+
+
+def current_period() -> PartnershipPeriod | None:
+    from roadmap.models import PartnershipPeriod
+
+    return PartnershipPeriod.objects.order_by("-start_year").first()
+
+
+# --- frames for the aggregations ---------------------------------------------------------------
+
+
+def approved_values_frame(*, keys: list[str] | None = None) -> pd.DataFrame:
+    """Numeric answers of approved responses: organisation_id, year, key, value (float64; see
+    surveys.aggregations on the number representation). One query."""
+    qs = Answer.objects.filter(
+        response__state=Response.State.APPROVED, value__isnull=False, not_reported=False
+    )
+    if keys is not None:
+        qs = qs.filter(question__key__in=keys)
+    rows = qs.values_list("response__organisation_id", "year", "question__key", "value")
+    frame = pd.DataFrame.from_records(
+        list(rows), columns=["organisation_id", "year", "key", "value"]
+    )
+    frame["value"] = frame["value"].astype("float64")
+    return frame.astype({"organisation_id": "int64", "year": "int64"})
+
+
+def approved_choices_frame() -> pd.DataFrame:
+    """Choice and text answers of approved responses: organisation_id, year, key, choice
+    (the raw text for text/url answers, so "answered" can be counted). One query."""
+    rows = (
+        Answer.objects.filter(response__state=Response.State.APPROVED, value__isnull=True)
+        .exclude(choice="", raw="")
+        .values_list("response__organisation_id", "year", "question__key", "choice", "raw")
+    )
+    frame = pd.DataFrame.from_records(
+        list(rows), columns=["organisation_id", "year", "key", "choice", "raw"]
+    )
+    frame["choice"] = frame["choice"].where(frame["choice"] != "", frame["raw"])
+    return frame.drop(columns=["raw"]).astype({"organisation_id": "int64", "year": "int64"})
+
+
+def expected_frame() -> pd.DataFrame:
+    """year → n_total: organisations asked in that round's data years (expected organisations
+    for the latest round, the responding ones for earlier rounds if more)."""
+    expected_now = expected_organisations().count()
+    rows = []
+    for survey_round in SurveyRound.objects.annotate(n=Count("responses")):
+        for year in survey_round.years():
+            rows.append({"year": year, "n_total": max(survey_round.n, expected_now)})  # type: ignore[attr-defined]
+    frame = pd.DataFrame.from_records(rows, columns=["year", "n_total"])
+    if frame.empty:
+        return frame.astype({"year": "int64", "n_total": "int64"})
+    return frame.groupby("year", as_index=False)["n_total"].max().astype("int64")
+
+
+# --- follow-up ----------------------------------------------------------------------------------
+
+
+def indicator_followup(
+    year: int | None = None, *, organisation: Organisation | None = None
+) -> list[dict[str, Any]]:
+    """Indicators with their stored values per year (see the module docstring). Three or four
+    queries whatever the number of indicators."""
+    indicators = list(
+        Indicator.objects.select_related("goal").prefetch_related(
+            Prefetch("targets", queryset=IndicatorTarget.objects.order_by("year"))
+        )
+    )
+    values = IndicatorValue.objects.filter(organisation__isnull=True)
+    if year is not None:
+        values = values.filter(year__lte=year)
+    by_indicator: dict[int, list[IndicatorValue]] = defaultdict(list)
+    for value in values.order_by("year"):
+        by_indicator[value.indicator_id].append(value)
+    own: dict[int, list[IndicatorValue]] = defaultdict(list)
+    if organisation is not None:
+        own_values = IndicatorValue.objects.filter(organisation=organisation)
+        if year is not None:
+            own_values = own_values.filter(year__lte=year)
+        for value in own_values.order_by("year"):
+            own[value.indicator_id].append(value)
+    result = []
+    for indicator in indicators:
+        targets = {t.year: t.value for t in indicator.targets.all()}
+        result.append(
+            {
+                "indicator": indicator,
+                "goal": indicator.goal,
+                "values": by_indicator.get(indicator.pk, []),
+                "own_values": own.get(indicator.pk, []),
+                "targets": targets,
+            }
+        )
+    return result
+
+
+def organisation_emissions_series(organisation: Organisation) -> list[dict[str, Any]]:
+    """The organisation's S1 + S2 series with the 20 % path and its own target (stored values)."""
+    rows = IndicatorValue.objects.filter(
+        organisation=organisation, indicator__key=EMISSIONS_INDICATOR
+    ).order_by("year")
+    result = []
+    for row in rows:
+        details = row.details or {}
+
+        def dec(name: str, details: dict[str, Any] = details) -> Decimal | None:
+            raw = details.get(name)
+            return Decimal(str(raw)) if raw is not None else None
+
+        result.append(
+            {
+                "year": row.year,
+                "emissions": row.value,
+                "path": dec("path"),
+                "gap": dec("gap"),
+                "on_path": details.get("on_path"),
+                "annual_change": dec("annual_change"),
+                "average_rate": dec("average_rate"),
+                "required_rate": dec("required_rate"),
+                "own_target": dec("own_target"),
+            }
+        )
+    return result
+
+
+def last_edit(survey_round: SurveyRound) -> Any:
+    return Response.objects.filter(round=survey_round).aggregate(at=Max("last_edited_at"))["at"]

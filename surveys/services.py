@@ -1,0 +1,624 @@
+"""Writes for the annual survey: rounds, saving answers, the response state machine, deadline
+extensions, reminders and manual indicator values.
+
+State machine (survey-and-ghg.md §4): not started → draft → submitted (locked) → reopened (by the
+office, with a reason) → submitted → approved. Drafts keep whatever was typed, valid or not;
+rules are checked on submit. Concurrent edits: each field carries the version it was loaded
+with and is written with a conditional UPDATE, so a stale save is refused for that field and
+both values are handed back (nothing typed is lost).
+
+Every change that affects indicators (approve, reopen of an approved response, a manual value)
+schedules a recompute after commit (``tasks.recompute_indicators``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from klimatfardplan.queue import publish_on_commit
+from outbox.services import queue_email
+from surveys import selectors
+from surveys.models import (
+    Answer,
+    DeadlineExtension,
+    Indicator,
+    ManualIndicatorValue,
+    Question,
+    Response,
+    ResponseEvent,
+    SurveyRound,
+)
+from surveys.questionnaire import DEFAULT_INDICATORS, QUESTIONS
+from surveys.rules import AnswerData, Problem, Slot, check_response, field_error
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from partners.models import Organisation
+
+class SubmissionBlocked(ValidationError):
+    """Hard rules or soft rules without a comment stop a submission; ``problems`` lists them."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__([f"{p.label}: {p.message}" for p in problems])
+        self.problems = problems
+
+
+LOCKED_MESSAGE = _("Svaret är inskickat och låst. Kansliet kan öppna det igen.")
+
+
+# --- rounds -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_round(
+    *,
+    year: int,
+    opens_on: date,
+    closes_on: date,
+    by: User | None,
+    data_years: list[int] | None = None,
+    copy_from: SurveyRound | None = None,
+    name: str = "",
+) -> SurveyRound:
+    """Create the round for ``year`` by copying the last round's questionnaire (or the default
+    questionnaire for the very first round). The office then edits the copy."""
+    if SurveyRound.objects.filter(year=year).exists():
+        raise ValidationError(_("Det finns redan en enkätomgång för %(year)s.") % {"year": year})
+    if closes_on < opens_on:
+        raise ValidationError(_("Stängningsdatum kan inte ligga före öppningsdatum."))
+    source = copy_from or SurveyRound.objects.filter(year__lt=year).order_by("-year").first()
+    period = selectors.current_period()
+    survey_round = SurveyRound.objects.create(
+        year=year,
+        name=name or _("Enkät %(year)s") % {"year": year},
+        reporting_year=year - 1,
+        data_years=data_years or [year - 1],
+        opens_on=opens_on,
+        closes_on=closes_on,
+        period=period,
+        copied_from=source,
+        reminder_offsets=list(source.reminder_offsets) if source else [14, 7, 1],
+        escalation_offsets=list(source.escalation_offsets) if source else [1],
+    )
+    if source is not None:
+        copies = []
+        for question in source.questions.all():
+            question.pk = None
+            question.round = survey_round
+            copies.append(question)
+        Question.objects.bulk_create(copies)
+    else:
+        Question.objects.bulk_create(
+            Question(
+                round=survey_round,
+                key=spec.key,
+                section=spec.section,
+                order=i * 10,
+                kind=spec.kind,
+                text_sv=spec.text,
+                help_sv=spec.help,
+                unit=spec.unit,
+                choices=spec.choices,
+                required=spec.required,
+                per_year=spec.per_year,
+                per_commitment=spec.per_commitment,
+                min_value=spec.min_value,
+                max_value=spec.max_value,
+                breakdown_of=spec.breakdown_of,
+            )
+            for i, spec in enumerate(QUESTIONS)
+        )
+    return survey_round
+
+
+# --- filling in ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Conflict:
+    field_name: str
+    label: str
+    theirs: AnswerData
+    yours: AnswerData
+    version: int
+    by: str = ""
+
+
+@dataclass
+class SaveResult:
+    response: Response
+    saved: list[str] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    errors: dict[str, str] = field(default_factory=dict)
+    versions: dict[str, int] = field(default_factory=dict)
+
+
+def _get_or_create_response(
+    survey_round: SurveyRound, organisation: Organisation, state: str = Response.State.DRAFT
+) -> Response:
+    try:
+        with transaction.atomic():
+            response, _created = Response.objects.get_or_create(
+                round=survey_round, organisation=organisation, defaults={"state": state}
+            )
+    except IntegrityError:  # a colleague created it a moment ago
+        response = Response.objects.get(round=survey_round, organisation=organisation)
+    return response
+
+
+def save_answers(
+    *,
+    survey_round: SurveyRound,
+    organisation: Organisation,
+    slots: list[Slot],
+    posted: dict[str, tuple[AnswerData, int]],
+    by: User,
+) -> SaveResult:
+    """Save the posted fields of a draft. ``posted`` maps field name → (data, loaded version).
+
+    Every field is saved as typed (valid or not; the field's problem is returned in ``errors``).
+    A field whose stored version moved on since the form was loaded, and whose stored content
+    differs from what was posted, is not written: it is returned as a :class:`Conflict` with
+    both values. Unchanged fields are not written at all.
+    """
+    response = _get_or_create_response(survey_round, organisation)
+    result = SaveResult(response=response)
+    if not response.is_editable:
+        raise ValidationError(LOCKED_MESSAGE)
+    by_name = {slot.field_name: slot for slot in slots}
+    existing = {
+        a.field_name: a
+        for a in Answer.objects.filter(response=response, field_name__in=list(posted)).select_related(
+            "updated_by"
+        )
+    }
+    now = timezone.now()
+    with transaction.atomic():
+        for name, (data, loaded_version) in posted.items():
+            slot = by_name.get(name)
+            if slot is None:
+                continue
+            error = field_error(slot, data)
+            if error:
+                result.errors[name] = error
+                data.value = None
+            stored = existing.get(name)
+            stored_data = (
+                AnswerData(stored.raw, stored.choice, stored.not_reported, stored.comment)
+                if stored
+                else AnswerData()
+            )
+            if stored_data.same_content(data):
+                result.versions[name] = stored.version if stored else 0
+                continue
+            current_version = stored.version if stored else 0
+            if loaded_version != current_version:
+                result.conflicts.append(
+                    Conflict(
+                        name,
+                        slot.label,
+                        stored_data,
+                        data,
+                        current_version,
+                        (stored.updated_by.get_full_name() or stored.updated_by.username)
+                        if stored and stored.updated_by
+                        else "",
+                    )
+                )
+                continue
+            values = {
+                "raw": data.raw,
+                "choice": data.choice,
+                "not_reported": data.not_reported,
+                "comment": data.comment,
+                "value": None if data.not_reported else data.value,
+                "updated_by": by,
+                "updated_at": now,
+            }
+            if stored is None:
+                try:
+                    with transaction.atomic():
+                        Answer.objects.create(
+                            response=response,
+                            question=slot.question,
+                            field_name=name,
+                            year=slot.year,
+                            challenge_id=slot.challenge_id,
+                            version=1,
+                            **values,
+                        )
+                except IntegrityError:  # created by a colleague since we looked
+                    theirs = Answer.objects.get(response=response, field_name=name)
+                    result.conflicts.append(
+                        Conflict(
+                            name,
+                            slot.label,
+                            AnswerData(theirs.raw, theirs.choice, theirs.not_reported, theirs.comment),
+                            data,
+                            theirs.version,
+                        )
+                    )
+                    continue
+                result.versions[name] = 1
+            else:
+                # The conditional UPDATE is the real guard: between our read and this write a
+                # colleague may have saved; then no row matches and it is a conflict.
+                updated = Answer.objects.filter(pk=stored.pk, version=loaded_version).update(
+                    version=F("version") + 1, **values
+                )
+                if not updated:
+                    theirs = Answer.objects.get(pk=stored.pk)
+                    result.conflicts.append(
+                        Conflict(
+                            name,
+                            slot.label,
+                            AnswerData(theirs.raw, theirs.choice, theirs.not_reported, theirs.comment),
+                            data,
+                            theirs.version,
+                        )
+                    )
+                    continue
+                result.versions[name] = loaded_version + 1
+            result.saved.append(name)
+        if result.saved:
+            changes: dict[str, Any] = {
+                "last_edited_at": now,
+                "last_edited_by": by,
+                "version": F("version") + 1,
+            }
+            if response.state == Response.State.NOT_STARTED:
+                changes["state"] = Response.State.DRAFT
+            if response.state == Response.State.REOPENED:
+                changes["changed_since_reopen"] = True
+            # Only an editable response is touched: a submit that raced us wins.
+            touched = Response.objects.filter(
+                pk=response.pk, state__in=list(Response.EDITABLE_STATES)
+            ).update(**changes)
+            if not touched:
+                transaction.set_rollback(True)
+                raise ValidationError(LOCKED_MESSAGE)
+            ResponseEvent.objects.create(
+                response=response,
+                kind=ResponseEvent.Kind.SAVED,
+                by=by,
+                data={"fields": result.saved[:50]},
+            )
+        if result.conflicts:
+            ResponseEvent.objects.create(
+                response=response,
+                kind=ResponseEvent.Kind.CONFLICT,
+                by=by,
+                data={"fields": [c.field_name for c in result.conflicts][:50]},
+            )
+    response.refresh_from_db()
+    return result
+
+
+def response_problems(state: selectors.FormState) -> list[Problem]:
+    settings = selectors.followup_settings(state.survey_round.period)
+    return check_response(
+        state.slots,
+        state.answers,
+        state.previous,
+        reporting_year=state.survey_round.reporting_year,
+        change_warning_ratio=settings.change_warning_ratio,
+    )
+
+
+def submit_response(*, state: selectors.FormState, by: User, today: date | None = None) -> Response:
+    """Submit (and lock) a response. Raises ValidationError listing what blocks it: the deadline
+    (unless extended for this organisation), hard rules, soft rules without a comment, or a
+    reopened response submitted without changes."""
+    today = today or timezone.localdate()
+    response = state.response
+    if response is None:
+        raise ValidationError(_("Det finns inga svar att skicka in ännu."))
+    if not response.is_editable:
+        raise ValidationError(LOCKED_MESSAGE)
+    if today > state.deadline:
+        raise ValidationError(
+            _(
+                "Enkäten stängde %(date)s. Kontakta kansliet om ni behöver mer tid; de kan "
+                "förlänga tidsfristen för er organisation. Era utkast finns kvar."
+            )
+            % {"date": state.deadline.isoformat()}
+        )
+    if response.state == Response.State.REOPENED and not response.changed_since_reopen:
+        raise ValidationError(
+            _("Inget har ändrats sedan svaret öppnades igen. Gör ändringarna kansliet bad om.")
+        )
+    problems = response_problems(state)
+    if problems:
+        raise SubmissionBlocked(problems)
+    with transaction.atomic():
+        updated = Response.objects.filter(
+            pk=response.pk, state=response.state, version=response.version
+        ).update(
+            state=Response.State.SUBMITTED,
+            submitted_at=timezone.now(),
+            submitted_by=by,
+            version=F("version") + 1,
+        )
+        if not updated:
+            raise ValidationError(
+                _("Svaret ändrades medan du skickade in. Kontrollera det och försök igen.")
+            )
+        ResponseEvent.objects.create(response=response, kind=ResponseEvent.Kind.SUBMITTED, by=by)
+    response.refresh_from_db()
+    return response
+
+
+@transaction.atomic
+def approve_response(*, response: Response, by: User) -> Response:
+    """Approve a submitted response; indicators are recomputed after commit."""
+    locked = Response.objects.select_for_update().get(pk=response.pk)
+    if locked.state == Response.State.APPROVED:
+        return locked
+    if locked.state != Response.State.SUBMITTED:
+        raise ValidationError(_("Bara inskickade svar kan godkännas."))
+    locked.state = Response.State.APPROVED
+    locked.approved_at = timezone.now()
+    locked.approved_by = by
+    locked.version += 1
+    locked.save(update_fields=["state", "approved_at", "approved_by", "version"])
+    ResponseEvent.objects.create(response=locked, kind=ResponseEvent.Kind.APPROVED, by=by)
+    schedule_recompute()
+    return locked
+
+
+@transaction.atomic
+def reopen_response(*, response: Response, reason: str, by: User) -> Response:
+    """Reopen a submitted or approved response for editing, with a reason the partner sees."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Ange varför svaret öppnas igen."))
+    locked = Response.objects.select_for_update().get(pk=response.pk)
+    if locked.state not in {Response.State.SUBMITTED, Response.State.APPROVED}:
+        raise ValidationError(_("Bara inskickade eller godkända svar kan öppnas igen."))
+    was_approved = locked.state == Response.State.APPROVED
+    locked.state = Response.State.REOPENED
+    locked.reopen_reason = reason
+    locked.changed_since_reopen = False
+    locked.approved_at = None
+    locked.version += 1
+    locked.save(
+        update_fields=["state", "reopen_reason", "changed_since_reopen", "approved_at", "version"]
+    )
+    ResponseEvent.objects.create(
+        response=locked, kind=ResponseEvent.Kind.REOPENED, by=by, message=reason
+    )
+    _notify(
+        locked.round,
+        locked.organisation,
+        subject=_("Ert enkätsvar har öppnats igen"),
+        template="surveys/email/reopened.txt",
+        context={"reason": reason},
+        dedupe_key=f"survey-reopened:{locked.pk}:{locked.version}",
+        main_contact=False,
+    )
+    if was_approved:
+        schedule_recompute()
+    return locked
+
+
+@transaction.atomic
+def extend_deadline(
+    *, survey_round: SurveyRound, organisation: Organisation, until: date, reason: str, by: User
+) -> DeadlineExtension:
+    if until < survey_round.closes_on:
+        raise ValidationError(_("Den nya tidsfristen måste vara efter omgångens stängningsdatum."))
+    extension, _created = DeadlineExtension.objects.update_or_create(
+        round=survey_round,
+        organisation=organisation,
+        defaults={"until": until, "reason": reason[:300], "created_by": by},
+    )
+    response = _get_or_create_response(survey_round, organisation, Response.State.NOT_STARTED)
+    ResponseEvent.objects.create(
+        response=response,
+        kind=ResponseEvent.Kind.EXTENDED,
+        by=by,
+        message=reason,
+        data={"until": until.isoformat()},
+    )
+    return extension
+
+
+# --- reminders ----------------------------------------------------------------------------------
+
+
+def _recipients(organisation: Organisation, *, main_contact: bool) -> list[str]:
+    from partners.models import Membership
+
+    memberships = Membership.objects.filter(organisation=organisation, is_active=True).select_related(
+        "contact"
+    )
+    contributors = [
+        m.contact.email
+        for m in memberships
+        if (m.is_survey_contributor or m.is_survey_submitter) and m.contact.email
+    ]
+    mains = [m.contact.email for m in memberships if m.is_main_contact and m.contact.email]
+    if main_contact:
+        return sorted(set(mains)) or sorted(set(contributors))
+    return sorted(set(contributors)) or sorted(set(mains))
+
+
+def _notify(
+    survey_round: SurveyRound,
+    organisation: Organisation,
+    *,
+    subject: str,
+    template: str,
+    context: dict[str, Any],
+    dedupe_key: str | None,
+    main_contact: bool,
+) -> bool:
+    to = _recipients(organisation, main_contact=main_contact)
+    if not to:
+        return False
+    path = reverse(
+        "surveys:response_form",
+        kwargs={"round_pk": survey_round.pk, "organisation_pk": organisation.pk},
+    )
+    body = render_to_string(
+        template,
+        {"round": survey_round, "organisation": organisation, "path": path, **context},
+    )
+    return (
+        queue_email(to=to, subject=str(subject), body=body, dedupe_key=dedupe_key) is not None
+    )
+
+
+def send_reminder(
+    *,
+    survey_round: SurveyRound,
+    organisation: Organisation,
+    by: User | None,
+    offset: int | None = None,
+    deadline: date | None = None,
+) -> bool:
+    """Email the organisation's survey contributors (the main contact on an escalation offset).
+
+    With an ``offset`` the dedupe key ``survey-reminder:{round}:{org}:{offset}`` makes sure the
+    automatic reminder for that offset is sent at most once, whatever beat does."""
+    escalate = offset is not None and offset in survey_round.escalation_offsets
+    if offset is None:
+        key = f"survey-reminder:{survey_round.pk}:{organisation.pk}:manual:{timezone.now().isoformat()}"
+    else:
+        key = f"survey-reminder:{survey_round.pk}:{organisation.pk}:{offset}"
+    sent = _notify(
+        survey_round,
+        organisation,
+        subject=_("Påminnelse: enkäten för Umeå klimatfärdplan"),
+        template="surveys/email/reminder.txt",
+        context={
+            "deadline": deadline or selectors.deadline_for(survey_round, organisation.pk),
+            "escalated": escalate,
+        },
+        dedupe_key=key,
+        main_contact=escalate,
+    )
+    if sent:
+        response = _get_or_create_response(
+            survey_round, organisation, Response.State.NOT_STARTED
+        )
+        ResponseEvent.objects.create(
+            response=response,
+            kind=ResponseEvent.Kind.REMINDED,
+            by=by,
+            data={"offset": offset, "escalated": escalate},
+        )
+    return sent
+
+
+def current_offset(offsets: list[int], days_left: int) -> int | None:
+    """The reminder window we are in: the smallest offset ≥ days left (None outside any).
+
+    E.g. offsets [14, 7, 1]: 10 days left → 14, 5 days left → 7, deadline day → 1. A missed
+    beat run therefore catches up with the current window only, never with older ones."""
+    if days_left < 0:
+        return None
+    candidates = [o for o in offsets if o >= days_left]
+    return min(candidates) if candidates else None
+
+
+def send_due_reminders(*, today: date | None = None) -> int:
+    """Send the automatic reminders due today to organisations that have not submitted.
+    Safe to run any number of times a day (dedupe keys)."""
+    today = today or timezone.localdate()
+    sent = 0
+    rounds = SurveyRound.objects.filter(opens_on__lte=today, closes_on__gte=today - timedelta(60))
+    for survey_round in rounds:
+        done = set(
+            Response.objects.filter(
+                round=survey_round,
+                state__in=[Response.State.SUBMITTED, Response.State.APPROVED],
+            ).values_list("organisation_id", flat=True)
+        )
+        extensions = dict(
+            DeadlineExtension.objects.filter(round=survey_round).values_list(
+                "organisation_id", "until"
+            )
+        )
+        for organisation in selectors.expected_organisations():
+            if organisation.pk in done:
+                continue
+            deadline = max(extensions.get(organisation.pk, survey_round.closes_on), survey_round.closes_on)
+            offset = current_offset(
+                [int(o) for o in survey_round.reminder_offsets], (deadline - today).days
+            )
+            if offset is None:
+                continue
+            if send_reminder(
+                survey_round=survey_round,
+                organisation=organisation,
+                by=None,
+                offset=offset,
+                deadline=deadline,
+            ):
+                sent += 1
+    return sent
+
+
+# --- indicators ---------------------------------------------------------------------------------
+
+
+def create_default_indicators() -> list[Indicator]:
+    """The partnership's indicators (one per goal area, see questionnaire.DEFAULT_INDICATORS).
+    Idempotent: existing indicators (matched by key) are left as the office edited them."""
+    from roadmap.models import Goal
+
+    goals = {g.code: g for g in Goal.objects.all()}
+    result = []
+    for order, spec in enumerate(DEFAULT_INDICATORS):
+        goal = goals.get(spec.goal)
+        if goal is None:
+            continue
+        indicator, _created = Indicator.objects.get_or_create(
+            key=spec.key,
+            defaults={
+                "goal": goal,
+                "name_sv": spec.name,
+                "kind": spec.kind,
+                "unit": spec.unit,
+                "direction": spec.direction,
+                "source": spec.source,
+                "source_key": spec.source_key,
+                "aggregation": spec.aggregation,
+                "order": order,
+            },
+        )
+        result.append(indicator)
+    return result
+
+
+def schedule_recompute() -> None:
+    from surveys import tasks  # here: tasks import this module
+
+    publish_on_commit(tasks.recompute_indicators)
+
+
+@transaction.atomic
+def set_manual_value(
+    *, indicator: Indicator, year: int, value: Decimal, source_note: str, by: User
+) -> ManualIndicatorValue:
+    if indicator.source != Indicator.Source.MANUAL:
+        raise ValidationError(_("Indikatorn hämtar sina värden automatiskt."))
+    manual, _created = ManualIndicatorValue.objects.update_or_create(
+        indicator=indicator,
+        year=year,
+        defaults={"value": value, "source_note": source_note, "entered_by": by},
+    )
+    schedule_recompute()
+    return manual
