@@ -93,9 +93,11 @@ class ActivityForm(VersionedForm):
         for name in ("purpose", "goal", "outcome", "title", "indicators", "funding", "links"):
             limit = self.fields[name].max_length  # type: ignore[attr-defined]
             if limit:
-                self.fields[name].help_text = _(
-                    "%(help)s Högst %(max)d tecken, så att kortet ryms på en A4-sida."
-                ) % {"help": self.fields[name].help_text or "", "max": limit}
+                limit_text = _("Högst %(max)d tecken, så att kortet ryms på en A4-sida.") % {
+                    "max": limit
+                }
+                help_text = self.fields[name].help_text
+                self.fields[name].help_text = f"{help_text} {limit_text}" if help_text else limit_text
         if self.instance.pk and not self.is_bound:
             team = list(self.instance.participations.all())
             self.initial["organisations"] = [p.organisation_id for p in team]
@@ -189,26 +191,14 @@ class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("Fil"))
 
 
-def _small_widgets(form: forms.Form) -> None:
-    """Filter forms render compact Bootstrap widgets (the template prints ``{{ field }}``, so a
-    model choice list is iterated once, without an extra COUNT query)."""
-    for field in form.fields.values():
-        is_select = isinstance(field.widget, forms.Select)
-        field.widget.attrs["class"] = (
-            "form-select form-select-sm" if is_select else "form-control form-control-sm"
-        )
-
-
 class ActivityFilterForm(forms.Form):
-    focus_area = forms.ModelChoiceField(
-        queryset=FocusArea.objects.all(), required=False, label=_("Fokusområde")
-    )
-    challenge = forms.ModelChoiceField(
-        queryset=Challenge.objects.order_by("number"), required=False, label=_("Klimatutmaning")
-    )
-    organisation = forms.ModelChoiceField(
-        queryset=Organisation.objects.only("pk", "name"), required=False, label=_("Organisation")
-    )
+    """Filters of the list and the dashboard. Choices are plain lists read with one query each
+    (not model choice fields): the template loops over them once, which keeps a 200-option list
+    cheap to render and free of extra COUNT queries."""
+
+    focus_area = forms.TypedChoiceField(coerce=int, required=False, label=_("Fokusområde"))
+    challenge = forms.TypedChoiceField(coerce=int, required=False, label=_("Klimatutmaning"))
+    organisation = forms.TypedChoiceField(coerce=int, required=False, label=_("Organisation"))
     kind = forms.ChoiceField(
         choices=[("", _("Alla typer")), *Activity.Kind.choices], required=False, label=_("Typ")
     )
@@ -222,16 +212,22 @@ class ActivityFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _small_widgets(self)
+        every = ("", _("Alla"))
+        areas = FocusArea.objects.all()
+        self.fields["focus_area"].choices = [every, *((a.pk, a.name) for a in areas)]  # type: ignore[attr-defined]
+        challenges = Challenge.objects.order_by("number").only("pk", "number", "name_sv", "name_en")
+        self.fields["challenge"].choices = [every, *((c.pk, str(c)) for c in challenges)]  # type: ignore[attr-defined]
+        organisations = Organisation.objects.order_by("name").values_list("pk", "name")
+        self.fields["organisation"].choices = [every, *organisations]  # type: ignore[attr-defined]
 
     def filters(self) -> ActivityFilters:
         if not self.is_valid():
             return ActivityFilters()
         data = self.cleaned_data
         return ActivityFilters(
-            focus_area=data["focus_area"].pk if data.get("focus_area") else None,
-            challenge=data["challenge"].pk if data.get("challenge") else None,
-            organisation=data["organisation"].pk if data.get("organisation") else None,
+            focus_area=data.get("focus_area") or None,
+            challenge=data.get("challenge") or None,
+            organisation=data.get("organisation") or None,
             kind=data.get("kind") or "",
             lifecycle=data.get("lifecycle") or "",
             signal=data.get("signal") or "",
@@ -312,7 +308,3 @@ class MeetingFilterForm(forms.Form):
         choices=[("", _("Alla")), *Meeting.Status.choices], required=False, label=_("Status")
     )
     year = forms.IntegerField(required=False, min_value=2000, max_value=2100, label=_("År"))
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _small_widgets(self)

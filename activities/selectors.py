@@ -251,24 +251,44 @@ def list_activity_rows(
     return rows
 
 
-def list_activities(
-    *, visible_to: AnyUser, filters: ActivityFilters | None = None, today: dt.date | None = None
+def filter_activities(
+    *, visible_to: AnyUser, filters: ActivityFilters | None = None
 ) -> QuerySet[Activity]:
-    """The activity list: annotated with milestone facts and the lead, team and challenges
-    prefetched. A signal filter costs one extra query (the rule runs in Python)."""
-    today = today or timezone.localdate()
+    """The visible activities matching ``filters``, without annotations (cheap to count and
+    to page through). A signal filter costs one query here: the rule runs in Python."""
     filters = filters or ActivityFilters()
-    qs = _apply_filters(_with_facts(_visible_activities(visible_to), today), filters)
+    qs = _apply_filters(_visible_activities(visible_to), filters)
     if filters.signal:
         ids = [r.pk for r in list_activity_rows(visible_to=visible_to, filters=filters)]
         qs = qs.filter(pk__in=ids)
-    return qs.prefetch_related(
-        Prefetch(
-            "participations",
-            queryset=Participation.objects.select_related("organisation"),
-        ),
-        "challenges",
+    return qs
+
+
+def with_list_facts(qs: QuerySet[Activity], *, today: dt.date | None = None) -> QuerySet[Activity]:
+    """``qs`` (possibly one sliced page) with milestone facts and the lead annotated and the
+    team and challenges prefetched. The page is selected first and annotated after, so the
+    correlated subqueries run for the rows shown, not for every row that is sorted."""
+    today = today or timezone.localdate()
+    ordering = qs.query.order_by or Activity._meta.ordering
+    return (
+        _with_facts(Activity.objects.filter(pk__in=qs.values("pk")), today)
+        .order_by(*ordering)
+        .prefetch_related(
+            Prefetch(
+                "participations",
+                queryset=Participation.objects.select_related("organisation"),
+            ),
+            "challenges",
+        )
     )
+
+
+def list_activities(
+    *, visible_to: AnyUser, filters: ActivityFilters | None = None, today: dt.date | None = None
+) -> QuerySet[Activity]:
+    """Visible activities matching ``filters``, with milestone facts and the lead annotated and
+    the team and challenges prefetched (exports, sections)."""
+    return with_list_facts(filter_activities(visible_to=visible_to, filters=filters), today=today)
 
 
 def with_signals(

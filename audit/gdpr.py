@@ -327,9 +327,9 @@ def _erase(*, contact: Any, by: Any) -> ErasureReport:
 
     report = ErasureReport()
     strings = identifying_strings(contact)
-    ErasureRecord.objects.get_or_create(
-        subject_hash=subject_hash(contact.email), defaults={"erased_by": by}
-    )
+    digest = subject_hash(contact.email)
+    ErasureRecord.objects.get_or_create(subject_hash=digest, defaults={"erased_by": by})
+    _append_to_ledger_file(digest)
     user = contact.user
     if user is not None:
         for model in (AccessLog, AccessAttempt, AccessFailureLog):
@@ -374,9 +374,25 @@ def _erase(*, contact: Any, by: Any) -> ErasureReport:
     return report
 
 
+def ledger_file() -> Path:
+    """The erasure ledger outside the database: a restored (older) database does not hold the
+    erasures made after its backup, this file does. One hex digest per line, nothing else."""
+    return Path(getattr(settings, "GDPR_ERASURE_LEDGER", Path(settings.VAR_DIR) / "gdpr-erasures.txt"))
+
+
+def _append_to_ledger_file(digest: str) -> None:
+    path = ledger_file()
+    known = set(path.read_text().split()) if path.exists() else set()
+    if digest not in known:
+        with path.open("a") as handle:
+            handle.write(digest + "\n")
+
+
 def replay_erasures() -> int:
     """After restoring a backup: erase again everyone in the ledger who came back."""
     ledger = set(ErasureRecord.objects.values_list("subject_hash", flat=True))
+    if ledger_file().exists():
+        ledger |= set(ledger_file().read_text().split())
     erased = 0
     for contact in _contact_model()._base_manager.select_related("user"):
         if subject_hash(contact.email) in ledger:  # type: ignore[attr-defined]

@@ -321,6 +321,8 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # Issue 7: django-axes logs every reset at INFO; our security.auth logger records logins.
+        "axes": {"level": "WARNING"},
     },
 }
 

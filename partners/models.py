@@ -28,7 +28,9 @@ class Organisation(models.Model):
         PAUSED = "paused", _("Vilande")
         LEFT = "left", _("Har lämnat")
 
-    name = models.CharField(_("namn"), max_length=200)
+    # Indexed: the partner list and the matrix page through organisations by name, and an index
+    # lets the database stop after one page instead of sorting every organisation.
+    name = models.CharField(_("namn"), max_length=200, db_index=True)
     organisation_number = models.CharField(
         _("organisationsnummer"),
         max_length=11,

@@ -8,20 +8,24 @@ subqueries or one GROUP BY, never from per-row queries in templates.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     Count,
     Exists,
     IntegerField,
+    Max,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
 )
 from django.db.models.functions import Coalesce
@@ -324,27 +328,18 @@ def commitment_matrix(
 ) -> Matrix:
     """Challenges × organisations for a period.
 
-    Counts per challenge and per focus area are taken over *all* committed organisations with
-    two GROUP BY queries; the heat-map rows are built only for the current page of
+    Counts per challenge and per focus area are taken over *all* committed organisations
+    (:func:`_matrix_counts`, cached); the heat-map rows are built only for the current page of
     organisations (one query for the page, one for their commitments), so the page costs the
     same with 50 or 5,000 partners."""
     period = period or current_period()
     challenges = list(list_challenges())  # 1
-    commitments = Commitment.objects.all()
+    sets = CommitmentSet.objects.all()
     if period is not None:
-        commitments = commitments.filter(commitment_set__period=period)
+        sets = sets.filter(period=period)
     if not include_drafts:
-        commitments = commitments.confirmed()
-    per_challenge = dict(  # 2
-        commitments.order_by()
-        .values_list("challenge_id")
-        .annotate(n=Count("commitment_set__organisation", distinct=True))
-    )
-    per_area_orgs = dict(  # 3
-        commitments.order_by()
-        .values_list("challenge__focus_area_id")
-        .annotate(n=Count("commitment_set__organisation", distinct=True))
-    )
+        sets = sets.filter(status=CommitmentSet.Status.CONFIRMED)
+    per_challenge, per_area_orgs = _matrix_counts(sets, period=period)  # 2 (3, 4 when cold)
     areas: dict[int, dict[str, Any]] = {}
     for challenge in challenges:
         area = areas.setdefault(
@@ -358,26 +353,22 @@ def commitment_matrix(
         )
         area["commitments"] += per_challenge.get(challenge.pk, 0)
         area["challenges"] += 1
-    committed_orgs = Organisation.objects.filter(
-        Exists(commitments.filter(commitment_set__organisation=OuterRef("pk")))
-    )
+    org_sets = sets.filter(organisation=OuterRef("pk"))
+    if focus_area is not None:
+        org_sets = org_sets.filter(commitments__challenge__focus_area=focus_area)
+    else:
+        org_sets = org_sets.filter(commitments__isnull=False)
+    committed_orgs = Organisation.objects.filter(Exists(org_sets))
     if not policy.can(visible_to, "partners.view_matrix"):
         committed_orgs = committed_orgs.filter(pk__in=policy.organisation_ids(visible_to))
-    if focus_area is not None:
-        committed_orgs = committed_orgs.filter(
-            Exists(
-                commitments.filter(
-                    commitment_set__organisation=OuterRef("pk"), challenge__focus_area=focus_area
-                )
-            )
-        )
     if search:
         committed_orgs = committed_orgs.filter(name__icontains=search.strip())
     paginator = Paginator(committed_orgs.order_by("name", "pk").only("pk", "name"), per_page)
-    page = paginator.get_page(page_number)  # 4 count, 5 page
+    page = paginator.get_page(page_number)  # 3 count, 4 page
     org_ids = [o.pk for o in page.object_list]
     taken: dict[int, set[int]] = defaultdict(set)
-    for org_id, challenge_id in commitments.filter(  # 6
+    commitments = Commitment.objects.filter(commitment_set_id__in=sets.values("pk"))
+    for org_id, challenge_id in commitments.filter(  # 5
         commitment_set__organisation_id__in=org_ids
     ).values_list("commitment_set__organisation_id", "challenge_id"):
         taken[org_id].add(challenge_id)
@@ -400,6 +391,46 @@ def commitment_matrix(
         organisation_total=paginator.count,
         include_drafts=include_drafts,
     )
+
+
+MATRIX_COUNTS_TIMEOUT = 300  # seconds; see _matrix_counts
+
+
+def _matrix_counts(
+    sets: QuerySet[CommitmentSet], *, period: PartnershipPeriod | None
+) -> tuple[dict[int, int], dict[int, int]]:
+    """Organisations per challenge and per focus area over the given commitment sets.
+
+    The two GROUP BYs read every commitment of the period (40,000 rows at full scale), which is
+    most of the matrix page's time, while the answer changes only when someone saves
+    commitments. So they are cached under a fingerprint of the sets — their number, latest
+    change and summed versions, one cheap query — which every write through
+    ``services.save_commitments`` changes. Edits that bypass the services (deleting a bare
+    Commitment in the admin) show up once the entry expires (MATRIX_COUNTS_TIMEOUT)."""
+    stamp = sets.order_by().aggregate(n=Count("pk"), latest=Max("updated_at"), v=Sum("version"))
+    latest = stamp["latest"].timestamp() if stamp["latest"] else 0
+    key = f"partners:matrix-counts:{sets.query}:{stamp['n']}:{latest}:{stamp['v']}"
+    key = "partners:matrix-counts:" + hashlib.sha256(key.encode()).hexdigest()
+    cached: tuple[dict[int, int], dict[int, int]] | None = cache.get(key)
+    if cached is not None:
+        return cached
+    # Filtering commitments by set id (a subquery on one small table) keeps the GROUP BYs free
+    # of joins. With one set per organisation and period, and one row per challenge in a set,
+    # counting rows per challenge counts organisations, and distinct sets count organisations.
+    commitments = Commitment.objects.filter(commitment_set_id__in=sets.values("pk")).order_by()
+    organisations = (
+        Count("commitment_set_id", distinct=True)
+        if period is not None
+        else Count("commitment_set__organisation_id", distinct=True)
+    )
+    per_challenge = dict(
+        commitments.values_list("challenge_id").annotate(
+            n=Count("pk") if period is not None else organisations
+        )
+    )
+    per_area = dict(commitments.values_list("challenge__focus_area_id").annotate(n=organisations))
+    cache.set(key, (per_challenge, per_area), MATRIX_COUNTS_TIMEOUT)
+    return per_challenge, per_area
 
 
 # --- groupings and matchmaking ----------------------------------------------------------------

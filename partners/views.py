@@ -211,6 +211,10 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
 def organisation_update(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = _organisation(request, pk, "partners.change_organisation")
     form = OrganisationForm(request.POST or None, request.FILES or None, instance=organisation)
+    if not policy.can(request.user, "partners.manage_organisation", organisation):
+        # The organisation number identifies the partner in the registry: only the office
+        # corrects it. A disabled field ignores posted values and keeps the stored one.
+        form.fields["organisation_number"].disabled = True
     if request.method == "POST":
         # ModelForm writes cleaned values onto the instance; keep a pristine copy for services.
         pristine = Organisation.objects.get(pk=organisation.pk)

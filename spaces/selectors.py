@@ -102,8 +102,18 @@ def _spaces_of_organisations(organisation_ids: frozenset[int]) -> Q:
 
 def list_spaces(*, visible_to: AnyUser) -> QuerySet[Space]:
     """The spaces this user is in: every space for the office, member spaces for a partner."""
-    spaces = Space.objects.select_related("challenge__focus_area", "activity").annotate(
-        post_count=Count("posts", filter=Q(posts__hidden_at__isnull=True))
+    shown_posts = (
+        Post.objects.shown()
+        .filter(space=OuterRef("pk"))
+        .order_by()
+        .values("space")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    spaces = (
+        Space.objects.select_related("challenge__focus_area", "activity")
+        .annotate(post_count=Coalesce(Subquery(shown_posts, output_field=IntegerField()), 0))
+        .order_by("kind", "challenge__number", "activity__title")
     )
     if policy.is_office(visible_to):
         return spaces
@@ -380,3 +390,16 @@ def knowledge_sharing_counts(year: int) -> dict[int, KnowledgeSharingCounts]:
     for row in others.values("post__organisation_id").annotate(n=Count("pk")):
         counts[row["post__organisation_id"]].reused_by_others = row["n"]
     return dict(counts)
+
+
+def space_count(year: int) -> dict[int, int]:
+    """Indicator source ``"space_count"`` (surveys.indicators.COUNT_SOURCES): per organisation,
+    its knowledge *shared* in the spaces in ``year`` — posts + answers + library items others
+    used ("partners share knowledge with others"). Summed, the partnership's total."""
+    return {pk: c.shares for pk, c in knowledge_sharing_counts(year).items() if c.shares}
+
+
+def space_use_count(year: int) -> dict[int, int]:
+    """Companion source for "partners use other partners' knowledge": per organisation, the
+    library items of others it marked as used in ``year``."""
+    return {pk: c.uses for pk, c in knowledge_sharing_counts(year).items() if c.uses}

@@ -5,7 +5,6 @@ from typing import Any
 from django.contrib import admin
 
 from surveys import services
-
 from surveys.models import (
     Answer,
     DeadlineExtension,

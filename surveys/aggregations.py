@@ -284,14 +284,17 @@ def pathway(
     )
     ratio = frame["emissions"] / frame["base_emissions"]
     with np.errstate(divide="ignore", invalid="ignore"):
-        average = 1.0 - np.power(ratio.clip(lower=0), 1.0 / steps.where(steps > 0))
+        average = 1.0 - pd.Series(
+            np.power(ratio.clip(lower=0), 1.0 / steps.where(steps > 0)), index=frame.index
+        )
     frame["average_rate"] = average.where((steps > 0) & (frame["base_emissions"] > 0))
-    implied = frame["base_emissions"] * (1.0 - rate) / rate if rate > 0 else np.nan
-    if budget:
-        given = frame["organisation_id"].map(budget)
-        total_budget = given.fillna(implied) if isinstance(implied, pd.Series) else given
+    if rate > 0:
+        implied = frame["base_emissions"] * (1.0 - rate) / rate
     else:
-        total_budget = implied
+        implied = pd.Series(np.nan, index=frame.index)
+    total_budget: pd.Series = implied
+    if budget:
+        total_budget = frame["organisation_id"].map(budget).fillna(implied)
     after_base = frame["emissions"].where(frame["year"] > base_year, 0.0)
     used = after_base.groupby(frame["organisation_id"]).cumsum()
     remaining = total_budget - used
@@ -334,9 +337,7 @@ def partnership_series(series: pd.DataFrame, *, base_year: int) -> pd.DataFrame:
     return result.astype(columns).reset_index(drop=True)
 
 
-def like_for_like(
-    values: pd.DataFrame, key: str, *, base_year: int, rate: float
-) -> pd.DataFrame:
+def like_for_like(values: pd.DataFrame, key: str, *, base_year: int, rate: float) -> pd.DataFrame:
     """Per year, on the panel reporting ``key`` in both the base year and that year (§1.6.6):
     panel size, the two sums, the % change, the median organisation's % change and the share of
     the panel at or below the fixed path."""

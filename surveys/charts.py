@@ -41,8 +41,8 @@ def line_chart(series: list[tuple[str, str, dict[int, Any]]]) -> dict[str, Any] 
     if not points:
         return None
     years = sorted({y for y, _v in points})
-    low = min(0.0, min(v for _y, v in points if v is not None))  # type: ignore[type-var]
-    high = max(v for _y, v in points if v is not None)  # type: ignore[type-var]
+    low = min(0.0, min(v for _y, v in points if v is not None))
+    high = max(v for _y, v in points if v is not None)
     if high == low:
         high = low + 1.0
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM

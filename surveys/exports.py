@@ -79,9 +79,7 @@ def wide_frame(survey_round: SurveyRound) -> pd.DataFrame:
     return wide.reset_index()
 
 
-def export_round(
-    survey_round: SurveyRound, *, layout: str, file_format: str
-) -> tuple[bytes, str]:
+def export_round(survey_round: SurveyRound, *, layout: str, file_format: str) -> tuple[bytes, str]:
     frame = wide_frame(survey_round) if layout == "wide" else long_frame(survey_round)
     if file_format == "xlsx":
         buffer = io.BytesIO()

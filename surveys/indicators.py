@@ -60,7 +60,7 @@ def _rows_from_frame(
     rows = []
     for record in frame.to_dict("records"):
         distribution = {
-            k[4:]: _jsonable(v) for k, v in record.items() if str(k).startswith("pct_")
+            str(k)[4:]: _jsonable(v) for k, v in record.items() if str(k).startswith("pct_")
         }
         details = {
             k: _jsonable(record[k])
@@ -101,19 +101,39 @@ def recompute_indicators() -> int:
     manual_by_indicator: dict[int, dict[int, Decimal]] = {}
     for indicator_id, year, value in manual:
         manual_by_indicator.setdefault(indicator_id, {})[year] = value
+
+    # One pandas call per kind of aggregation for all its keys (per-call overhead dominates at
+    # partnership size), then split per indicator.
+    def keys_for(aggregation: str) -> list[str]:
+        return [
+            i.source_key
+            for i in indicators
+            if i.source == Indicator.Source.SURVEY_FIELD and i.aggregation == aggregation
+        ]
+
+    all_sums = agg.scope_sums(
+        values, overlaps, expected, keys_for(Indicator.Aggregation.SUM), min_group=min_group
+    )
+    all_medians = agg.medians(
+        values, expected, keys_for(Indicator.Aggregation.MEDIAN), min_group=min_group
+    )
+    all_likert = agg.likert_summary(
+        choices, expected, keys_for(Indicator.Aggregation.LIKERT), min_group=min_group
+    )
+    deduplicated = agg.deduplicate(values, overlaps)
     for indicator in indicators:
         key = indicator.source_key
         if indicator.source == Indicator.Source.SURVEY_FIELD:
             if indicator.aggregation == Indicator.Aggregation.SUM:
-                frame = agg.scope_sums(values, overlaps, expected, [key], min_group=min_group)
+                frame = all_sums[all_sums["key"] == key]
                 panel = agg.like_for_like(
-                    agg.deduplicate(values, overlaps), key, base_year=base_year, rate=rate
+                    deduplicated, key, base_year=base_year, rate=rate
                 ).set_index("year")
                 sum_rows = _rows_from_frame(indicator, frame)
                 for row in sum_rows:
                     # The raw sum moves with who reported; the like-for-like panel does not.
                     if row.year in panel.index and not row.suppressed:
-                        found = panel.loc[row.year]
+                        found: Any = panel.loc[row.year]
                         if int(found["panel_n"]) >= min_group:
                             row.details = {
                                 name: _jsonable(found[name])
@@ -129,7 +149,7 @@ def recompute_indicators() -> int:
                 rows += sum_rows
                 rows += _own_rows(indicator, values, key)
             elif indicator.aggregation == Indicator.Aggregation.MEDIAN:
-                frame = agg.medians(values, expected, [key], min_group=min_group)
+                frame = all_medians[all_medians["key"] == key]
                 rows += _rows_from_frame(indicator, frame)
                 rows += _own_rows(indicator, values, key)
             elif indicator.aggregation == Indicator.Aggregation.SHARE_ANSWERED:
@@ -142,7 +162,7 @@ def recompute_indicators() -> int:
                 frame = agg.share_answered(answered, expected, [key], min_group=min_group)
                 rows += _rows_from_frame(indicator, frame)
             elif indicator.aggregation == Indicator.Aggregation.LIKERT:
-                frame = agg.likert_summary(choices, expected, [key], min_group=min_group)
+                frame = all_likert[all_likert["key"] == key]
                 rows += _rows_from_frame(indicator, frame, value_column="top2")
                 rows += _own_choice_rows(indicator, choices, key)
             elif indicator.aggregation == Indicator.Aggregation.EMISSIONS:

@@ -262,7 +262,10 @@ def check_response(
                 add(
                     slot,
                     _("Delposterna summerar till %(sum)s t men totalen är %(total)s t.")
-                    % {"sum": f"{sum(given).normalize():f}", "total": f"{total.normalize():f}"},
+                    % {
+                        "sum": f"{sum(given, Decimal(0)).normalize():f}",
+                        "total": f"{total.normalize():f}",
+                    },
                     hard=True,
                 )
         if question.key == "scope2_location":
@@ -305,11 +308,12 @@ def check_response(
                 days = (end - start).days
                 if not 364 <= days <= 365:
                     add(slot, _("Räkenskapsåret ska omfatta tolv månader."), hard=True)
-        if question.section == "method" and question.kind != "text" and any_scope_value:
-            if question.key in {"gwp_set", "ef_sources"} and not answers.get(
-                slot.field_name, empty
-            ).is_answered:
-                add(slot, _("Ange metod och källor när ni redovisar utsläpp."), hard=True)
+        if (
+            any_scope_value
+            and question.key in {"gwp_set", "ef_sources"}
+            and not answers.get(slot.field_name, empty).is_answered
+        ):
+            add(slot, _("Ange metod och källor när ni redovisar utsläpp."), hard=True)
     problems.sort(key=lambda p: (not p.hard,))
     return problems
 

@@ -232,19 +232,25 @@ def get_form_state(
     versions: dict[str, int] = {}
     editors: dict[str, str] = {}
     if response is not None:
-        for answer in response.answers.select_related("updated_by"):
-            answers[answer.field_name] = AnswerData(
-                raw=answer.raw,
-                choice=answer.choice,
-                not_reported=answer.not_reported,
-                comment=answer.comment,
-                value=answer.value,
-            )
-            versions[answer.field_name] = answer.version
-            if answer.updated_by is not None:
-                editors[answer.field_name] = (
-                    answer.updated_by.get_full_name() or answer.updated_by.username
-                )
+        # Plain rows, not model instances: a page holds ~100 answers (and Answer is audited,
+        # which snapshots every loaded instance).
+        rows = response.answers.values_list(
+            "field_name",
+            "raw",
+            "choice",
+            "not_reported",
+            "comment",
+            "value",
+            "version",
+            "updated_by__first_name",
+            "updated_by__last_name",
+            "updated_by__username",
+        )
+        for name, raw, choice, not_reported, comment, value, version, first, last, user in rows:
+            answers[name] = AnswerData(raw, choice, not_reported, comment, value)
+            versions[name] = version
+            if user:
+                editors[name] = f"{first} {last}".strip() or user
     previous = previous_values(organisation, survey_round)
     # Within a baseline response, the earlier year is "last year" for the later one.
     for slot in slots:
@@ -302,12 +308,10 @@ def previous_values(
         .order_by("response__round__year")
         .values_list("question__key", "year", "value")
     )
-    return {(key, year): value for key, year, value in rows}
+    return {(key, year): value for key, year, value in rows if value is not None}
 
 
-def get_response_for(
-    survey_round: SurveyRound, organisation: Organisation
-) -> Response | None:
+def get_response_for(survey_round: SurveyRound, organisation: Organisation) -> Response | None:
     return Response.objects.filter(round=survey_round, organisation=organisation).first()
 
 
@@ -441,11 +445,12 @@ def expected_frame() -> pd.DataFrame:
     rows = []
     for survey_round in SurveyRound.objects.annotate(n=Count("responses")):
         for year in survey_round.years():
-            rows.append({"year": year, "n_total": max(survey_round.n, expected_now)})  # type: ignore[attr-defined]
+            rows.append({"year": year, "n_total": max(survey_round.n, expected_now)})
     frame = pd.DataFrame.from_records(rows, columns=["year", "n_total"])
     if frame.empty:
         return frame.astype({"year": "int64", "n_total": "int64"})
-    return frame.groupby("year", as_index=False)["n_total"].max().astype("int64")
+    grouped: pd.DataFrame = frame.groupby("year", as_index=False).agg(n_total=("n_total", "max"))
+    return grouped.astype("int64")
 
 
 # --- follow-up ----------------------------------------------------------------------------------

@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from accounts.models import User
     from partners.models import Organisation
 
+
 class SubmissionBlocked(ValidationError):
     """Hard rules or soft rules without a comment stop a submission; ``problems`` lists them."""
 
@@ -179,9 +180,9 @@ def save_answers(
     by_name = {slot.field_name: slot for slot in slots}
     existing = {
         a.field_name: a
-        for a in Answer.objects.filter(response=response, field_name__in=list(posted)).select_related(
-            "updated_by"
-        )
+        for a in Answer.objects.filter(
+            response=response, field_name__in=list(posted)
+        ).select_related("updated_by")
     }
     now = timezone.now()
     with transaction.atomic():
@@ -244,7 +245,9 @@ def save_answers(
                         Conflict(
                             name,
                             slot.label,
-                            AnswerData(theirs.raw, theirs.choice, theirs.not_reported, theirs.comment),
+                            AnswerData(
+                                theirs.raw, theirs.choice, theirs.not_reported, theirs.comment
+                            ),
                             data,
                             theirs.version,
                         )
@@ -263,7 +266,9 @@ def save_answers(
                         Conflict(
                             name,
                             slot.label,
-                            AnswerData(theirs.raw, theirs.choice, theirs.not_reported, theirs.comment),
+                            AnswerData(
+                                theirs.raw, theirs.choice, theirs.not_reported, theirs.comment
+                            ),
                             data,
                             theirs.version,
                         )
@@ -326,6 +331,11 @@ def submit_response(*, state: selectors.FormState, by: User, today: date | None 
         raise ValidationError(_("Det finns inga svar att skicka in ännu."))
     if not response.is_editable:
         raise ValidationError(LOCKED_MESSAGE)
+    if today < state.survey_round.opens_on:
+        raise ValidationError(
+            _("Enkäten öppnar %(date)s; ni kan fylla i utkast men skicka in först då.")
+            % {"date": state.survey_round.opens_on.isoformat()}
+        )
     if today > state.deadline:
         raise ValidationError(
             _(
@@ -440,9 +450,9 @@ def extend_deadline(
 def _recipients(organisation: Organisation, *, main_contact: bool) -> list[str]:
     from partners.models import Membership
 
-    memberships = Membership.objects.filter(organisation=organisation, is_active=True).select_related(
-        "contact"
-    )
+    memberships = Membership.objects.filter(
+        organisation=organisation, is_active=True
+    ).select_related("contact")
     contributors = [
         m.contact.email
         for m in memberships
@@ -475,9 +485,7 @@ def _notify(
         template,
         {"round": survey_round, "organisation": organisation, "path": path, **context},
     )
-    return (
-        queue_email(to=to, subject=str(subject), body=body, dedupe_key=dedupe_key) is not None
-    )
+    return queue_email(to=to, subject=str(subject), body=body, dedupe_key=dedupe_key) is not None
 
 
 def send_reminder(
@@ -510,9 +518,7 @@ def send_reminder(
         main_contact=escalate,
     )
     if sent:
-        response = _get_or_create_response(
-            survey_round, organisation, Response.State.NOT_STARTED
-        )
+        response = _get_or_create_response(survey_round, organisation, Response.State.NOT_STARTED)
         ResponseEvent.objects.create(
             response=response,
             kind=ResponseEvent.Kind.REMINDED,
@@ -554,7 +560,9 @@ def send_due_reminders(*, today: date | None = None) -> int:
         for organisation in selectors.expected_organisations():
             if organisation.pk in done:
                 continue
-            deadline = max(extensions.get(organisation.pk, survey_round.closes_on), survey_round.closes_on)
+            deadline = max(
+                extensions.get(organisation.pk, survey_round.closes_on), survey_round.closes_on
+            )
             offset = current_offset(
                 [int(o) for o in survey_round.reminder_offsets], (deadline - today).days
             )

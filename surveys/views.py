@@ -30,6 +30,8 @@ from surveys.forms import (
 from surveys.models import Question, Response, SurveyRound
 from surveys.rules import answer_from_post
 
+UNANSWERED = "__unanswered"  # the "section" posted from the "show unanswered" view
+
 
 def _wants_json(request: HttpRequest) -> bool:
     return request.headers.get("Accept", "").startswith("application/json")
@@ -40,6 +42,8 @@ def _form_url(survey_round: SurveyRound, organisation: Organisation, section: st
         "surveys:response_form",
         kwargs={"round_pk": survey_round.pk, "organisation_pk": organisation.pk},
     )
+    if section == UNANSWERED:
+        return f"{url}?unanswered=1"
     return f"{url}?section={section}" if section else url
 
 
@@ -122,7 +126,8 @@ class ResponseFormView(View):
             "fields": fields,
             "show_unanswered": show_unanswered,
             "editable": editable,
-            "can_submit": editable and policy.can(user, "surveys.submit_response", state.organisation),
+            "can_submit": editable
+            and policy.can(user, "surveys.submit_response", state.organisation),
             "can_manage": policy.can(user, "surveys.manage"),
             "deadline": state.deadline,
             "closed": timezone.localdate() > state.deadline,
@@ -335,7 +340,9 @@ class RoundDetailView(PolicyRequiredMixin, DetailView[SurveyRound]):
         counts: dict[str, int] = {}
         for row in rows:
             counts[row["state"]] = counts.get(row["state"], 0) + 1
-        context["counts"] = [(label, counts.get(value, 0)) for value, label in Response.State.choices]
+        context["counts"] = [
+            (label, counts.get(value, 0)) for value, label in Response.State.choices
+        ]
         return context
 
 
@@ -348,7 +355,9 @@ class RoundExportView(PolicyRequiredMixin, View):
         file_format = request.GET.get("format", "csv")
         if layout not in {"long", "wide"} or file_format not in {"csv", "xlsx"}:
             return HttpResponse(_("Okänt exportformat."), status=400)
-        content, content_type = exports.export_round(survey_round, layout=layout, file_format=file_format)
+        content, content_type = exports.export_round(
+            survey_round, layout=layout, file_format=file_format
+        )
         response = HttpResponse(content, content_type=content_type)
         filename = f"enkat-{survey_round.year}-{layout}.{file_format}"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -65,13 +65,18 @@ class ActivityListView(PolicyRequiredMixin, ListView):  # type: ignore[type-arg]
 
     def get_queryset(self) -> QuerySet[Activity]:
         self.filter_form = ActivityFilterForm(self.request.GET or None)
-        return selectors.list_activities(
+        return selectors.filter_activities(
             visible_to=self.request.user, filters=self.filter_form.filters()
         ).order_by("-start_date", "title")
 
+    def paginate_queryset(self, queryset: Any, page_size: int) -> Any:
+        # Page first, then read the page's facts (selectors.with_list_facts explains why).
+        paginator, page, object_list, is_paginated = super().paginate_queryset(queryset, page_size)
+        page.object_list = selectors.with_signals(list(selectors.with_list_facts(object_list)))
+        return paginator, page, page.object_list, is_paginated
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        selectors.with_signals(list(context["activities"]))
         query = self.request.GET.copy()
         query.pop("page", None)
         context.update(

@@ -124,6 +124,9 @@ def test_export_contains_every_seeded_value(world: World) -> None:
     assert "partners.Membership" in data["related_records"]
 
 
+# transaction=True: on PostgreSQL pg_dump reads through its own connection, so the seed must be
+# committed, not held in the test's transaction.
+@pytest.mark.django_db(transaction=True)
 def test_erasure_leaves_no_trace_in_the_database_dump_or_the_files(world: World) -> None:
     contact = _seed(world)
     session_of_person = Client()

@@ -12,6 +12,7 @@ from security.testing import verify_client
 SCENARIOS: dict[str, str] = {
     "foundation": "bench.scenarios.foundation",
     "partners": "bench.scenarios.partners",
+    "activities": "bench.scenarios.activities",
     "spaces": "bench.scenarios.spaces",
     "surveys": "bench.scenarios.surveys",
 }

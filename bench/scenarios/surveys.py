@@ -104,7 +104,9 @@ def _seed_database(organisations: int) -> Any:
             data_years=[2022, 2023],
             by=None,
         ),
-        services.create_round(year=2025, opens_on=date(2025, 1, 1), closes_on=date(2099, 3, 31), by=None),
+        services.create_round(
+            year=2025, opens_on=date(2025, 1, 1), closes_on=date(2099, 3, 31), by=None
+        ),
     ]
     services.create_default_indicators()
     for survey_round in rounds:
@@ -202,7 +204,7 @@ def run(ctx: Context) -> list[Row]:
 
     # 2. The selector that loads approved answers, and the full recompute, at a smaller scale.
     db_orgs = 200 if ctx.scale == "full" else 60
-    survey_round, organisation = _seed_database(db_orgs)
+    _survey_round, organisation = _seed_database(db_orgs)
     times, peak = time_call(lambda: selectors.approved_values_frame(), repeat=3)
     rows.append(
         Row(

@@ -525,3 +525,37 @@ def test_group_relation_added_by_office_only(world):
     assert GroupRelation.objects.filter(
         from_organisation=world.org_a, to_organisation=world.org_b
     ).exists()
+
+
+def test_partner_contact_cannot_change_the_organisation_number(world):
+    number = world.org_a.organisation_number
+    client_for(world.contact_a).post(
+        reverse("partners:organisation_update", args=[world.org_a.pk]),
+        _edit_data(world.org_a, organisation_number="556036-0793", sector="Ny bransch"),
+    )
+    world.org_a.refresh_from_db()
+    assert world.org_a.sector == "Ny bransch"
+    assert world.org_a.organisation_number == number
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        "organisation",
+        "contactperson",
+        "membership",
+        "organisationstatuschange",
+        "grouprelation",
+        "declaration",
+        "commitmentset",
+        "commitment",
+        "commitmentchange",
+    ],
+)
+def test_admin_lists_every_model_with_search(world, model):
+    commit(world.org_a, [1, 2, 3, 4, 5])
+    response = client_for(world.superuser).get(
+        reverse(f"admin:partners_{model}_changelist") + "?q=Alfa"
+    )
+    assert response.status_code == 200
+    assert 'id="searchbar"' in response.content.decode()

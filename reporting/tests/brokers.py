@@ -10,10 +10,11 @@ from django.test import override_settings
 
 
 def _reset_pools(app: object) -> None:
-    # Celery caches the connection pool and the producer pool built from the first broker URL.
-    pool = getattr(app, "_pool", None)
-    if pool is not None:
-        pool.force_close_all()
+    # Celery caches the connection pool and the producer pool built from the first broker URL,
+    # and kombu keeps a process-wide registry of producer pools per connection.
+    from kombu import pools
+
+    pools.reset()
     app._pool = None  # type: ignore[attr-defined]
     app.amqp._producer_pool = None  # type: ignore[attr-defined]
 

@@ -157,6 +157,7 @@ def test_batch_survives_a_worker_killed_mid_batch(
             timeout=240,
             sweep=True,
         )
+    sys.stdout.write(f"attempts per job: {sorted(jobs.values_list('attempts', flat=True))}\n")
     assert set(jobs.values_list("status", flat=True)) == {ReportJob.Status.DONE}
     expected = sorted(
         f"org-{org_id}-sv.{ext}" for org_id in snapshot.data["organisations"] for ext in ("pdf", "xlsx")
@@ -186,7 +187,8 @@ def test_build_request_while_redis_is_down_is_swept_once_redis_is_back(
     assert job.published_at is None
     workers.start("w")
     with broker_at(os.environ["CELERY_BROKER_URL"]):
-        assert services.sweep_report_jobs(**TEST_SWEEP) == 1
+        before = list(ReportJob.objects.values("status", "published_at", "attempts"))
+        assert services.sweep_report_jobs(**TEST_SWEEP) == 1, before
         wait_until(
             lambda: ReportJob.objects.filter(pk=job.pk, status=ReportJob.Status.DONE).exists(),
             timeout=120,

@@ -161,3 +161,12 @@ def test_knowledge_sharing_counts_run_four_queries(
     PostFactory(space=sw.space, organisation=sw.world.org_a)
     with django_assert_num_queries(4):  # posts, answers, used from others, used by others
         selectors.knowledge_sharing_counts(timezone.now().year)
+
+
+def test_indicator_sources_for_sharing_and_using_knowledge(sw: SpacesWorld) -> None:
+    library = PostFactory(space=sw.space, organisation=sw.world.org_a, is_reusable=True)
+    LibraryUse.objects.create(post=library, organisation=sw.org_c)
+    year = timezone.now().year
+    assert selectors.space_count(year) == {sw.world.org_a.pk: 2}  # one post, used once by C
+    assert selectors.space_use_count(year) == {sw.org_c.pk: 1}
+    assert selectors.space_count(year - 5) == {}

@@ -432,3 +432,12 @@ def test_get_on_post_only_urls_is_refused(sw: SpacesWorld, name: str) -> None:
         assert client_for(sw.world.contact_a).get(url).status_code == 405
     else:
         assert client_for(sw.world.contact_a).get(url).status_code == 200
+
+
+def test_a_missing_space_is_created_on_first_access_of_the_list(sw: SpacesWorld) -> None:
+    from spaces.models import Space
+
+    Space.objects.filter(pk=sw.space.pk).delete()
+    response = client_for(sw.world.contact_a).get(reverse("spaces:space_list"))
+    numbers = [s.challenge.number for s in response.context["challenge_spaces"]]
+    assert numbers == [1, 2, 3, 4, 5]

@@ -124,7 +124,9 @@ def test_same_value_from_a_stale_form_is_not_a_conflict(
     assert result.conflicts == []
 
 
-def test_submit_lists_hard_rules_and_keeps_the_draft(world: World, baseline_round: SurveyRound) -> None:
+def test_submit_lists_hard_rules_and_keeps_the_draft(
+    world: World, baseline_round: SurveyRound
+) -> None:
     answers = valid_answers(baseline_round)
     answers["scope1_total__2023"] = AnswerData(raw="100")
     answers["scope1_stationary__2023"] = AnswerData(raw="30")
@@ -212,6 +214,8 @@ def test_submission_after_close_is_blocked_unless_extended(
     baseline_round.closes_on = date(2024, 3, 31)
     baseline_round.save()
     state = selectors.get_form_state(baseline_round, world.org_a)
+    with pytest.raises(ValidationError, match="Enkäten öppnar 2024-01-15"):
+        services.submit_response(state=state, by=world.contact_a, today=date(2024, 1, 2))
     with pytest.raises(ValidationError, match="Enkäten stängde 2024-03-31"):
         services.submit_response(state=state, by=world.contact_a, today=date(2024, 4, 2))
     assert Response.objects.get().state == Response.State.DRAFT
@@ -297,3 +301,32 @@ def test_manual_value_only_for_manual_indicators(world: World) -> None:
             source_note="",
             by=world.office,
         )
+
+
+def test_beat_task_sends_due_reminders(world: World) -> None:
+    from django.utils import timezone
+
+    from surveys import tasks
+
+    today = timezone.localdate()
+    services.create_round(
+        year=today.year + 1,
+        opens_on=today - timedelta(days=30),
+        closes_on=today + timedelta(days=7),
+        by=world.office,
+    )
+    assert tasks.send_survey_reminders.apply().get() == 2  # A and B, offset 7
+    assert tasks.send_survey_reminders.apply().get() == 0  # never twice
+
+
+def test_organisation_page_section_shows_survey_state_to_own_contacts_only(
+    world: World, baseline_round: SurveyRound
+) -> None:
+    from surveys.sections import survey_status
+
+    save(baseline_round, world.org_a, world.contact_a, {"calc_tool": AnswerData(raw="x")})
+    section = survey_status(world.org_a, world.contact_a)
+    assert section is not None
+    assert section["context"]["rows"][0]["state_label"] == "Utkast"
+    assert survey_status(world.org_a, world.contact_b) is None
+    assert survey_status(world.org_a, world.office) is not None

@@ -5,6 +5,7 @@ checked with axe-core."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
@@ -15,6 +16,11 @@ from tests.browser.conftest import blocking_violations
 from tests.fixtures import World
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def field(page: Page, label: str):
+    """A form field by its label; crispy-forms marks required fields with an asterisk."""
+    return page.get_by_label(re.compile(rf"^\s*{re.escape(label)}\s*\*?\s*$"))
 
 
 def logout(page: Page) -> None:
@@ -31,30 +37,30 @@ def test_activity_journey_office_member_and_strategic_group(world: World, login,
     assert blocking_violations(page) == []
     page.get_by_role("link", name="Ny aktivitet").click()
     assert blocking_violations(page) == []
-    page.get_by_label("Titel", exact=True).fill("Cykelpendling året runt")
-    page.get_by_label("Typ", exact=True).select_option("initiative")
-    page.get_by_label("Syfte", exact=True).fill("Fler pendlar med cykel även på vintern.")
-    page.get_by_label("Mål", exact=True).fill("200 nya vintercyklister.")
-    page.get_by_label("Startdatum").fill(today.isoformat())
+    field(page, "Titel").fill("Cykelpendling året runt")
+    field(page, "Typ").select_option("initiative")
+    field(page, "Syfte").fill("Fler pendlar med cykel även på vintern.")
+    field(page, "Mål").fill("200 nya vintercyklister.")
+    field(page, "Startdatum").fill(today.isoformat())
     # First a bad end date: the form says so and keeps what was typed.
-    page.get_by_label("Slutdatum").fill((today - dt.timedelta(days=1)).isoformat())
-    page.get_by_label("Status", exact=True).select_option("ongoing")
-    page.get_by_label("Klimatutmaningar").select_option(label="1. Underlätta för lokalt hållbart resande")
-    page.get_by_label("Organisationer i arbetsgruppen").select_option(label=world.org_a.name)
-    page.get_by_label("Leds av").select_option(label=world.org_a.name)
+    field(page, "Slutdatum").fill((today - dt.timedelta(days=1)).isoformat())
+    field(page, "Status").select_option("ongoing")
+    field(page, "Klimatutmaningar").select_option(label="1. Underlätta för lokalt hållbart resande")
+    field(page, "Organisationer i arbetsgruppen").select_option(label=world.org_a.name)
+    field(page, "Leds av").select_option(label=world.org_a.name)
     page.get_by_role("button", name="Spara").click()
     expect(page.get_by_text("Slutdatum kan inte vara före startdatum.")).to_be_visible()
-    expect(page.get_by_label("Titel", exact=True)).to_have_value("Cykelpendling året runt")
+    expect(field(page, "Titel")).to_have_value("Cykelpendling året runt")
     assert Activity.objects.count() == 0
-    page.get_by_label("Slutdatum").fill((today + dt.timedelta(days=200)).isoformat())
+    field(page, "Slutdatum").fill((today + dt.timedelta(days=200)).isoformat())
     page.get_by_role("button", name="Spara").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Cykelpendling året runt")
     assert blocking_violations(page) == []
 
     # ...and adds a milestone.
     page.get_by_role("link", name="Lägg till delmål").click()
-    page.get_by_label("Delmål").fill("Vinterdäck utdelade")
-    page.get_by_label("Datum").fill((today + dt.timedelta(days=30)).isoformat())
+    field(page, "Delmål").fill("Vinterdäck utdelade")
+    field(page, "Datum").fill((today + dt.timedelta(days=30)).isoformat())
     assert blocking_violations(page) == []
     page.get_by_role("button", name="Spara delmål").click()
     expect(page.get_by_test_id("milestones")).to_contain_text("Vinterdäck utdelade")
@@ -65,8 +71,8 @@ def test_activity_journey_office_member_and_strategic_group(world: World, login,
     page = login("bertil_a")
     page.goto(f"{live_server.url}{activity.get_absolute_url()}")
     assert blocking_violations(page) == []
-    page.get_by_label("Status", exact=True).select_option("ongoing")
-    page.get_by_label("Kommentar").fill("Första leveransen av däck har kommit.")
+    field(page, "Status").select_option("ongoing")
+    field(page, "Kommentar").fill("Första leveransen av däck har kommit.")
     page.get_by_role("button", name="Spara statusuppdatering").click()
     expect(page.get_by_test_id("status-log")).to_contain_text("Första leveransen av däck har kommit.")
     assert StatusUpdate.objects.get().by.username == "bertil_a"
