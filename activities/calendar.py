@@ -68,5 +68,3 @@ def render_feed(user: object, *, calendar_name: str) -> bytes:
             event.add("status", "CANCELLED")
         calendar.add_component(event)
     return bytes(calendar.to_ical())
-
-

@@ -83,7 +83,9 @@ def activity_rows(
     return header, rows
 
 
-def meeting_rows(*, visible_to: AnyUser, year: int | None = None) -> tuple[list[str], list[list[Any]]]:
+def meeting_rows(
+    *, visible_to: AnyUser, year: int | None = None
+) -> tuple[list[str], list[list[Any]]]:
     header = [
         _("ID"),
         _("Typ"),
@@ -133,5 +135,3 @@ def to_xlsx(header: Sequence[str], rows: Iterable[Sequence[Any]], *, title: str)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-

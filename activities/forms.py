@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from activities.models import (
     ATTACHMENT_TITLE_MAX,
     MAX_LINKS,
-    ROLE_MAX,
     OVERRIDE_REASON_MAX,
+    ROLE_MAX,
     Activity,
     Lifecycle,
     Meeting,
@@ -97,7 +97,9 @@ class ActivityForm(VersionedForm):
                     "max": limit
                 }
                 help_text = self.fields[name].help_text
-                self.fields[name].help_text = f"{help_text} {limit_text}" if help_text else limit_text
+                self.fields[name].help_text = (
+                    f"{help_text} {limit_text}" if help_text else limit_text
+                )
         if self.instance.pk and not self.is_bound:
             team = list(self.instance.participations.all())
             self.initial["organisations"] = [p.organisation_id for p in team]

@@ -19,8 +19,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
+    BooleanField,
     Count,
     Exists,
+    ExpressionWrapper,
     IntegerField,
     Min,
     OuterRef,
@@ -50,6 +52,8 @@ from activities.models import (
 from activities.services import stale_days
 
 if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
+
     from partners.models import Organisation
 
 TIMELINE_MAX = 40  # rows in the Gantt chart; filters narrow it down
@@ -170,7 +174,6 @@ class ActivityRow:
     computed_signal: Signal | None
     is_overridden: bool
     is_stale: bool
-    last_update: dt.datetime | None
 
     @property
     def kind_label(self) -> str:
@@ -185,37 +188,13 @@ class ActivityRow:
         return str(self.signal.label) if self.signal else ""
 
 
-def _row(values: dict[str, Any], *, today: dt.date, now: dt.datetime, days: int) -> ActivityRow:
-    computed = followup.compute_signal(
-        today=today,
-        lifecycle=values["lifecycle"],
-        start_date=values["start_date"],
-        end_date=values["end_date"],
-        milestones=followup.MilestoneFacts(
-            total=values["ms_total"],
-            done=values["ms_done"],
-            oldest_open_overdue=values["ms_overdue_since"],
-        ),
-    )
-    return ActivityRow(
-        pk=values["pk"],
-        title=values["title"],
-        kind=values["kind"],
-        lifecycle=values["lifecycle"],
-        start_date=values["start_date"],
-        end_date=values["end_date"],
-        lead_name=values["lead_name"],
-        signal=followup.effective_signal(computed, values["signal_override"]),
-        computed_signal=computed,
-        is_overridden=bool(values["signal_override"]),
-        is_stale=followup.is_stale(
-            now=now,
-            lifecycle=values["lifecycle"],
-            last_update=values["last_status_update_at"],
-            created_at=values["created_at"],
-            stale_days=days,
-        ),
-        last_update=values["last_status_update_at"],
+def _stale_q(now: dt.datetime, days: int) -> Q:
+    """The SQL form of :func:`activities.followup.is_stale` (a test keeps the two in step): it
+    spares converting two datetimes per row when the dashboard reads thousands of rows."""
+    cutoff = now - dt.timedelta(days=days)
+    return Q(lifecycle__in=followup.FOLLOWED_UP) & (
+        Q(last_status_update_at__lt=cutoff)
+        | Q(last_status_update_at__isnull=True, created_at__lt=cutoff)
     )
 
 
@@ -228,12 +207,56 @@ _ROW_FIELDS = (
     "end_date",
     "lead_name",
     "signal_override",
-    "last_status_update_at",
-    "created_at",
     "ms_total",
     "ms_done",
     "ms_overdue_since",
+    "stale",
 )
+
+
+def _rows(qs: QuerySet[Activity], *, now: dt.datetime) -> list[ActivityRow]:
+    today = timezone.localdate(now)
+    rows = []
+    compute = followup.compute_signal
+    for (
+        pk,
+        title,
+        kind,
+        lifecycle,
+        start_date,
+        end_date,
+        lead_name,
+        override,
+        ms_total,
+        ms_done,
+        ms_overdue_since,
+        stale,
+    ) in qs.annotate(
+        stale=ExpressionWrapper(_stale_q(now, stale_days()), BooleanField())
+    ).values_list(*_ROW_FIELDS):
+        computed = compute(
+            today=today,
+            lifecycle=lifecycle,
+            start_date=start_date,
+            end_date=end_date,
+            milestones=followup.MilestoneFacts(ms_total, ms_done, ms_overdue_since),
+        )
+        rows.append(
+            ActivityRow(
+                pk=pk,
+                title=title,
+                kind=kind,
+                lifecycle=lifecycle,
+                start_date=start_date,
+                end_date=end_date,
+                lead_name=lead_name,
+                signal=Signal(override) if override else computed,
+                computed_signal=computed,
+                is_overridden=bool(override),
+                is_stale=bool(stale),
+            )
+        )
+    return rows
 
 
 def list_activity_rows(
@@ -241,11 +264,11 @@ def list_activity_rows(
 ) -> list[ActivityRow]:
     """Every visible activity matching ``filters`` as follow-up rows (one query)."""
     now = now or timezone.now()
-    today = timezone.localdate(now)
     filters = filters or ActivityFilters()
-    qs = _apply_filters(_with_facts(_visible_activities(visible_to), today), filters)
-    days = stale_days()
-    rows = [_row(v, today=today, now=now, days=days) for v in qs.values(*_ROW_FIELDS)]
+    qs = _apply_filters(
+        _with_facts(_visible_activities(visible_to), timezone.localdate(now)), filters
+    )
+    rows = _rows(qs, now=now)
     if filters.signal:
         rows = [r for r in rows if r.signal == filters.signal]
     return rows
@@ -269,7 +292,7 @@ def with_list_facts(qs: QuerySet[Activity], *, today: dt.date | None = None) -> 
     team and challenges prefetched. The page is selected first and annotated after, so the
     correlated subqueries run for the rows shown, not for every row that is sorted."""
     today = today or timezone.localdate()
-    ordering = qs.query.order_by or Activity._meta.ordering
+    ordering = [str(o) for o in (qs.query.order_by or Activity._meta.ordering or ())]
     return (
         _with_facts(Activity.objects.filter(pk__in=qs.values("pk")), today)
         .order_by(*ordering)
@@ -291,9 +314,7 @@ def list_activities(
     return with_list_facts(filter_activities(visible_to=visible_to, filters=filters), today=today)
 
 
-def with_signals(
-    activities: list[Activity], *, now: dt.datetime | None = None
-) -> list[Activity]:
+def with_signals(activities: list[Activity], *, now: dt.datetime | None = None) -> list[Activity]:
     """Attach ``signal``, ``computed_signal`` and ``is_stale`` to activities from
     :func:`list_activities` (uses the annotations, no queries)."""
     now = now or timezone.now()
@@ -329,9 +350,11 @@ def get_activity(*, visible_to: AnyUser, pk: int) -> Activity:
     activity = (
         _with_facts(_visible_activities(visible_to), today)
         .select_related("signal_override_by", "created_by")
-        .prefetch_related(*_CARD_PREFETCHES, Prefetch(
-            "status_updates", queryset=StatusUpdate.objects.select_related("by")
-        ), "meetings")
+        .prefetch_related(
+            *_CARD_PREFETCHES,
+            Prefetch("status_updates", queryset=StatusUpdate.objects.select_related("by")),
+            "meetings",
+        )
         .get(pk=pk)
     )
     with_signals([activity])
@@ -371,10 +394,10 @@ def list_cards(*, visible_to: AnyUser, ids: list[int]) -> list[Activity]:
 @dataclass
 class Dashboard:
     total: int
-    by_lifecycle: list[tuple[str, str, int]]
-    by_signal: list[tuple[str, str, int]]
+    by_lifecycle: list[tuple[str, StrOrPromise, int]]
+    by_signal: list[tuple[str, StrOrPromise, int]]
     stale_count: int
-    by_kind: list[tuple[str, str, int]]
+    by_kind: list[tuple[str, StrOrPromise, int]]
     by_focus_area: list[tuple[str, int]]
     timeline: list[ActivityRow]
     timeline_total: int
@@ -393,44 +416,69 @@ class Dashboard:
 def dashboard(
     *, visible_to: AnyUser, filters: ActivityFilters | None = None, now: dt.datetime | None = None
 ) -> Dashboard:
-    """The strategic group's dashboard: 4 queries whatever the number of activities (rows with
-    facts, focus areas of those rows, challenges committed to without an activity, meetings)."""
+    """The strategic group's dashboard in 8 queries, whatever the number of activities.
+
+    Only planned and ongoing activities are followed up, so only those are read row by row (the
+    signal rule runs in Python); everything else is counted in the database."""
     from partners.models import Commitment, CommitmentSet  # here: partners may import us
-    from roadmap.models import Challenge, FocusArea
+    from roadmap.models import Challenge
 
     now = now or timezone.now()
     today = timezone.localdate(now)
     filters = filters or ActivityFilters()
-    rows = list_activity_rows(visible_to=visible_to, filters=filters, now=now)
-    ids = [r.pk for r in rows]
+    matching = _apply_filters(_visible_activities(visible_to), filters)
 
-    lifecycle_counts = Counter(r.lifecycle for r in rows)
-    signal_counts = Counter(r.signal for r in rows if r.signal)
-    kind_counts = Counter(r.kind for r in rows)
-
-    # Query 2: focus areas through challenges and through clusters' challenges, one row per
-    # (activity, area). For many activities the id list goes in as a subquery, not parameters.
-    matching = _apply_filters(_visible_activities(visible_to), filters).values("pk")
-    area_pairs = set(
-        FocusArea.objects.filter(
-            Q(challenges__activities__in=matching)
-            | Q(challenges__clusters__activities__in=matching)
-        )
-        .values_list("pk", "challenges__activities", "challenges__clusters__activities")
-        .distinct()
+    # Query 1: follow-up rows of the planned and ongoing activities, with milestone facts.
+    followed = _rows(
+        _with_facts(matching.filter(lifecycle__in=followup.FOLLOWED_UP), today), now=now
     )
-    area_activity: dict[int, set[int]] = {}
-    id_set = set(ids)
-    for area_id, via_challenge, via_cluster in area_pairs:
-        for activity_id in (via_challenge, via_cluster):
-            if activity_id in id_set:
-                area_activity.setdefault(area_id, set()).add(activity_id)
-    areas = {a.pk: a for a in _focus_areas()}
-    by_focus_area = [
-        (areas[pk].name, len(area_activity.get(pk, ()))) for pk in areas
+    if filters.signal:
+        followed = [r for r in followed if r.signal == filters.signal]
+        matching = matching.filter(pk__in=[r.pk for r in followed])
+        lifecycle_counts = Counter[str](r.lifecycle for r in followed)
+        kind_counts = Counter[str](r.kind for r in followed)
+    else:
+        # Query 2: every matching activity counted by lifecycle and kind.
+        lifecycle_counts, kind_counts = Counter[str](), Counter[str]()
+        for lifecycle, kind, n in (
+            matching.order_by().values_list("lifecycle", "kind").annotate(n=Count("pk"))
+        ):
+            lifecycle_counts[lifecycle] += n
+            kind_counts[kind] += n
+    signal_counts = Counter(r.signal for r in followed if r.signal)
+
+    # Query 3: activities still to be done (idea, planned, ongoing) without a lead organisation.
+    lead = Participation.objects.filter(activity=OuterRef("pk"), is_lead=True)
+    no_lead_qs = (
+        matching.exclude(lifecycle__in=[Lifecycle.COMPLETED, Lifecycle.CANCELLED])
+        .exclude(Exists(lead))
+        .order_by("end_date", "title")
+    )
+    no_lead = [
+        ActivityRow(pk, title, kind, lifecycle, start, end, None, None, None, False, False)
+        for pk, title, kind, lifecycle, start, end in no_lead_qs.values_list(
+            "pk", "title", "kind", "lifecycle", "start_date", "end_date"
+        )
     ]
 
-    # Query 3: challenges some partner has committed to (confirmed sets) that no live activity
+    # Queries 4–6: activities per focus area, through their challenges and their clusters'
+    # challenges (an activity counts once per area), and the areas themselves.
+    ids = matching.values("pk")
+    through = Activity.challenges.through
+    pairs = set(
+        through.objects.filter(activity_id__in=ids).values_list(
+            "challenge__focus_area_id", "activity_id"
+        )
+    )
+    pairs |= set(
+        Activity.clusters.through.objects.filter(activity_id__in=ids).values_list(
+            "cluster__challenges__focus_area_id", "activity_id"
+        )
+    )
+    per_area = Counter(area_id for area_id, _activity in pairs if area_id is not None)
+    by_focus_area = [(area.name, per_area[area.pk]) for area in _focus_areas()]
+
+    # Query 7: challenges some partner has committed to (confirmed sets) that no live activity
     # serves.
     live = Activity.objects.exclude(lifecycle=Lifecycle.CANCELLED)
     uncovered = (
@@ -454,11 +502,10 @@ def dashboard(
         .order_by("number")
     )
     uncovered_challenges = [
-        {"number": c.number, "name": c.name, "organisations": c.organisations}
-        for c in uncovered
+        {"number": c.number, "name": c.name, "organisations": c.organisations} for c in uncovered
     ]
 
-    # Query 4: meetings this year, held and planned per kind.
+    # Query 8: meetings this year, held and planned per kind.
     year = today.year
     meeting_counts = {
         (m["kind"], m["status"]): m["n"]
@@ -478,21 +525,16 @@ def dashboard(
         for kind in Meeting.Kind
     ]
 
-    followed = [r for r in rows if r.lifecycle in followup.FOLLOWED_UP]
     timeline_rows = sorted(followed, key=lambda r: (r.start_date, r.title))
     timeline = timeline_rows[:TIMELINE_MAX]
-    late = [r for r in followed if r.signal == Signal.LATE]
-    at_risk = [r for r in followed if r.signal == Signal.AT_RISK]
-    stale = [r for r in rows if r.is_stale]
-    no_lead = [
-        r
-        for r in rows
-        if r.lead_name is None and r.lifecycle not in (Lifecycle.COMPLETED, Lifecycle.CANCELLED)
-    ]
+    by_end = sorted(followed, key=lambda r: (r.end_date, r.title))
+    late = [r for r in by_end if r.signal == Signal.LATE]
+    at_risk = [r for r in by_end if r.signal == Signal.AT_RISK]
+    stale = [r for r in by_end if r.is_stale]
     return Dashboard(
-        total=len(rows),
+        total=sum(lifecycle_counts.values()),
         by_lifecycle=[(c.value, c.label, lifecycle_counts[c.value]) for c in Lifecycle],
-        by_signal=[(c.value, c.label, signal_counts[c.value]) for c in Signal],
+        by_signal=[(c.value, c.label, signal_counts[c]) for c in Signal],
         stale_count=len(stale),
         by_kind=[(c.value, c.label, kind_counts[c.value]) for c in Activity.Kind],
         by_focus_area=by_focus_area,
@@ -566,9 +608,7 @@ def list_meetings(
         .values("n")
     )
     return qs.select_related("organiser").annotate(
-        attending_organisations=Coalesce(
-            Subquery(attended, output_field=IntegerField()), Value(0)
-        )
+        attending_organisations=Coalesce(Subquery(attended, output_field=IntegerField()), Value(0))
     )
 
 
@@ -655,7 +695,9 @@ def activity_counts(year: int) -> dict[str, Any]:
     per_org = (
         Participation.objects.filter(activity__in=qs)
         .values("organisation_id", "organisation__name")
-        .annotate(activities=Count("activity", distinct=True), leading=Count("pk", filter=Q(is_lead=True)))
+        .annotate(
+            activities=Count("activity", distinct=True), leading=Count("pk", filter=Q(is_lead=True))
+        )
         .order_by("organisation__name")
     )
     return {
@@ -677,12 +719,16 @@ def activity_counts(year: int) -> dict[str, Any]:
 
 def attended_intro_meeting(organisation: Organisation) -> bool:
     """Did the organisation attend an intro meeting (partners' onboarding checklist)?"""
-    return MeetingAttendance.objects.filter(
-        organisation=organisation,
-        attended=True,
-        meeting__kind=Meeting.Kind.INTRO,
-        meeting__starts_at__lte=timezone.now(),
-    ).exclude(meeting__status=Meeting.Status.CANCELLED).exists()
+    return (
+        MeetingAttendance.objects.filter(
+            organisation=organisation,
+            attended=True,
+            meeting__kind=Meeting.Kind.INTRO,
+            meeting__starts_at__lte=timezone.now(),
+        )
+        .exclude(meeting__status=Meeting.Status.CANCELLED)
+        .exists()
+    )
 
 
 def list_organisation_activities(

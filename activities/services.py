@@ -440,7 +440,9 @@ def check_upload(file: UploadedFile) -> None:
             }
         )
     if (file.size or 0) > MAX_UPLOAD_MB * 1024 * 1024:
-        raise ValidationError({"file": ValidationError(FILE_TOO_LARGE, params={"mb": MAX_UPLOAD_MB})})
+        raise ValidationError(
+            {"file": ValidationError(FILE_TOO_LARGE, params={"mb": MAX_UPLOAD_MB})}
+        )
     file.seek(0)
     head = file.read(16)
     file.seek(0)
@@ -455,9 +457,7 @@ def check_upload(file: UploadedFile) -> None:
 
 
 @transaction.atomic
-def add_attachment(
-    *, activity: Activity, by: User, title: str, file: UploadedFile
-) -> Attachment:
+def add_attachment(*, activity: Activity, by: User, title: str, file: UploadedFile) -> Attachment:
     check_upload(file)
     if activity.attachments.count() >= MAX_ATTACHMENTS:
         raise ValidationError(TOO_MANY_ATTACHMENTS, params={"max": MAX_ATTACHMENTS})

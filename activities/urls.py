@@ -21,7 +21,9 @@ urlpatterns = [
     path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
     path("gallery.pdf", views.gallery_pdf, name="gallery_pdf"),
     path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
-    re_path(r"^export/activities\.(?P<fmt>csv|xlsx)$", views.activity_export, name="activity_export"),
+    re_path(
+        r"^export/activities\.(?P<fmt>csv|xlsx)$", views.activity_export, name="activity_export"
+    ),
     re_path(r"^export/meetings\.(?P<fmt>csv|xlsx)$", views.meeting_export, name="meeting_export"),
     path("meetings/", views.MeetingListView.as_view(), name="meeting_list"),
     path("meetings/new/", views.MeetingCreateView.as_view(), name="meeting_create"),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -28,6 +29,8 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from audit.models import AuditEntry, ErasureRecord, RetentionSettings
+
+logger = logging.getLogger(__name__)
 
 REDACTED = "[raderad]"
 # Apps whose tables are never searched (framework bookkeeping without free text about people).
@@ -132,7 +135,9 @@ def export_person(*, contact: Any) -> dict[str, Any]:
 
 
 def _audit_condition(contact: Any) -> Q:
-    contact_type = apps.get_model("contenttypes", "ContentType").objects.get_for_model(type(contact))
+    contact_type = apps.get_model("contenttypes", "ContentType").objects.get_for_model(
+        type(contact)
+    )
     condition = Q(content_type=contact_type, object_id=str(contact.pk))
     if contact.user_id is not None:
         condition |= Q(actor_id=contact.user_id)
@@ -145,8 +150,13 @@ def _emails_to(strings: list[str]) -> Iterable[models.Model]:
     email_model = apps.get_model("outbox", "OutgoingEmail")
     condition = Q(pk__in=[])
     for text in strings:
-        condition |= Q(to_text__icontains=text) | Q(subject__icontains=text) | Q(body__icontains=text)
-    return email_model.objects.annotate(to_text=Cast("to", models.TextField())).filter(condition)
+        condition |= (
+            Q(to_text__icontains=text) | Q(subject__icontains=text) | Q(body__icontains=text)
+        )
+    found: Iterable[models.Model] = email_model.objects.annotate(
+        to_text=Cast("to", models.TextField())
+    ).filter(condition)
+    return found
 
 
 # --- erasure ------------------------------------------------------------------------------------
@@ -252,7 +262,7 @@ def file_text(path: Path) -> str:
 
             text += "\n".join(page.extract_text() or "" for page in PdfReader(str(path)).pages)
         except Exception:  # a damaged PDF: its raw bytes were searched above
-            pass
+            logger.info("Could not read the text of %s; searched its bytes only.", path.name)
     return text
 
 
@@ -337,7 +347,9 @@ def _erase(*, contact: Any, by: Any) -> ErasureReport:
         report.sessions = _end_sessions(user.pk)
         TOTPDevice.objects.filter(user=user).delete()
     # Audit entries about the person themselves: every value goes, not just the strings.
-    contact_type = apps.get_model("contenttypes", "ContentType").objects.get_for_model(type(contact))
+    contact_type = apps.get_model("contenttypes", "ContentType").objects.get_for_model(
+        type(contact)
+    )
     about = AuditEntry.objects.filter(content_type=contact_type, object_id=str(contact.pk))
     for entry in about:
         redacted = {k: [REDACTED if o is not None else None, REDACTED if n is not None else None]
@@ -368,7 +380,7 @@ def _erase(*, contact: Any, by: Any) -> ErasureReport:
             last_name="",
             email="",
             is_active=False,
-            password="!",  # unusable: nobody can log in as the erased person
+            password="!",  # noqa: S106  # an unusable hash: nobody can log in as them
         )
     contact.refresh_from_db()
     return report
@@ -377,7 +389,9 @@ def _erase(*, contact: Any, by: Any) -> ErasureReport:
 def ledger_file() -> Path:
     """The erasure ledger outside the database: a restored (older) database does not hold the
     erasures made after its backup, this file does. One hex digest per line, nothing else."""
-    return Path(getattr(settings, "GDPR_ERASURE_LEDGER", Path(settings.VAR_DIR) / "gdpr-erasures.txt"))
+    return Path(
+        getattr(settings, "GDPR_ERASURE_LEDGER", Path(settings.VAR_DIR) / "gdpr-erasures.txt")
+    )
 
 
 def _append_to_ledger_file(digest: str) -> None:
@@ -412,7 +426,7 @@ def contacts_due_for_review(*, today: Any = None) -> list[dict[str, Any]]:
     membership = apps.get_model("partners", "Membership")
     today = today or timezone.localdate()
     cutoff = today - timedelta(days=RetentionSettings.current().review_after_days)
-    left = organisation_model.Status.LEFT  # type: ignore[attr-defined]
+    left = organisation_model.Status.LEFT
     left_on: dict[int, Any] = {}
     for row in status_change.objects.filter(status=left).values("organisation_id", "changed_on"):
         previous = left_on.get(row["organisation_id"])
@@ -424,7 +438,8 @@ def contacts_due_for_review(*, today: Any = None) -> list[dict[str, Any]]:
     )
     for m in memberships:
         entry = rows.setdefault(
-            m.contact_id, {"contact": m.contact, "organisations": [], "all_left": True, "left_on": None}
+            m.contact_id,
+            {"contact": m.contact, "organisations": [], "all_left": True, "left_on": None},
         )
         entry["organisations"].append(m.organisation)
         if m.organisation.status != left or m.organisation_id not in left_on:

@@ -17,8 +17,8 @@ organisation's page show the history of everything that belongs to it.
 
 from __future__ import annotations
 
-import json
 import contextlib
+import json
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from typing import Any
@@ -258,5 +258,5 @@ def connect() -> None:
         signals.post_delete.connect(_post_delete, sender=model, dispatch_uid=uid + ":delete")
     if QuerySet.update is not _audited_update:
         QuerySet.update = _audited_update  # type: ignore[method-assign]
-        QuerySet.bulk_create = _audited_bulk_create  # type: ignore[method-assign,assignment]
+        QuerySet.bulk_create = _audited_bulk_create  # type: ignore[method-assign]
         QuerySet.bulk_update = _audited_bulk_update  # type: ignore[method-assign]

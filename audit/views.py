@@ -30,7 +30,9 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     )
     if query:
         contacts = contacts.filter(
-            Q(first_name__icontains=query) | Q(last_name__icontains=query) | Q(email__icontains=query)
+            Q(first_name__icontains=query)
+            | Q(last_name__icontains=query)
+            | Q(email__icontains=query)
         )
     page = Paginator(contacts, 50).get_page(request.GET.get("page"))
     return render(request, "audit/contact_list.html", {"page_obj": page, "query": query})
@@ -44,8 +46,12 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "audit/contact_detail.html",
-        {"contact": contact, "form": EraseForm(), "entries": entries,
-         "memberships": contact.memberships.select_related("organisation")},  # fmt: skip
+        {
+            "contact": contact,
+            "form": EraseForm(),
+            "entries": entries,
+            "memberships": contact.memberships.select_related("organisation"),
+        },
     )
 
 
@@ -55,10 +61,13 @@ def contact_export(request: HttpRequest, pk: int) -> HttpResponse:
     contact = get_object_or_404(ContactPerson.objects.select_related("user"), pk=pk)
     data = gdpr.export_person(contact=contact)
     response = HttpResponse(
-        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
+        json.dumps(data, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
     )
     stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="kontaktperson-{contact.pk}-{stamp}.json"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="kontaktperson-{contact.pk}-{stamp}.json"'
+    )
     return response
 
 
@@ -72,8 +81,12 @@ def contact_erase(request: HttpRequest, pk: int) -> HttpResponse:
         return render(
             request,
             "audit/contact_detail.html",
-            {"contact": contact, "form": form, "entries": entries,
-             "memberships": contact.memberships.select_related("organisation")},  # fmt: skip
+            {
+                "contact": contact,
+                "form": form,
+                "entries": entries,
+                "memberships": contact.memberships.select_related("organisation"),
+            },
             status=400,
         )
     report = gdpr.erase_person(contact=contact, by=request.user)

@@ -343,6 +343,14 @@ class CommitmentSet(models.Model):
                 fields=["organisation", "period"], name="unique_commitment_set_per_period"
             ),
         ]
+        indexes = [
+            # Covers the matrix's fingerprint query (selectors._matrix_counts): count, latest
+            # change and summed versions of a period's sets are read from the index alone.
+            models.Index(
+                fields=["period", "status", "updated_at", "version"],
+                name="commitmentset_period_status",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.organisation} – {self.period}"

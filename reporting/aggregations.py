@@ -14,7 +14,6 @@ from typing import Any
 import pandas as pd
 
 
-
 def reduction_path(
     *, base_value: float, base_year: int, rate: float, years: Iterable[int]
 ) -> pd.DataFrame:

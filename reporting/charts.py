@@ -30,7 +30,16 @@ def number(value: float | None, decimals: int = 0) -> str:
     return text
 
 
-def _text(x: float, y: float, content: str, *, size: float = 11, anchor: str = "start", fill: str = INK, weight: int = 400) -> str:  # fmt: skip
+def _text(
+    x: float,
+    y: float,
+    content: str,
+    *,
+    size: float = 11,
+    anchor: str = "start",
+    fill: str = INK,
+    weight: int = 400,
+) -> str:
     return (
         f'<text x="{x:.1f}" y="{y:.1f}" {FONT} font-size="{size}" font-weight="{weight}" '
         f'text-anchor="{anchor}" fill="{fill}">{escape(content)}</text>'
@@ -106,7 +115,9 @@ def line_chart(
     for i in range(5):
         value = y_max * i / 4
         y = sy(value)
-        body.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="{GRID}" stroke-width="0.8"/>')
+        body.append(
+            f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="{GRID}" stroke-width="0.8"/>'
+        )
         body.append(_text(left - 6, y + 4, number(value), size=10, anchor="end", fill=MUTED))
     for year in years:
         body.append(_text(sx(year), top + plot_h + 18, str(year), size=10, anchor="middle"))
@@ -137,7 +148,7 @@ def line_chart(
 # Five categories, from "disagree completely" to "agree completely": shade AND hatch differ.
 LIKERT_FILLS = ["#3d3d3d", "url(#kf-hatch-dense)", "#e0e0e0", "url(#kf-hatch-light)", "#8a8a8a"]
 _PATTERNS = (
-    '<defs>'
+    "<defs>"
     '<pattern id="kf-hatch-dense" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
     '<rect width="6" height="6" fill="#9a9a9a"/><line x1="0" y1="0" x2="0" y2="6" stroke="#222" stroke-width="2"/></pattern>'
     '<pattern id="kf-hatch-light" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(-45)">'
@@ -166,11 +177,12 @@ def likert_chart(
     """Diverging stacked bars centred on the neutral category, with percentages written in."""
     label_w, bar_left, bar_right = 210, 220, width - 50
     row_h, top = 34, 10
-    height = top + row_h * len(rows) + 70
     centre = (bar_left + bar_right) / 2
     half = (bar_right - bar_left) / 2
     body = [_PATTERNS]
-    body.append(f'<line x1="{centre:.1f}" y1="{top - 4}" x2="{centre:.1f}" y2="{top + row_h * len(rows)}" stroke="{INK}" stroke-width="0.8"/>')
+    body.append(
+        f'<line x1="{centre:.1f}" y1="{top - 4}" x2="{centre:.1f}" y2="{top + row_h * len(rows)}" stroke="{INK}" stroke-width="0.8"/>'
+    )
     for index, row in enumerate(rows):
         y = top + index * row_h
         for line_no, line in enumerate(_wrap(row.label, 36)[:2]):
@@ -184,19 +196,29 @@ def likert_chart(
         for category, share in enumerate(shares):
             w = share / 100 * half
             if w > 0:
-                body.append(f'<rect x="{x:.1f}" y="{y + 4}" width="{w:.1f}" height="18" fill="{LIKERT_FILLS[category]}" stroke="{INK}" stroke-width="0.5"/>')
+                body.append(
+                    f'<rect x="{x:.1f}" y="{y + 4}" width="{w:.1f}" height="18" fill="{LIKERT_FILLS[category]}" stroke="{INK}" stroke-width="0.5"/>'
+                )
                 if share >= 9:
                     # A white box behind the figure keeps it legible over hatching and dark fills.
-                    body.append(f'<rect x="{x + w / 2 - 13:.1f}" y="{y + 7}" width="26" height="12" fill="#ffffff" opacity="0.9"/>')
-                    body.append(_text(x + w / 2, y + 17, f"{number(share)} %", size=9, anchor="middle"))
+                    body.append(
+                        f'<rect x="{x + w / 2 - 13:.1f}" y="{y + 7}" width="26" height="12" fill="#ffffff" opacity="0.9"/>'
+                    )
+                    body.append(
+                        _text(x + w / 2, y + 17, f"{number(share)} %", size=9, anchor="middle")
+                    )
             if row.marker == category + 1:
                 mx = x + w / 2
-                body.append(f'<path d="M{mx:.1f},{y + 24:.1f} L{mx + 5:.1f},{y + 32:.1f} L{mx - 5:.1f},{y + 32:.1f} Z" fill="{INK}"/>')
+                body.append(
+                    f'<path d="M{mx:.1f},{y + 24:.1f} L{mx + 5:.1f},{y + 32:.1f} L{mx - 5:.1f},{y + 32:.1f} Z" fill="{INK}"/>'
+                )
             x += w
     legend_y = top + row_h * len(rows) + 18
     x = 20.0
     for category, label in enumerate(scale_labels):
-        body.append(f'<rect x="{x:.1f}" y="{legend_y - 10}" width="14" height="12" fill="{LIKERT_FILLS[category]}" stroke="{INK}" stroke-width="0.5"/>')
+        body.append(
+            f'<rect x="{x:.1f}" y="{legend_y - 10}" width="14" height="12" fill="{LIKERT_FILLS[category]}" stroke="{INK}" stroke-width="0.5"/>'
+        )
         body.append(_text(x + 18, legend_y, f"{category + 1} {label}", size=9))
         x += 18 + 4.8 * len(f"{category + 1} {label}") + 16
         if x > width - 120 and category < len(scale_labels) - 1:
@@ -241,6 +263,8 @@ def bar_chart(
         short = label if len(label) <= 46 else label[:45].rstrip() + "…"
         body.append(_text(label_w - 8, y + 12, short, size=9.5, anchor="end"))
         w = value / largest * plot_w
-        body.append(f'<rect x="{label_w}" y="{y + 2}" width="{w:.1f}" height="12" fill="#6b6b6b" stroke="{INK}" stroke-width="0.4"/>')
+        body.append(
+            f'<rect x="{label_w}" y="{y + 2}" width="{w:.1f}" height="12" fill="#6b6b6b" stroke="{INK}" stroke-width="0.4"/>'
+        )
         body.append(_text(label_w + w + 5, y + 12, f"{number(value)}{unit}", size=9.5))
     return _svg(width, height, body, title=title)

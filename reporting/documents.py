@@ -193,14 +193,19 @@ def organisation_context(
     context.update(
         {
             "organisation": org,
-            "title": _("%(name)s – uppföljning %(year)s") % {"name": org["name"], "year": data["year"]},
+            "title": _("%(name)s – uppföljning %(year)s")
+            % {"name": org["name"], "year": data["year"]},
             "org_emissions": emissions,
             "org_emissions_rows": points,
             "org_emissions_chart": mark_safe(_emissions_chart(points, series))  # noqa: S308  # charts.py escapes all text
             if any(p.get("emissions") is not None for p in points)
             else "",
             "org_commitments": [
-                {**c, "name": pick(c["name"], language), "focus_area": pick(c["focus_area"], language)}
+                {
+                    **c,
+                    "name": pick(c["name"], language),
+                    "focus_area": pick(c["focus_area"], language),
+                }
                 for c in org.get("commitments", [])
             ],
             "org_activities": [
@@ -305,7 +310,13 @@ def build_xlsx(data: dict[str, Any], *, kind: str, organisation_id: int | None =
     if kind == "partnership":
         sheet(
             _("Utsläpp"),
-            [_("År"), _("Panelens utsläpp (ton CO2e)"), _("Rapporterande"), _("Panel"), _("20 %-banan")],
+            [
+                _("År"),
+                _("Panelens utsläpp (ton CO2e)"),
+                _("Rapporterande"),
+                _("Panel"),
+                _("20 %-banan"),
+            ],
             [
                 [p["year"], p.get("total"), p.get("reporting"), p.get("panel"), p.get("path")]
                 for p in partnership.get("emissions", {}).get("series", [])
@@ -315,7 +326,13 @@ def build_xlsx(data: dict[str, Any], *, kind: str, organisation_id: int | None =
             _("Indikatorer"),
             [_("Indikator"), _("Enhet"), _("Värde"), _("Målvärde"), _("Status")],
             [
-                [pick(i["name"], language), pick(i.get("unit", ""), language), i.get("value"), i.get("target"), i.get("status", "")]
+                [
+                    pick(i["name"], language),
+                    pick(i.get("unit", ""), language),
+                    i.get("value"),
+                    i.get("target"),
+                    i.get("status", ""),
+                ]
                 for i in partnership.get("indicators", [])
             ],
         )
@@ -323,7 +340,13 @@ def build_xlsx(data: dict[str, Any], *, kind: str, organisation_id: int | None =
             _("Förutsättningsmål"),
             [_("Fråga"), "n", *likert_labels(), _("Andel instämmer (%)"), _("Median")],
             [
-                [pick(r["question"], language), r.get("n"), *[r.get(f"p{p}") for p in range(1, 6)], r.get("top2"), r.get("median")]
+                [
+                    pick(r["question"], language),
+                    r.get("n"),
+                    *[r.get(f"p{p}") for p in range(1, 6)],
+                    r.get("top2"),
+                    r.get("median"),
+                ]
                 for r in partnership.get("enabling", [])
             ],
         )
@@ -331,11 +354,16 @@ def build_xlsx(data: dict[str, Any], *, kind: str, organisation_id: int | None =
             _("Åtaganden"),
             [_("Utmaning"), _("Namn"), _("Fokusområde"), _("Organisationer")],
             [
-                [c["number"], pick(c["name"], language), pick(c["focus_area"], language), c["organisations"]]
+                [
+                    c["number"],
+                    pick(c["name"], language),
+                    pick(c["focus_area"], language),
+                    c["organisations"],
+                ]
                 for c in partnership["commitments"]["per_challenge"]
             ],
         )
-        activities = [a for a in partnership["activities"]["highlights"]]
+        activities = list(partnership["activities"]["highlights"])
         meetings = partnership["meetings"]
     else:
         org = data["organisations"][str(organisation_id)]
@@ -350,13 +378,20 @@ def build_xlsx(data: dict[str, Any], *, kind: str, organisation_id: int | None =
         sheet(
             _("Åtaganden"),
             [_("Utmaning"), _("Namn"), _("Plan")],
-            [[c["number"], pick(c["name"], language), c.get("plan", "")] for c in org.get("commitments", [])],
+            [
+                [c["number"], pick(c["name"], language), c.get("plan", "")]
+                for c in org.get("commitments", [])
+            ],
         )
         sheet(
             _("Förutsättningsmål"),
             [_("Fråga"), _("Ert svar"), _("Andel instämmer i partnerskapet (%)")],
             [
-                [pick(r["question"], language), {a["key"]: a.get("value") for a in org.get("enabling", [])}.get(r["key"]), r.get("top2")]
+                [
+                    pick(r["question"], language),
+                    {a["key"]: a.get("value") for a in org.get("enabling", [])}.get(r["key"]),
+                    r.get("top2"),
+                ]
                 for r in partnership.get("enabling", [])
             ],
         )

@@ -114,7 +114,7 @@ class Snapshot(models.Model):
 
 
 class ReportBatch(models.Model):
-    """"Build all organisation reports for year Y": a fan-out of jobs whose progress the UI shows."""
+    """ "Build all organisation reports for year Y": a fan-out of jobs whose progress the UI shows."""
 
     report_year = models.ForeignKey(
         ReportYear, on_delete=models.CASCADE, related_name="batches", verbose_name=_("rapportår")
@@ -261,5 +261,7 @@ class ReportJob(models.Model):
 
     def base_name(self) -> str:
         """Deterministic file name (without extension): a rerun overwrites, never adds a file."""
-        who = "partnerskapet" if self.kind == self.Kind.PARTNERSHIP else f"org-{self.organisation_id}"
+        who = (
+            "partnerskapet" if self.kind == self.Kind.PARTNERSHIP else f"org-{self.organisation_id}"
+        )
         return f"reports/{self.report_year.year}/s{self.snapshot_id}/{who}-{self.language}"

@@ -11,9 +11,29 @@ import markdown
 import nh3
 
 ALLOWED_TAGS = {
-    "p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "blockquote", "h3", "h4",
-    "a", "table", "thead", "tbody", "tr", "th", "td", "hr", "code", "pre",
-}  # fmt: skip
+    "p",
+    "br",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "h3",
+    "h4",
+    "a",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "hr",
+    "code",
+    "pre",
+}
 ALLOWED_ATTRIBUTES = {"a": {"href"}, "th": {"scope"}}
 ALLOWED_SCHEMES = {"http", "https", "mailto"}
 

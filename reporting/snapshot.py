@@ -193,10 +193,18 @@ def _add_activities(data: dict[str, Any], year: int) -> None:
         .exclude(lifecycle=Activity.Lifecycle.IDEA)
         .order_by("start_date", "title")
         .values(
-            "pk", "title", "kind", "lifecycle", "start_date", "end_date", "outcome",
-            "purpose", "is_shared", "signal_override",
+            "pk",
+            "title",
+            "kind",
+            "lifecycle",
+            "start_date",
+            "end_date",
+            "outcome",
+            "purpose",
+            "is_shared",
+            "signal_override",
         )
-    )  # fmt: skip
+    )
     ids = [a["pk"] for a in activities]
     milestones: dict[int, list[tuple[dt.date, dt.date | None]]] = defaultdict(list)
     for activity_id, due, done_on in Milestone.objects.filter(activity_id__in=ids).values_list(

@@ -46,14 +46,21 @@ def collect(data: dict[str, Any], *, year: int, base_year: int, rate: float) -> 
     indicators: list[dict[str, Any]] = []
     enabling: list[dict[str, Any]] = []
     likert_keys: list[str] = []
+    likert_years: dict[str, int] = {}
     for item in survey_selectors.indicator_followup(year):
         indicator = item["indicator"]
         name = {"sv": indicator.name_sv, "en": indicator.name_en or indicator.name_sv}
         values = {v.year: v for v in item["values"]}
-        current = values.get(year)
-        if indicator.aggregation == Indicator.Aggregation.EMISSIONS and indicator.source != "manual":
+        # The latest data year at or before the report year: the survey in Q1 asks about the year
+        # before, so a report may show last year's figures; the report names the data year.
+        data_year = max((y for y in values if y <= year), default=year)
+        current = values.get(data_year)
+        if (
+            indicator.aggregation == Indicator.Aggregation.EMISSIONS
+            and indicator.source != "manual"
+        ):
             series = []
-            for y in range(base_year, year + 1):
+            for y in range(base_year, max(data_year, base_year) + 1):
                 v = values.get(y)
                 details = (v.details or {}) if v else {}
                 series.append(
@@ -68,19 +75,26 @@ def collect(data: dict[str, Any], *, year: int, base_year: int, rate: float) -> 
             if base_total is not None and any(p["path"] is None for p in series):
                 # The stored path is missing for suppressed years: draw the 20 % path anyway.
                 path = aggregations.reduction_path(
-                    base_value=base_total, base_year=base_year, rate=rate, years=range(base_year, year + 1)
+                    base_value=base_total,
+                    base_year=base_year,
+                    rate=rate,
+                    years=[p["year"] for p in series],
                 )
                 for point, value in zip(series, path["path"], strict=True):
                     point["path"] = point["path"] if point["path"] is not None else float(value)
             partnership["emissions"] = {
                 "series": series,
+                "data_year": data_year,
                 "panel": current.n if current else 0,
                 "reporting": current.n if current else 0,
                 "coverage": current.coverage if current else "",
-                "scope2_method": ((current.details or {}).get("scope2_method", "") if current else ""),
+                "scope2_method": (
+                    (current.details or {}).get("scope2_method", "") if current else ""
+                ),
             }
         if indicator.aggregation == Indicator.Aggregation.LIKERT:
             likert_keys.append(indicator.key)
+            likert_years[indicator.key] = data_year
             distribution = (current.distribution or {}) if current else {}
             details = (current.details or {}) if current else {}
             suppressed = current is None or current.suppressed
@@ -88,6 +102,7 @@ def collect(data: dict[str, Any], *, year: int, base_year: int, rate: float) -> 
                 {
                     "key": indicator.key,
                     "question": name,
+                    "data_year": data_year,
                     "n": current.n if current else 0,
                     "dont_know": details.get("n_dont_know", 0),
                     **{
@@ -100,13 +115,14 @@ def collect(data: dict[str, Any], *, year: int, base_year: int, rate: float) -> 
             )
             continue
         value = None if current is None or current.suppressed else _num(current.value)
-        target = _num(item["targets"].get(year))
+        target = _num(item["targets"].get(data_year))
         indicators.append(
             {
                 "key": indicator.key,
                 "name": name,
                 "goal": {"sv": indicator.goal.name_sv, "en": indicator.goal.name_en},
                 "unit": indicator.unit,
+                "data_year": data_year if current else None,
                 "value": value,
                 "target": target,
                 "coverage": current.coverage if current else "",
@@ -115,16 +131,16 @@ def collect(data: dict[str, Any], *, year: int, base_year: int, rate: float) -> 
         )
     partnership["indicators"] = indicators
     partnership["enabling"] = enabling
-    emissions_rows = [
-        p for p in partnership.get("emissions", {}).get("series", []) if p["year"] == year
-    ]
-    partnership["responding"] = emissions_rows[0]["reporting"] if emissions_rows else None
+    series = partnership.get("emissions", {}).get("series", [])
+    partnership["responding"] = series[-1]["reporting"] if series else None
 
     # Each organisation's own answers to the enabling-goal questions: one query for all.
     own: dict[str, list[dict[str, Any]]] = {}
-    for org_id, key, value in IndicatorValue.objects.filter(
-        organisation__isnull=False, year=year, indicator__key__in=likert_keys
-    ).values_list("organisation_id", "indicator__key", "value"):
+    for org_id, key, answer_year, value in IndicatorValue.objects.filter(
+        organisation__isnull=False, year__lte=year, indicator__key__in=likert_keys
+    ).values_list("organisation_id", "indicator__key", "year", "value"):
+        if answer_year != likert_years[key]:
+            continue
         own.setdefault(str(org_id), []).append({"key": key, "value": int(value) if value else None})
     from partners.models import Organisation
 
@@ -135,7 +151,7 @@ def collect(data: dict[str, Any], *, year: int, base_year: int, rate: float) -> 
             row
             for row in survey_selectors.organisation_emissions_series(organisations[int(pk)])
             if base_year <= row["year"] <= year
-        ]
+        ]  # the organisation's own data years, up to the report year
         points = [
             {
                 "year": row["year"],

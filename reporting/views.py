@@ -253,9 +253,7 @@ def download(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
     """A report's PDF or the XLSX of its data, after the policy check for that job."""
     if fmt not in ("pdf", "xlsx"):
         raise Http404
-    job = get_object_or_404(
-        ReportJob.objects.select_related("report_year", "organisation"), pk=pk
-    )
+    job = get_object_or_404(ReportJob.objects.select_related("report_year", "organisation"), pk=pk)
     if not policy.can(request.user, job.download_action, job):
         raise PermissionDenied(job.download_action)
     field = job.file if fmt == "pdf" else job.data_xlsx

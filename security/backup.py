@@ -27,6 +27,13 @@ from django.utils import timezone
 FOLDERS = {"media": "MEDIA_ROOT", "private": "PRIVATE_MEDIA_ROOT"}
 
 
+def _tool(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        raise RuntimeError(f"{name} is not installed (Debian: postgresql-client).")
+    return path
+
+
 def _pg_args(params: dict[str, Any]) -> tuple[list[str], dict[str, str]]:
     args = ["-h", str(params.get("HOST") or "127.0.0.1"), "-p", str(params.get("PORT") or 5432)]
     if params.get("USER"):
@@ -49,14 +56,15 @@ def _dump_database(target: Path) -> str:
     params = connection.settings_dict
     if connection.vendor == "postgresql":
         args, env = _pg_args(params)
-        subprocess.run(
-            ["pg_dump", "-Fc", "--no-owner", *args, "-f", str(target), params["NAME"]],
+        subprocess.run(  # noqa: S603  # fixed arguments, database settings from our own config
+            [_tool("pg_dump"), "-Fc", "--no-owner", *args, "-f", str(target), params["NAME"]],
             check=True, env=env, capture_output=True,
         )  # fmt: skip
         return "postgresql"
     connection.ensure_connection()
     source = connection.connection
-    assert isinstance(source, sqlite3.Connection)
+    if not isinstance(source, sqlite3.Connection):  # pragma: no cover - vendor checked above
+        raise TypeError("expected a SQLite connection")
     with sqlite3.connect(target) as destination:
         source.backup(destination)  # consistent copy page by page, writers may continue
     return "sqlite"
@@ -95,15 +103,16 @@ def _restore_database(dump: Path, engine: str) -> None:
     if connection.vendor == "postgresql":
         connections.close_all()
         args, env = _pg_args(params)
-        subprocess.run(
-            ["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
+        subprocess.run(  # noqa: S603  # fixed arguments, database settings from our own config
+            [_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--single-transaction",
              *args, "-d", params["NAME"], str(dump)],
             check=True, env=env, capture_output=True,
         )  # fmt: skip
         return
     connection.ensure_connection()
     live = connection.connection
-    assert isinstance(live, sqlite3.Connection)
+    if not isinstance(live, sqlite3.Connection):  # pragma: no cover - vendor checked above
+        raise TypeError("expected a SQLite connection")
     with sqlite3.connect(dump) as source:
         source.backup(live)
     (result,) = live.execute("PRAGMA integrity_check").fetchone()

@@ -19,7 +19,7 @@ def lockout_response(
     # A bound form keeps the typed username; validation is skipped on purpose (it would call
     # authenticate() again and count another failure).
     form = AuthenticationForm(request, data={"username": request.POST.get("username", "")})
-    form._errors = ErrorDict()
+    form._errors = ErrorDict()  # type: ignore[attr-defined]
     form.cleaned_data = {}
     form.add_error(
         None,

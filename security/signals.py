@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import time
-from typing import Any
-
 import hashlib
 import logging
+import time
+from typing import Any
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver

@@ -88,7 +88,8 @@ def member_organisation_for(user: AnyUser, space: Space) -> int | None:
     return min(shared) if shared else None
 
 
-def _spaces_of_organisations(organisation_ids: frozenset[int]) -> Q:
+def spaces_of_organisations(organisation_ids: frozenset[int]) -> Q:
+    """A filter on Space: the spaces these organisations are members of (subqueries)."""
     challenges = (
         current_commitments()
         .filter(commitment_set__organisation_id__in=organisation_ids)
@@ -120,7 +121,7 @@ def list_spaces(*, visible_to: AnyUser) -> QuerySet[Space]:
     organisation_ids = policy.organisation_ids(visible_to)
     if not organisation_ids:
         return spaces.none()
-    return spaces.filter(_spaces_of_organisations(organisation_ids))
+    return spaces.filter(spaces_of_organisations(organisation_ids))
 
 
 def get_space(pk: int) -> Space:
@@ -149,7 +150,7 @@ def list_posts(*, visible_to: AnyUser) -> PostQuerySet:
         library = Q(pk__in=[])
     organisation_ids = policy.organisation_ids(visible_to)
     if organisation_ids:
-        member_spaces = Space.objects.filter(_spaces_of_organisations(organisation_ids))
+        member_spaces = Space.objects.filter(spaces_of_organisations(organisation_ids))
         return posts.shown().filter(Q(space__in=member_spaces) | library)
     return posts.shown().filter(library)
 

@@ -55,11 +55,14 @@ def _post_or_404(request: HttpRequest, pk: int) -> Post:
         raise Http404 from None
 
 
-def _require_member(request: HttpRequest, space: Space, action: str) -> None:
+def _not_member_response(request: HttpRequest, space: Space, action: str) -> HttpResponse | None:
+    """None when the user may do ``action`` in ``space``; otherwise a 403 page that says why
+    (not a member) and what is open to them instead (the library)."""
     # Fill the member cache with the names the page shows anyway: one query for both.
     space._kf_member_organisations = selectors.list_member_organisations(space)  # type: ignore[attr-defined]
-    if not policy.can(request.user, action, space):
-        raise PermissionDenied(_("Du är inte medlem i det här rummet."))
+    if policy.can(request.user, action, space):
+        return None
+    return render(request, "spaces/not_member.html", {"space": space}, status=403)
 
 
 class SpaceListView(policy.PolicyRequiredMixin, TemplateView):
@@ -80,7 +83,8 @@ class SpaceListView(policy.PolicyRequiredMixin, TemplateView):
 @require_GET
 def space_detail(request: HttpRequest, pk: int) -> HttpResponse:
     space = _space_or_404(pk)
-    _require_member(request, space, "spaces.view_space")
+    if denied := _not_member_response(request, space, "spaces.view_space"):
+        return denied
     kind = request.GET.get("kind", "")
     if kind not in Post.Kind.values:
         kind = ""
@@ -110,7 +114,8 @@ def space_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def post_create(request: HttpRequest, pk: int) -> HttpResponse:
     space = _space_or_404(pk)
-    _require_member(request, space, "spaces.contribute")
+    if denied := _not_member_response(request, space, "spaces.contribute"):
+        return denied
     form = PostForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -180,7 +185,8 @@ def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
     post = _post_or_404(request, pk)
-    _require_member(request, post.space, "spaces.contribute")
+    if denied := _not_member_response(request, post.space, "spaces.contribute"):
+        return denied
     form = CommentForm(request.POST)
     if form.is_valid():
         try:
@@ -272,7 +278,8 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponseBase:
 @require_POST
 def subscription_update(request: HttpRequest, pk: int) -> HttpResponse:
     space = _space_or_404(pk)
-    _require_member(request, space, "spaces.contribute")
+    if denied := _not_member_response(request, space, "spaces.contribute"):
+        return denied
     form = SubscriptionForm(request.POST)
     if form.is_valid():
         services.set_subscription(space=space, user=request.user, mode=form.cleaned_data["mode"])  # type: ignore[arg-type]

@@ -36,7 +36,7 @@ def _partners(world: World, samples: dict[str, Any]) -> None:
 
     world.org_b.street_address = f"{SENTINEL_B} gatan 1"
     world.org_b.save()
-    contact_b = world.contact_b.contact_person  # type: ignore[attr-defined]
+    contact_b = world.contact_b.contact_person
     contact_b.phone = f"070-{SENTINEL_B}"
     contact_b.save()
     period = PartnershipPeriod.objects.order_by("-start_year").first()
@@ -67,19 +67,30 @@ def _partners(world: World, samples: dict[str, Any]) -> None:
             signed_on=dt.date(2023, 1, 15),
             signatory_name="Anna Avsikt" if key == "a" else f"{SENTINEL_B} Signatör",
         )
-        declaration.document.save(f"avsikt-{key}.pdf", ContentFile(b"%PDF-1.4 avsikt\n"), save=False)
+        declaration.document.save(
+            f"avsikt-{key}.pdf", ContentFile(b"%PDF-1.4 avsikt\n"), save=False
+        )
         declaration.save()
         samples[f"declaration_{key}"] = declaration
     samples["relation_a"] = GroupRelation.objects.create(
-        from_organisation=world.org_a, to_organisation=world.org_b, kind=GroupRelation.Kind.choices[0][0]
+        from_organisation=world.org_a,
+        to_organisation=world.org_b,
+        kind=GroupRelation.Kind.choices[0][0],
     )
     samples["challenge"] = Challenge.objects.get(number=3)
 
 
 def _activities(world: World, samples: dict[str, Any]) -> None:
     from activities import services
-    from activities.models import Activity, ActivityPerson, Attachment, Meeting, MeetingDocument, Milestone
-    from activities.models import Participation
+    from activities.models import (
+        Activity,
+        ActivityPerson,
+        Attachment,
+        Meeting,
+        MeetingDocument,
+        Milestone,
+        Participation,
+    )
 
     today = timezone.localdate()
     for key, org in (("a", world.org_a), ("b", world.org_b)):
@@ -97,8 +108,10 @@ def _activities(world: World, samples: dict[str, Any]) -> None:
         samples[f"milestone_{key}"] = Milestone.objects.create(
             activity=activity, title=f"Delmål {key}", due_date=today + dt.timedelta(days=60)
         )
-        contact = (world.contact_a if key == "a" else world.contact_b).contact_person  # type: ignore[attr-defined]
-        samples[f"activity_person_{key}"] = ActivityPerson.objects.create(activity=activity, contact=contact)
+        contact = (world.contact_a if key == "a" else world.contact_b).contact_person
+        samples[f"activity_person_{key}"] = ActivityPerson.objects.create(
+            activity=activity, contact=contact
+        )
         attachment = Attachment(activity=activity, title=f"Bilaga {key}")
         attachment.file.save(f"bilaga-{key}.pdf", ContentFile(b"%PDF-1.4 bilaga\n"), save=False)
         attachment.save()
@@ -127,23 +140,35 @@ def _surveys(world: World, samples: dict[str, Any]) -> None:
 
     today = timezone.localdate()
     survey_round = services.create_round(
-        year=today.year, opens_on=today - dt.timedelta(days=10), closes_on=today + dt.timedelta(days=20), by=world.office
+        year=today.year,
+        opens_on=today - dt.timedelta(days=10),
+        closes_on=today + dt.timedelta(days=20),
+        by=world.office,
     )
     samples["round"] = survey_round
     question = Question.objects.filter(round=survey_round, kind=Question.Kind.DECIMAL).first()
     text_question = Question.objects.filter(round=survey_round, kind=Question.Kind.TEXT).first()
     for key, org, figure in (("a", world.org_a, FIGURE_A), ("b", world.org_b, FIGURE_B)):
-        response = Response.objects.create(round=survey_round, organisation=org, state=Response.State.DRAFT)
+        response = Response.objects.create(
+            round=survey_round, organisation=org, state=Response.State.DRAFT
+        )
         samples[f"response_{key}"] = response
         if question is not None:
             Answer.objects.create(
-                response=response, question=question, field_name=question.key, year=today.year - 1,
-                raw=str(figure), value=figure,
+                response=response,
+                question=question,
+                field_name=question.key,
+                year=today.year - 1,
+                raw=str(figure),
+                value=figure,
             )
         if text_question is not None and key == "b":
             Answer.objects.create(
-                response=response, question=text_question, field_name=text_question.key,
-                year=today.year - 1, raw=f"Svar {SENTINEL_B}",
+                response=response,
+                question=text_question,
+                field_name=text_question.key,
+                year=today.year - 1,
+                raw=f"Svar {SENTINEL_B}",
             )
 
 
@@ -165,7 +190,9 @@ def _reporting(world: World, samples: dict[str, Any]) -> None:
     job.file.save("rapport-a.pdf", ContentFile(f"%PDF-1.4 {FIGURE_A}\n".encode()), save=True)
     samples["report_job_a"] = job
     samples["fmt_pdf"] = "pdf"
-    batch = services.build_all_organisation_reports(report_year=report_year, language="sv", by=world.office)
+    batch = services.build_all_organisation_reports(
+        report_year=report_year, language="sv", by=world.office
+    )
     samples["batch"] = batch
 
 
@@ -178,15 +205,25 @@ def _spaces(world: World, samples: dict[str, Any]) -> None:
     samples["space"] = space
     if space is None:
         return
-    post = Post.objects.create(space=space, kind=Post.Kind.QUESTION, title="Fråga A", body="Hur?",
-                               author=world.contact_a, organisation=world.org_a)
+    post = Post.objects.create(
+        space=space,
+        kind=Post.Kind.QUESTION,
+        title="Fråga A",
+        body="Hur?",
+        author=world.contact_a,
+        organisation=world.org_a,
+    )
     samples["post_a"] = post
     Comment.objects.create(post=post, body="Svar", author=world.office)
-    attachment = Attachment(post=post, original_name="bild.png", extension="png", content_type="image/png", size=10)
+    attachment = Attachment(
+        post=post, original_name="bild.png", extension="png", content_type="image/png", size=10
+    )
     attachment.file.save("bild.png", ContentFile(b"\x89PNG\r\n\x1a\n00"), save=False)
     attachment.save()
     samples["space_attachment_a"] = attachment
-    samples["unsubscribe_token_a"] = services.make_unsubscribe_token(user_id=world.contact_a.pk, space_id=space.pk)
+    samples["unsubscribe_token_a"] = services.make_unsubscribe_token(
+        user_id=world.contact_a.pk, space_id=space.pk
+    )
 
 
 BUILDERS = [_partners, _activities, _surveys, _reporting, _spaces]

@@ -67,22 +67,31 @@ def missing(matrix: dict[str, object] | None = None) -> list[Route]:
     return [r for r in all_routes() if in_scope(r, matrix) and r.name not in urls]
 
 
+DRAFT_CELLS = (
+    "anonymous=login office=ok strategic=deny contact_a=deny contact_a2=deny contact_b=deny "
+    "inactive=login"
+)
+
+
 def main() -> None:
     import django
 
     django.setup()
     gaps = missing()
+    out = sys.stdout
     if not gaps:
-        print("Every URL pattern has an entry in", MATRIX_FILE.name)  # noqa: T201
+        out.write(f"Every URL pattern has an entry in {MATRIX_FILE.name}\n")
         return
-    print(f"# {len(gaps)} URL patterns missing from {MATRIX_FILE.name}; review before pasting\n")  # noqa: T201
+    out.write(
+        f"# {len(gaps)} URL patterns missing from {MATRIX_FILE.name}; review before pasting\n\n"
+    )
     for route in gaps:
-        params = ", ".join(f'{p} = "?"' for p in route.params)
-        print(f'[url."{route.name}"]  # /{route.route}')  # noqa: T201
-        if params:
-            print(f"args = {{ {params} }}")  # noqa: T201
-        print('GET = "anonymous=login office=ok strategic=deny contact_a=deny contact_a2=deny contact_b=deny inactive=login"')  # noqa: T201
-        print('POST = "anonymous=login office=ok strategic=deny contact_a=deny contact_a2=deny contact_b=deny inactive=login"\n')  # noqa: T201
+        out.write(f'[url."{route.name}"]  # /{route.route}\n')
+        if route.params:
+            params = ", ".join(f'{p} = "?"' for p in route.params)
+            out.write(f"args = {{ {params} }}\n")
+        # A default-deny draft: office only. Widen it after reading the view's policy action.
+        out.write(f'GET = "{DRAFT_CELLS}"\nPOST = "{DRAFT_CELLS}"\n\n')
     sys.exit(1)
 
 

@@ -29,11 +29,23 @@ def feed_url(user) -> str:
 def meetings(world):
     soon = timezone.now() + dt.timedelta(days=5)
     return {
-        "day": MeetingFactory(kind=Meeting.Kind.PARTNERSHIP_DAY, title="Partnerskapsdag", starts_at=soon, place="Väven"),
-        "grouping_a": MeetingFactory(kind=Meeting.Kind.GROUPING, title="Gruppering A", starts_at=soon),
-        "strategic": MeetingFactory(kind=Meeting.Kind.STRATEGIC_GROUP, title="Strategimöte", starts_at=soon),
-        "past": MeetingFactory(kind=Meeting.Kind.PARTNERSHIP_DAY, title="Förra dagen",
-                               starts_at=timezone.now() - dt.timedelta(days=30)),
+        "day": MeetingFactory(
+            kind=Meeting.Kind.PARTNERSHIP_DAY,
+            title="Partnerskapsdag",
+            starts_at=soon,
+            place="Väven",
+        ),
+        "grouping_a": MeetingFactory(
+            kind=Meeting.Kind.GROUPING, title="Gruppering A", starts_at=soon
+        ),
+        "strategic": MeetingFactory(
+            kind=Meeting.Kind.STRATEGIC_GROUP, title="Strategimöte", starts_at=soon
+        ),
+        "past": MeetingFactory(
+            kind=Meeting.Kind.PARTNERSHIP_DAY,
+            title="Förra dagen",
+            starts_at=timezone.now() - dt.timedelta(days=30),
+        ),
     }
 
 
@@ -56,11 +68,13 @@ def test_the_feed_works_without_a_login_and_shows_only_what_the_user_may_see(wor
 
 def test_feed_events_carry_time_place_and_a_stable_uid(world, meetings):
     body = client_for(None).get(feed_url(world.contact_a)).content
-    event = next(e for e in Calendar.from_ical(body).walk("VEVENT") if "Partnerskapsdag" in str(e["summary"]))
-    assert str(event["location"]) == "Väven"
-    assert event["dtstart"].dt == meetings["day"].starts_at.astimezone(dt.UTC).replace(microsecond=0) or (
-        event["dtstart"].dt == meetings["day"].starts_at.astimezone(dt.UTC)
+    event = next(
+        e for e in Calendar.from_ical(body).walk("VEVENT") if "Partnerskapsdag" in str(e["summary"])
     )
+    assert str(event["location"]) == "Väven"
+    assert event["dtstart"].dt == meetings["day"].starts_at.astimezone(dt.UTC).replace(
+        microsecond=0
+    ) or (event["dtstart"].dt == meetings["day"].starts_at.astimezone(dt.UTC))
     assert str(event["uid"]) == f"meeting-{meetings['day'].pk}@klimatfardplan.umea.se"
 
 
@@ -68,7 +82,7 @@ def test_feed_events_carry_time_place_and_a_stable_uid(world, meetings):
     "mangle",
     [
         lambda t: t[:-1] + ("A" if t[-1] != "A" else "B"),  # tampered signature
-        lambda t: "9999" + t[t.index(":"):],  # someone else's id with this signature
+        lambda t: "9999" + t[t.index(":") :],  # someone else's id with this signature
         lambda t: "nonsense",
         lambda t: t.split(":")[0],  # no signature at all
     ],
@@ -96,7 +110,8 @@ def test_making_a_new_address_revokes_the_old_one(world, meetings):
     assert client_for(None).get(old).status_code == 404
     page = client.get(reverse("activities:calendar_settings"))
     new_url = page.context["feed_url"]
-    assert new_url.endswith(".ics") and not new_url.endswith(old)
+    assert new_url.endswith(".ics")
+    assert not new_url.endswith(old)
     assert client_for(None).get(feed_url(world.contact_a)).status_code == 200
 
 
@@ -112,8 +127,12 @@ def test_an_inactive_users_feed_is_closed(world, meetings):
 
 @pytest.fixture
 def exported(world):
-    a = activity_with_team(world.org_a, world.org_b, title="=HYPERLINK(\"http://evil\")", kind=Activity.Kind.INITIATIVE)
-    b = activity_with_team(world.org_b, title="Utredning om värme", kind=Activity.Kind.INVESTIGATION)
+    a = activity_with_team(
+        world.org_a, world.org_b, title='=HYPERLINK("http://evil")', kind=Activity.Kind.INITIATIVE
+    )
+    b = activity_with_team(
+        world.org_b, title="Utredning om värme", kind=Activity.Kind.INVESTIGATION
+    )
     MeetingFactory(kind=Meeting.Kind.SITE_VISIT, title="Växthuslunch")
     return a, b
 
@@ -125,9 +144,10 @@ def test_activities_export_as_csv(world, exported):
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:3] == ["ID", "Titel", "Typ"]
     titles = {r[1] for r in rows[1:]}
-    assert titles == {"'=HYPERLINK(\"http://evil\")", "Utredning om värme"}  # formulas defused
+    assert titles == {'\'=HYPERLINK("http://evil")', "Utredning om värme"}  # formulas defused
     beta = next(r for r in rows if r[1] == "Utredning om värme")
-    assert beta[2] == "Utredning" and beta[9] == world.org_b.name
+    assert beta[2] == "Utredning"
+    assert beta[9] == world.org_b.name
 
 
 def test_activities_export_as_xlsx_respects_filters(world, exported):
@@ -142,9 +162,14 @@ def test_activities_export_as_xlsx_respects_filters(world, exported):
 
 def test_meetings_export_as_csv_and_xlsx(world, exported):
     client = client_for(world.office)
-    body = client.get(reverse("activities:meeting_export", args=["csv"])).content.decode("utf-8-sig")
-    assert "Växthuslunch" in body and "Studiebesök" in body
-    sheet = load_workbook(io.BytesIO(client.get(reverse("activities:meeting_export", args=["xlsx"])).content)).active
+    body = client.get(reverse("activities:meeting_export", args=["csv"])).content.decode(
+        "utf-8-sig"
+    )
+    assert "Växthuslunch" in body
+    assert "Studiebesök" in body
+    sheet = load_workbook(
+        io.BytesIO(client.get(reverse("activities:meeting_export", args=["xlsx"])).content)
+    ).active
     assert [row[2] for row in list(sheet.values)[1:]] == ["Växthuslunch"]
 
 

@@ -40,9 +40,7 @@ def test_an_ongoing_activity_without_problems_is_on_track():
     )
 
 
-@pytest.mark.parametrize(
-    "lifecycle", [Lifecycle.IDEA, Lifecycle.COMPLETED, Lifecycle.CANCELLED]
-)
+@pytest.mark.parametrize("lifecycle", [Lifecycle.IDEA, Lifecycle.COMPLETED, Lifecycle.CANCELLED])
 def test_ideas_and_finished_activities_get_no_signal(lifecycle):
     assert signal(lifecycle=lifecycle, end=TODAY - dt.timedelta(days=50)) is None
 
@@ -98,7 +96,9 @@ def test_milestone_facts_count_done_and_find_the_oldest_overdue():
         ],
         today=TODAY,
     )
-    assert facts == MilestoneFacts(total=4, done=1, oldest_open_overdue=TODAY - dt.timedelta(days=20))
+    assert facts == MilestoneFacts(
+        total=4, done=1, oldest_open_overdue=TODAY - dt.timedelta(days=20)
+    )
 
 
 def test_the_office_override_wins_over_the_computed_signal():
@@ -112,11 +112,15 @@ def test_stale_means_planned_or_ongoing_without_an_update_for_n_days():
     created = now - dt.timedelta(days=400)
     old = now - dt.timedelta(days=61)
     recent = now - dt.timedelta(days=59)
-    assert is_stale(now=now, lifecycle="ongoing", last_update=old, created_at=created, stale_days=60)
+    assert is_stale(
+        now=now, lifecycle="ongoing", last_update=old, created_at=created, stale_days=60
+    )
     assert not is_stale(
         now=now, lifecycle="ongoing", last_update=recent, created_at=created, stale_days=60
     )
-    assert is_stale(now=now, lifecycle="planned", last_update=None, created_at=created, stale_days=60)
+    assert is_stale(
+        now=now, lifecycle="planned", last_update=None, created_at=created, stale_days=60
+    )
     assert not is_stale(
         now=now, lifecycle="completed", last_update=old, created_at=created, stale_days=60
     )

@@ -44,9 +44,7 @@ def card_at_every_limit(world) -> Activity:
     activity = Activity.objects.create(
         title=title,
         kind=Activity.Kind.EXTERNAL_PROJECT,  # the longest kind label
-        purpose="".join(
-            "\n" if i % 10 == 9 else ch for i, ch in enumerate(text(m.PURPOSE_MAX))
-        ),
+        purpose="".join("\n" if i % 10 == 9 else ch for i, ch in enumerate(text(m.PURPOSE_MAX))),
         goal=text(m.GOAL_MAX),
         outcome=text(m.OUTCOME_MAX),
         funding=text(m.FUNDING_MAX),
@@ -67,10 +65,14 @@ def card_at_every_limit(world) -> Activity:
     activity.clusters.set([cluster])
     activity.goals.set(Goal.objects.all())
     for i in range(m.MAX_PARTICIPANTS):
-        org = OrganisationFactory(name=f"Västerbottens Långa Organisationsnamn Nummer {i} Aktiebolag")
+        org = OrganisationFactory(
+            name=f"Västerbottens Långa Organisationsnamn Nummer {i} Aktiebolag"
+        )
         Participation.objects.create(activity=activity, organisation=org, is_lead=i == 0)
         if i < m.MAX_PEOPLE:
-            contact = ContactPersonFactory(first_name="Maria-Kristina", last_name=f"Andersson-Lindqvist{i}")
+            contact = ContactPersonFactory(
+                first_name="Maria-Kristina", last_name=f"Andersson-Lindqvist{i}"
+            )
             MembershipFactory(contact=contact, organisation=org)
             ActivityPerson.objects.create(activity=activity, contact=contact, role=text(m.ROLE_MAX))
     for i in range(m.MAX_MILESTONES):
@@ -81,13 +83,19 @@ def card_at_every_limit(world) -> Activity:
             done_on=start + dt.timedelta(days=30 * (i + 1)) if i < 3 else None,
         )
     for i in range(m.MAX_ATTACHMENTS):
-        Attachment.objects.create(activity=activity, title=text(100)[:95] + f" {i}", file=f"x{i}.pdf")
-    # At the limit (with a line break every 10 characters, which the print ignores).
+        Attachment.objects.create(
+            activity=activity, title=text(m.ATTACHMENT_TITLE_MAX - 2) + f" {i}", file=f"x{i}.pdf"
+        )
+    # Every text at its limit (the purpose with a line break every 10 characters, which the
+    # print ignores), and still valid: one character more would be refused.
     assert len(activity.purpose) == m.PURPOSE_MAX
+    activity.full_clean()
     return activity
 
 
-def test_a_card_with_every_field_at_its_limit_prints_on_exactly_one_page(world, card_at_every_limit):
+def test_a_card_with_every_field_at_its_limit_prints_on_exactly_one_page(
+    world, card_at_every_limit
+):
     response = client_for(world.office).get(
         reverse("activities:activity_card_pdf", args=[card_at_every_limit.pk])
     )
@@ -96,7 +104,8 @@ def test_a_card_with_every_field_at_its_limit_prints_on_exactly_one_page(world, 
     pages, content = pdf_pages(response.content)
     assert pages == 1
     assert "SLUT1" in content  # the title's end made it onto the page
-    assert "Delmål" in content and "Arbetsgrupp" in content
+    assert "Delmål" in content
+    assert "Arbetsgrupp" in content
 
 
 def test_the_gallery_prints_one_page_per_selected_card(world, card_at_every_limit):
@@ -104,28 +113,37 @@ def test_the_gallery_prints_one_page_per_selected_card(world, card_at_every_limi
         activity_with_team(world.org_a, title=f"Galleri {i}", is_shared=True) for i in range(2)
     ]
     ids = [card_at_every_limit.pk, *(a.pk for a in others)]
-    response = client_for(world.strategic).get(
-        reverse("activities:gallery_pdf"), {"ids": ids}
-    )
+    response = client_for(world.strategic).get(reverse("activities:gallery_pdf"), {"ids": ids})
     pages, content = pdf_pages(response.content)
     assert pages == 3
-    assert "Galleri 0" in content and "Galleri 1" in content
+    assert "Galleri 0" in content
+    assert "Galleri 1" in content
 
 
 def test_the_gallery_without_a_selection_prints_the_filtered_list(world):
     activity_with_team(world.org_a, title="Vald", kind=Activity.Kind.INVESTIGATION)
     activity_with_team(world.org_a, title="Inte vald", kind=Activity.Kind.CONSULTANCY)
-    response = client_for(world.office).get(reverse("activities:gallery_pdf"), {"kind": "investigation"})
+    response = client_for(world.office).get(
+        reverse("activities:gallery_pdf"), {"kind": "investigation"}
+    )
     pages, content = pdf_pages(response.content)
-    assert pages == 1 and "Vald" in content and "Inte vald" not in content
+    assert pages == 1
+    assert "Vald" in content
+    assert "Inte vald" not in content
 
 
 def test_partner_contacts_cannot_print_the_gallery_but_can_print_their_card(world):
     a = activity_with_team(world.org_a, title="Alfas kort")
     client = client_for(world.contact_a)
     assert client.get(reverse("activities:gallery_pdf"), {"ids": [a.pk]}).status_code == 403
-    pages, content = pdf_pages(client.get(reverse("activities:activity_card_pdf", args=[a.pk])).content)
-    assert pages == 1 and "Alfas kort" in content
-    assert client_for(world.contact_b).get(
-        reverse("activities:activity_card_pdf", args=[a.pk])
-    ).status_code == 404
+    pages, content = pdf_pages(
+        client.get(reverse("activities:activity_card_pdf", args=[a.pk])).content
+    )
+    assert pages == 1
+    assert "Alfas kort" in content
+    assert (
+        client_for(world.contact_b)
+        .get(reverse("activities:activity_card_pdf", args=[a.pk]))
+        .status_code
+        == 404
+    )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-
 from pathlib import Path
 
 import pytest
@@ -14,8 +13,8 @@ from django.utils import timezone
 
 from activities import services
 from activities.models import (
-    PURPOSE_MAX,
     MAX_MILESTONES,
+    PURPOSE_MAX,
     Activity,
     Meeting,
     MeetingAttendance,
@@ -75,8 +74,16 @@ def test_create_activity_saves_the_card_and_its_working_group(world):
             "end_date",
             "Slutdatum kan inte vara före startdatum.",
         ),
-        ({"lead": "org_b", "organisations": ["org_a"]}, "lead_organisation", str(services.LEAD_NOT_IN_TEAM)),
-        ({"learning_and_sharing": False, "challenges": []}, "challenges", str(services.NO_LINK_TO_ROADMAP)),
+        (
+            {"lead": "org_b", "organisations": ["org_a"]},
+            "lead_organisation",
+            str(services.LEAD_NOT_IN_TEAM),
+        ),
+        (
+            {"learning_and_sharing": False, "challenges": []},
+            "challenges",
+            str(services.NO_LINK_TO_ROADMAP),
+        ),
         ({"purpose": "x" * (PURPOSE_MAX + 1)}, "purpose", f"som mest {PURPOSE_MAX} tecken"),
     ],
 )
@@ -214,7 +221,8 @@ def test_override_signal_with_a_reason_is_recorded_and_logged(world):
     assert "Finansieringen är osäker." in log.comment
     services.override_signal(activity=activity, by=world.office, signal="", reason="")
     activity.refresh_from_db()
-    assert activity.signal_override == "" and activity.signal_override_reason == ""
+    assert activity.signal_override == ""
+    assert activity.signal_override_reason == ""
     assert StatusUpdate.objects.count() == 2
 
 
@@ -249,7 +257,9 @@ def test_the_number_of_milestones_is_limited_so_the_card_fits_one_page(world):
     for i in range(MAX_MILESTONES):
         services.add_milestone(activity=activity, by=world.office, title=f"M{i}", due_date=TODAY())
     with pytest.raises(ValidationError, match="högst"):
-        services.add_milestone(activity=activity, by=world.office, title="En för mycket", due_date=TODAY())
+        services.add_milestone(
+            activity=activity, by=world.office, title="En för mycket", due_date=TODAY()
+        )
     assert activity.milestones.count() == MAX_MILESTONES
 
 
@@ -268,11 +278,15 @@ def test_milestone_changes_bump_the_card_version(world):
 
 def test_attachments_are_checked_by_content_not_only_by_name(world):
     activity = activity_with_team(world.org_a)
-    fake = SimpleUploadedFile("rapport.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
+    fake = SimpleUploadedFile(
+        "rapport.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf"
+    )
     with pytest.raises(ValidationError, match="Filtypen är inte tillåten"):
         services.add_attachment(activity=activity, by=world.office, title="Rapport", file=fake)
     real = SimpleUploadedFile("rapport.pdf", b"%PDF-1.7\n...", content_type="application/pdf")
-    attachment = services.add_attachment(activity=activity, by=world.office, title="Rapport", file=real)
+    attachment = services.add_attachment(
+        activity=activity, by=world.office, title="Rapport", file=real
+    )
     assert attachment.file.storage.exists(attachment.file.name)
     # Private storage: the file lies outside MEDIA_ROOT, so no URL maps to it.
     path = Path(attachment.file.storage.path(attachment.file.name))
@@ -299,7 +313,10 @@ def test_record_attendance_replaces_rows_and_marks_a_past_meeting_held(world):
     contact = ContactPersonFactory()
     MembershipFactory(contact=contact, organisation=world.org_b)
     services.record_attendance(
-        meeting=meeting, by=world.office, organisations=[world.org_a], contacts=[contact]
+        meeting=meeting,
+        by=world.office,
+        organisations=[world.org_a],
+        contacts=[contact],  # type: ignore[list-item]
     )
     rows = {(a.organisation_id, a.contact_id) for a in MeetingAttendance.objects.all()}
     assert rows == {(world.org_a.pk, None), (world.org_b.pk, contact.pk)}

@@ -34,8 +34,13 @@ def three(world):
     b = activity_with_team(
         world.org_b, title="Betas utredning", kind=Activity.Kind.INVESTIGATION, is_shared=True
     )
-    c = activity_with_team(world.org_b, world.org_a, lead=world.org_b, title="Betas uppdrag",
-                           kind=Activity.Kind.CONSULTANCY)
+    c = activity_with_team(
+        world.org_b,
+        world.org_a,
+        lead=world.org_b,
+        title="Betas uppdrag",
+        kind=Activity.Kind.CONSULTANCY,
+    )
     MilestoneFactory(activity=c, due_date=TODAY() - dt.timedelta(days=2))
     c.challenges.set(Challenge.objects.filter(number__in=[2, 3]))
     return a, b, c
@@ -75,10 +80,13 @@ def test_a_partner_contact_cannot_open_another_partners_unshared_activity(world,
 
 def test_the_anonymous_visitor_is_sent_to_the_login_page(world, three):
     response = client_for(None).get(reverse("activities:activity_list"))
-    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
 
 
-def test_the_activity_list_runs_a_constant_number_of_queries(world, three, django_assert_num_queries):
+def test_the_activity_list_runs_a_constant_number_of_queries(
+    world, three, django_assert_num_queries
+):
     client = client_for(world.contact_a)
     url = reverse("activities:activity_list")
     client.get(url)  # warm-up: session, caches
@@ -108,21 +116,21 @@ def test_the_dashboard_is_for_office_and_strategic_group(world, three):
 def test_the_dashboard_is_read_only_for_the_strategic_group(world, three):
     html = client_for(world.strategic).get(reverse("activities:dashboard")).content.decode()
     assert reverse("activities:activity_create") not in html
-    assert "<form method=\"post\"" not in html.split("<main", 1)[1]
+    assert '<form method="post"' not in html.split("<main", 1)[1]
 
 
 def test_the_dashboard_runs_a_constant_number_of_queries(world, three, django_assert_num_queries):
     client = client_for(world.strategic)
     url = reverse("activities:dashboard") + "?kind=consultancy"
     client.get(url)
-    # 1 session; 2 user; 3 activity rows with milestone facts; 4 focus areas of the rows;
-    # 5 focus area names; 6 challenges committed to without an activity; 7 meetings this year;
-    # 8 the user's organisations (navigation); 9–11 filter choices (areas, challenges, orgs).
-    with django_assert_num_queries(11):
+    # 1 session; 2 user; 3–10 the dashboard selector (see test_selectors: follow-up rows,
+    # counts, no lead, 2× focus area pairs, focus areas, uncovered challenges, meetings);
+    # 11 the user's organisations (navigation); 12–14 filter choices (areas, challenges, orgs).
+    with django_assert_num_queries(14):
         assert client.get(url).status_code == 200
     for _ in range(3):
         activity_with_team(world.org_a, kind=Activity.Kind.CONSULTANCY)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(14):
         response = client.get(url)
     assert response.context["data"].total == 4
 
@@ -171,14 +179,17 @@ def test_a_reader_of_a_shared_activity_may_not_update_it(world, three):
     assert response.status_code == 403
     assert snapshot() == before
     page = client_for(world.contact_a).get(b.get_absolute_url())
-    assert page.status_code == 200 and not page.context["can_update_status"]
+    assert page.status_code == 200
+    assert not page.context["can_update_status"]
 
 
 def test_a_member_adds_a_milestone_and_a_date_outside_the_timeline_keeps_the_input(world, three):
     a, _b, _c = three
     client = client_for(world.contact_a)
     url = reverse("activities:milestone_create", args=[a.pk])
-    response = client.post(url, {"title": "Efter slutet", "due_date": (a.end_date + dt.timedelta(days=3)).isoformat()})
+    response = client.post(
+        url, {"title": "Efter slutet", "due_date": (a.end_date + dt.timedelta(days=3)).isoformat()}
+    )
     assert response.status_code == 200
     assert "inom aktivitetens tidplan" in response.content.decode()
     assert 'value="Efter slutet"' in response.content.decode()
@@ -203,7 +214,9 @@ def test_a_member_marks_a_milestone_done(world, three):
 def test_the_strategic_group_cannot_delete_a_milestone(world, three):
     _a, _b, c = three
     milestone = c.milestones.get()
-    response = client_for(world.strategic).post(reverse("activities:milestone_delete", args=[milestone.pk]))
+    response = client_for(world.strategic).post(
+        reverse("activities:milestone_delete", args=[milestone.pk])
+    )
     assert response.status_code == 403
     assert Milestone.objects.filter(pk=milestone.pk).exists()
 
@@ -230,9 +243,12 @@ def form_data(world, **overrides):
 
 
 def test_the_office_creates_an_activity(world):
-    response = client_for(world.office).post(reverse("activities:activity_create"), form_data(world))
+    response = client_for(world.office).post(
+        reverse("activities:activity_create"), form_data(world)
+    )
     activity = Activity.objects.get()
-    assert response.status_code == 302 and response["Location"] == activity.get_absolute_url()
+    assert response.status_code == 302
+    assert response["Location"] == activity.get_absolute_url()
     assert activity.participations.get(is_lead=True).organisation == world.org_a
     assert activity.link_list == ["https://example.org/sol"]
 
@@ -240,9 +256,15 @@ def test_the_office_creates_an_activity(world):
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"end_date": (TODAY() - dt.timedelta(days=1)).isoformat()}, "Slutdatum kan inte vara före startdatum."),
+        (
+            {"end_date": (TODAY() - dt.timedelta(days=1)).isoformat()},
+            "Slutdatum kan inte vara före startdatum.",
+        ),
         ({"organisations": [], "lead_organisation": None}, None),  # allowed: team comes later
-        ({"organisations": [], "lead_organisation": "org_b"}, "Den ledande organisationen måste ingå i arbetsgruppen."),
+        (
+            {"organisations": [], "lead_organisation": "org_b"},
+            "Den ledande organisationen måste ingå i arbetsgruppen.",
+        ),
         ({"purpose": "x" * (PURPOSE_MAX + 1)}, f"som mest {PURPOSE_MAX} tecken"),
         ({"links": "inte en länk"}, "ingen giltig webbadress"),
         ({"challenges": []}, "Koppla aktiviteten till minst en klimatutmaning"),
@@ -254,7 +276,8 @@ def test_bad_input_on_the_activity_form_keeps_what_was_typed(world, overrides, m
     if overrides.get("lead_organisation", "") is None:
         overrides = {**overrides, "lead_organisation": ""}
     response = client_for(world.office).post(
-        reverse("activities:activity_create"), form_data(world, title="Mitt skrivna namn", **overrides)
+        reverse("activities:activity_create"),
+        form_data(world, title="Mitt skrivna namn", **overrides),
     )
     if message is None:
         assert response.status_code == 302
@@ -300,7 +323,9 @@ def test_an_override_without_a_reason_is_refused_and_keeps_the_choice(world, thr
 def test_the_office_overrides_the_signal_with_a_reason(world, three):
     a, _b, _c = three
     url = reverse("activities:activity_signal", args=[a.pk])
-    client_for(world.office).post(url, {"signal": "late", "reason": "Leverantören har gått i konkurs."})
+    client_for(world.office).post(
+        url, {"signal": "late", "reason": "Leverantören har gått i konkurs."}
+    )
     page = client_for(world.strategic).get(a.get_absolute_url())
     assert "Leverantören har gått i konkurs." in page.content.decode()
     assert page.context["activity"].signal == "late"
@@ -309,7 +334,8 @@ def test_the_office_overrides_the_signal_with_a_reason(world, three):
 def test_a_working_group_member_may_not_override_the_signal(world, three):
     a, _b, _c = three
     response = client_for(world.contact_a).post(
-        reverse("activities:activity_signal", args=[a.pk]), {"signal": "on_track", "reason": "Vi tycker det"}
+        reverse("activities:activity_signal", args=[a.pk]),
+        {"signal": "on_track", "reason": "Vi tycker det"},
     )
     assert response.status_code == 403
     a.refresh_from_db()
@@ -335,7 +361,9 @@ def meeting_data(**overrides):
 
 def test_the_office_creates_a_meeting_and_records_attendance(world):
     client = client_for(world.office)
-    response = client.post(reverse("activities:meeting_create"), meeting_data(invited_organisations=[world.org_a.pk]))
+    response = client.post(
+        reverse("activities:meeting_create"), meeting_data(invited_organisations=[world.org_a.pk])
+    )
     meeting = Meeting.objects.get()
     assert response.status_code == 302
     response = client.post(
@@ -366,16 +394,24 @@ def test_only_the_office_manages_meetings(world, role):
     client = client_for(getattr(world, role))
     assert client.post(reverse("activities:meeting_create"), meeting_data()).status_code == 403
     response = client.post(
-        reverse("activities:meeting_attendance", args=[meeting.pk]), {"organisations": [world.org_a.pk]}
+        reverse("activities:meeting_attendance", args=[meeting.pk]),
+        {"organisations": [world.org_a.pk]},
     )
     assert response.status_code == 403
-    assert Meeting.objects.count() == 1 and MeetingAttendance.objects.count() == 0
+    assert Meeting.objects.count() == 1
+    assert MeetingAttendance.objects.count() == 0
 
 
 def test_meeting_list_per_role(world):
     MeetingFactory(kind=Meeting.Kind.CLIMATE_SUMMIT, title="Klimattoppmöte")
     MeetingFactory(kind=Meeting.Kind.STRATEGIC_GROUP, title="Strategimöte")
-    titles = lambda user: {m.title for m in client_for(user).get(reverse("activities:meeting_list")).context["meetings"]}  # noqa: E731
+
+    def titles(user):
+        return {
+            m.title
+            for m in client_for(user).get(reverse("activities:meeting_list")).context["meetings"]
+        }
+
     assert titles(world.contact_a) == {"Klimattoppmöte"}
     assert titles(world.strategic) == {"Klimattoppmöte", "Strategimöte"}
 

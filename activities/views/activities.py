@@ -4,12 +4,12 @@ people and attachments. Visibility comes from the selectors (an activity a user 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.forms import Form
+from django.forms import BaseForm
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,6 +29,10 @@ from activities.forms import (
     SignalOverrideForm,
     StatusUpdateForm,
 )
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
 from activities.models import (
     MAX_MILESTONES,
     Activity,
@@ -38,7 +42,9 @@ from activities.models import (
 )
 
 
-def get_visible_activity(request: HttpRequest, pk: int, action: str = "activities.view") -> Activity:
+def get_visible_activity(
+    request: HttpRequest, pk: int, action: str = "activities.view"
+) -> Activity:
     """The activity if the user may see it (else 404), and may do ``action`` on it (else 403)."""
     try:
         activity = selectors.get_activity(visible_to=request.user, pk=pk)
@@ -48,7 +54,12 @@ def get_visible_activity(request: HttpRequest, pk: int, action: str = "activitie
     return activity
 
 
-def _add_errors(form: Form, error: ValidationError) -> None:
+def acting_user(request: HttpRequest) -> User:
+    """The signed-in user (LoginRequiredMiddleware and the policy keep anonymous users out)."""
+    return cast("User", request.user)
+
+
+def _add_errors(form: BaseForm, error: ValidationError) -> None:
     """A service's ValidationError onto the form: field errors where the field exists."""
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
@@ -72,7 +83,9 @@ class ActivityListView(PolicyRequiredMixin, ListView):  # type: ignore[type-arg]
     def paginate_queryset(self, queryset: Any, page_size: int) -> Any:
         # Page first, then read the page's facts (selectors.with_list_facts explains why).
         paginator, page, object_list, is_paginated = super().paginate_queryset(queryset, page_size)
-        page.object_list = selectors.with_signals(list(selectors.with_list_facts(object_list)))
+        page.object_list = selectors.with_signals(
+            list(selectors.with_list_facts(cast("QuerySet[Activity]", object_list)))
+        )
         return paginator, page, page.object_list, is_paginated
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -111,43 +124,45 @@ class ActivityDetailView(PolicyRequiredMixin, DetailView):  # type: ignore[type-
         return context
 
 
-class _ActivityFormMixin(PolicyRequiredMixin):
+class ActivityCreateView(PolicyRequiredMixin, CreateView):  # type: ignore[type-arg]
+    action = "activities.create"
     model = Activity
     form_class = ActivityForm
     template_name = "activities/activity_form.html"
 
-
-class ActivityCreateView(_ActivityFormMixin, CreateView):  # type: ignore[type-arg]
-    action = "activities.create"
-
     def form_valid(self, form: ActivityForm) -> HttpResponse:
         try:
-            activity = services.create_activity(by=self.request.user, **form.service_kwargs())  # type: ignore[attr-defined]
+            activity = services.create_activity(
+                by=acting_user(self.request), **form.service_kwargs()
+            )
         except ValidationError as error:
             _add_errors(form, error)
             return self.form_invalid(form)
-        messages.success(self.request, _("Aktiviteten är skapad. Lägg till delmål i tidplanen."))  # type: ignore[attr-defined]
+        messages.success(self.request, _("Aktiviteten är skapad. Lägg till delmål i tidplanen."))
         return redirect(activity)
 
 
-class ActivityUpdateView(_ActivityFormMixin, UpdateView):  # type: ignore[type-arg]
+class ActivityUpdateView(PolicyRequiredMixin, UpdateView):  # type: ignore[type-arg]
     action = "activities.list"
+    model = Activity
+    form_class = ActivityForm
+    template_name = "activities/activity_form.html"
 
     def get_object(self, queryset: QuerySet[Activity] | None = None) -> Activity:
-        return get_visible_activity(self.request, self.kwargs["pk"], "activities.change")  # type: ignore[attr-defined]
+        return get_visible_activity(self.request, self.kwargs["pk"], "activities.change")
 
     def form_valid(self, form: ActivityForm) -> HttpResponse:
         try:
             activity = services.update_activity(
                 activity=self.object,
-                by=self.request.user,  # type: ignore[attr-defined]
+                by=acting_user(self.request),
                 expected_version=form.cleaned_data.get("version") or 0,
                 **form.service_kwargs(),
             )
         except ValidationError as error:
             _add_errors(form, error)
             return self.form_invalid(form)
-        messages.success(self.request, _("Aktivitetskortet är sparat."))  # type: ignore[attr-defined]
+        messages.success(self.request, _("Aktivitetskortet är sparat."))
         return redirect(activity)
 
 
@@ -158,15 +173,13 @@ def activity_status(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         services.update_status(
             activity=activity,
-            by=request.user,  # type: ignore[arg-type]
+            by=acting_user(request),
             lifecycle=form.cleaned_data["lifecycle"],
             comment=form.cleaned_data["comment"],
         )
         messages.success(request, _("Statusuppdateringen är sparad."))
         return redirect(activity)
-    return render(
-        request, "activities/activity_status.html", {"activity": activity, "form": form}
-    )
+    return render(request, "activities/activity_status.html", {"activity": activity, "form": form})
 
 
 def activity_signal(request: HttpRequest, pk: int) -> HttpResponse:
@@ -180,7 +193,7 @@ def activity_signal(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.override_signal(
                 activity=activity,
-                by=request.user,  # type: ignore[arg-type]
+                by=acting_user(request),
                 signal=form.cleaned_data["signal"],
                 reason=form.cleaned_data["reason"],
             )
@@ -189,9 +202,7 @@ def activity_signal(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Uppföljningssignalen är sparad."))
             return redirect(activity)
-    return render(
-        request, "activities/activity_signal.html", {"activity": activity, "form": form}
-    )
+    return render(request, "activities/activity_signal.html", {"activity": activity, "form": form})
 
 
 def milestone_create(request: HttpRequest, pk: int) -> HttpResponse:
@@ -201,7 +212,7 @@ def milestone_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.add_milestone(
                 activity=activity,
-                by=request.user,  # type: ignore[arg-type]
+                by=acting_user(request),
                 title=form.cleaned_data["title"],
                 due_date=form.cleaned_data["due_date"],
                 done_on=form.cleaned_data["done_on"],
@@ -219,7 +230,9 @@ def milestone_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _visible_milestone(request: HttpRequest, pk: int) -> tuple[Activity, Milestone]:
-    activity_id = get_object_or_404(Milestone.objects.values_list("activity_id", flat=True), pk=pk)
+    activity_id = Milestone.objects.filter(pk=pk).values_list("activity_id", flat=True).first()
+    if activity_id is None:
+        raise Http404
     activity = get_visible_activity(request, activity_id, "activities.update_status")
     milestone = next(m for m in activity.milestones.all() if m.pk == pk)
     milestone.activity = activity
@@ -236,7 +249,7 @@ def milestone_update(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.update_milestone(
                 milestone=milestone,
-                by=request.user,  # type: ignore[arg-type]
+                by=acting_user(request),
                 title=data["title"],
                 due_date=data["due_date"],
                 done_on=data["done_on"],
@@ -256,7 +269,7 @@ def milestone_update(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def milestone_delete(request: HttpRequest, pk: int) -> HttpResponse:
     activity, milestone = _visible_milestone(request, pk)
-    services.delete_milestone(milestone=milestone, by=request.user)  # type: ignore[arg-type]
+    services.delete_milestone(milestone=milestone, by=acting_user(request))
     messages.success(request, _("Delmålet är borttaget."))
     return redirect(activity)
 
@@ -268,7 +281,7 @@ def person_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.add_person(
                 activity=activity,
-                by=request.user,  # type: ignore[arg-type]
+                by=acting_user(request),
                 contact=form.cleaned_data["contact"],
                 role=form.cleaned_data["role"],
             )
@@ -284,7 +297,7 @@ def person_create(request: HttpRequest, pk: int) -> HttpResponse:
 def person_delete(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(ActivityPerson, pk=pk)
     activity = get_visible_activity(request, person.activity_id, "activities.change")
-    services.remove_person(person=person, by=request.user)  # type: ignore[arg-type]
+    services.remove_person(person=person, by=acting_user(request))
     messages.success(request, _("Personen är borttagen från arbetsgruppen."))
     return redirect(activity)
 
@@ -296,7 +309,7 @@ def attachment_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.add_attachment(
                 activity=activity,
-                by=request.user,  # type: ignore[arg-type]
+                by=acting_user(request),
                 title=form.cleaned_data["title"],
                 file=form.cleaned_data["file"],
             )
@@ -305,9 +318,7 @@ def attachment_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Bilagan är uppladdad."))
             return redirect(activity)
-    return render(
-        request, "activities/attachment_form.html", {"activity": activity, "form": form}
-    )
+    return render(request, "activities/attachment_form.html", {"activity": activity, "form": form})
 
 
 def attachment_download(request: HttpRequest, pk: int) -> HttpResponseBase:

@@ -20,11 +20,13 @@ from accounts.policy import PolicyRequiredMixin
 from activities import calendar, selectors, services
 from activities.forms import AttendanceForm, DocumentForm, MeetingFilterForm, MeetingForm
 from activities.models import Meeting, MeetingDocument
-from activities.views.activities import _add_errors
+from activities.views.activities import _add_errors, acting_user
 from partners.models import ContactPerson, Organisation
 
 
-def get_visible_meeting(request: HttpRequest, pk: int, action: str = "activities.view_meeting") -> Meeting:
+def get_visible_meeting(
+    request: HttpRequest, pk: int, action: str = "activities.view_meeting"
+) -> Meeting:
     try:
         meeting = selectors.get_meeting(visible_to=request.user, pk=pk)
     except Meeting.DoesNotExist:
@@ -84,7 +86,7 @@ class MeetingCreateView(PolicyRequiredMixin, CreateView):  # type: ignore[type-a
 
     def form_valid(self, form: MeetingForm) -> HttpResponse:
         try:
-            meeting = services.create_meeting(by=self.request.user, **form.service_kwargs())  # type: ignore[arg-type]
+            meeting = services.create_meeting(by=acting_user(self.request), **form.service_kwargs())
         except ValidationError as error:
             _add_errors(form, error)
             return self.form_invalid(form)
@@ -104,7 +106,7 @@ class MeetingUpdateView(PolicyRequiredMixin, UpdateView):  # type: ignore[type-a
         try:
             meeting = services.update_meeting(
                 meeting=self.object,
-                by=self.request.user,  # type: ignore[arg-type]
+                by=acting_user(self.request),
                 expected_version=form.cleaned_data.get("version") or 0,
                 **form.service_kwargs(),
             )
@@ -134,7 +136,7 @@ def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
         ).prefetch_related("memberships")
         services.record_attendance(
             meeting=meeting,
-            by=request.user,  # type: ignore[arg-type]
+            by=acting_user(request),
             organisations=form.cleaned_data["organisations"],
             contacts=contacts,
         )
@@ -150,7 +152,7 @@ def document_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.add_meeting_document(
                 meeting=meeting,
-                by=request.user,  # type: ignore[arg-type]
+                by=acting_user(request),
                 title=form.cleaned_data["title"],
                 file=form.cleaned_data["file"],
             )
@@ -176,12 +178,12 @@ def calendar_settings(request: HttpRequest) -> HttpResponse:
     """The user's personal feed URL, and a button that makes a new one (revoking the old)."""
     policy.require(request.user, "activities.calendar_feed")
     if request.method == "POST":
-        feed = services.rotate_calendar_feed(user=request.user)  # type: ignore[arg-type]
+        feed = services.rotate_calendar_feed(user=acting_user(request))
         messages.success(
             request, _("Du har fått en ny kalenderadress. Den gamla adressen fungerar inte längre.")
         )
         return redirect("activities:calendar_settings")
-    feed = services.get_or_create_calendar_feed(user=request.user)  # type: ignore[arg-type]
+    feed = services.get_or_create_calendar_feed(user=acting_user(request))
     feed_url = request.build_absolute_uri(
         reverse("activities:calendar_feed", kwargs={"token": calendar.make_token(feed)})
     )

@@ -55,7 +55,12 @@ def _timeline_geometry(data: selectors.Dashboard) -> dict[str, Any]:
         "height": len(bars) * 22 + 4,
         "today_x": round(today_x, 2) if today_x is not None else None,
         "years": [
-            {"year": y, "x": round((max(start.replace(year=y, month=1, day=1), start) - start).days / span * 100, 2)}
+            {
+                "year": y,
+                "x": round(
+                    (max(start.replace(year=y, month=1, day=1), start) - start).days / span * 100, 2
+                ),
+            }
             for y in range(start.year, end.year + 1)
         ],
     }

@@ -15,6 +15,7 @@ SCENARIOS: dict[str, str] = {
     "activities": "bench.scenarios.activities",
     "spaces": "bench.scenarios.spaces",
     "surveys": "bench.scenarios.surveys",
+    "reporting": "bench.scenarios.reporting",
 }
 
 

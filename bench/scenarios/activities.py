@@ -90,7 +90,10 @@ def seed(organisations: int, activities: int, milestones_each: int, meetings: in
             Milestone(
                 activity=a,
                 title=f"Delmål {k}",
-                due_date=(due := a.start_date + (a.end_date - a.start_date) * (k + 1) / (milestones_each + 1)),
+                due_date=(
+                    due := a.start_date
+                    + (a.end_date - a.start_date) * (k + 1) / (milestones_each + 1)
+                ),
                 done_on=due if due < today and rng.random() < 0.7 else None,
             )
             for a in created
@@ -136,7 +139,9 @@ def run(ctx: Context) -> list[Row]:
     common = {"section": "activities", "scale": scale, "baseline_ms": ctx.baseline_ms}
     strategic = ctx.as_user("strategic")
     rows = [
-        measure_view(ctx.client, "/activities/", name="activity list (office)", target_ratio=3.0, **common),
+        measure_view(
+            ctx.client, "/activities/", name="activity list (office)", target_ratio=3.0, **common
+        ),
         measure_view(
             ctx.client,
             "/activities/?kind=investigation&lifecycle=ongoing",
@@ -145,8 +150,12 @@ def run(ctx: Context) -> list[Row]:
             **common,
         ),
         measure_view(
-            strategic, "/activities/dashboard/", name="dashboard (strategic group)", target_ratio=5.0,
-            repeat=15, **common,
+            strategic,
+            "/activities/dashboard/",
+            name="dashboard (strategic group)",
+            target_ratio=5.0,
+            repeat=15,
+            **common,
         ),
         measure_view(
             strategic,

@@ -10,6 +10,9 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from partners.models import Organisation
     from partners.selectors import MatrixRow
 
 register = template.Library()
@@ -48,5 +51,44 @@ def heatmap_rows(rows: list[MatrixRow]) -> SafeString:
                 row.count,
             )
             for row in rows
+        ),
+    )
+
+
+@register.simple_tag
+def organisation_rows(organisations: Iterable[Organisation]) -> SafeString:
+    """The body rows of the partner list (annotated by ``selectors.list_organisations``).
+
+    Built in Python for the same reason as :func:`heatmap_rows`: the list is the office's most
+    used page, and resolving ~15 template variables per row was most of its server time in the
+    benchmark. Columns: name (link), number, kind, sector, status badge (text, not colour),
+    challenges (with "utkast" while the set is a draft), declaration, active contacts."""
+    draft = gettext("utkast")
+    present = gettext("Finns")
+    missing = format_html('<span class="kf-missing">{}</span>', gettext("Saknas"))
+    return format_html_join(
+        "\n",
+        '<tr><th scope="row"><a href="{}">{}</a></th><td>{}</td><td>{}</td><td>{}</td>'
+        '<td><span class="badge kf-status kf-status-{}">{}</span></td>'
+        '<td class="text-end">{}{}</td><td>{}</td><td class="text-end">{}</td></tr>',
+        (
+            (
+                org.get_absolute_url(),
+                org.name,
+                org.organisation_number,
+                org.get_kind_display(),
+                org.sector,
+                org.status,
+                org.get_status_display(),
+                org.challenge_count,  # type: ignore[attr-defined]
+                (
+                    format_html(' <span class="small">({})</span>', draft)
+                    if org.commitment_status == "draft"  # type: ignore[attr-defined]
+                    else ""
+                ),
+                present if org.has_declaration else missing,  # type: ignore[attr-defined]
+                org.contact_count,  # type: ignore[attr-defined]
+            )
+            for org in organisations
         ),
     )

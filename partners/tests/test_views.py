@@ -559,3 +559,19 @@ def test_admin_lists_every_model_with_search(world, model):
     )
     assert response.status_code == 200
     assert 'id="searchbar"' in response.content.decode()
+
+
+def test_partner_list_rows_show_challenges_declaration_and_status_in_text(world):
+    commit(world.org_a, [1, 2, 3, 4, 5])
+    commit(world.org_b, [1, 2], confirmed=False)
+    Declaration.objects.create(
+        organisation=world.org_a, period=_period(), signed_on="2023-02-01", signatory_name="Vd"
+    )
+    html = client_for(world.office).get(reverse("partners:organisation_list")).content.decode()
+    row_a = html[html.index("Alfa Energi AB") : html.index("</tr>", html.index("Alfa Energi AB"))]
+    row_b = html[html.index("Beta Bygg AB") : html.index("</tr>", html.index("Beta Bygg AB"))]
+    assert ">5<" in row_a
+    assert "Finns" in row_a
+    assert "Aktiv" in row_a
+    assert '2 <span class="small">(utkast)</span>' in row_b
+    assert "Saknas" in row_b

@@ -32,7 +32,7 @@ def broker_at(url: str) -> Iterator[None]:
     app.conf.task_always_eager = False
     try:
         with override_settings(CELERY_TASK_ALWAYS_EAGER=False, CELERY_BROKER_URL=url):
-            assert app.conf.broker_url == url  # noqa: S101
+            assert app.conf.broker_url == url
             yield
     finally:
         _reset_pools(app)

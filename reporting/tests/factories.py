@@ -31,7 +31,13 @@ class Seeded:
     period: PartnershipPeriod
 
 
-def _commitments(organisation: Organisation, period: PartnershipPeriod, numbers: list[int], *, confirmed: bool = True) -> None:  # fmt: skip
+def _commitments(
+    organisation: Organisation,
+    period: PartnershipPeriod,
+    numbers: list[int],
+    *,
+    confirmed: bool = True,
+) -> None:
     commitment_set = CommitmentSet.objects.create(
         organisation=organisation,
         period=period,
@@ -45,7 +51,9 @@ def _commitments(organisation: Organisation, period: PartnershipPeriod, numbers:
         )
 
 
-def _activity(title: str, lifecycle: str, *, shared: bool, orgs: list[Organisation], outcome: str = "") -> Activity:  # fmt: skip
+def _activity(
+    title: str, lifecycle: str, *, shared: bool, orgs: list[Organisation], outcome: str = ""
+) -> Activity:
     activity = Activity.objects.create(
         title=title,
         kind=Activity.Kind.INITIATIVE,
@@ -106,7 +114,10 @@ def _indicators(org_a: Organisation, org_b: Organisation, org_c: Organisation) -
             value=Decimal(value),
             n=1,
             n_total=1,
-            details={"path": 5000 * 0.8 ** (year - 2022), "own_target": 5000 * 0.9 ** (year - 2022)},
+            details={
+                "path": 5000 * 0.8 ** (year - 2022),
+                "own_target": 5000 * 0.9 ** (year - 2022),
+            },
         )
     likert = Indicator.objects.create(
         goal=Goal.objects.get(code="enabling"),

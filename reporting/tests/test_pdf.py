@@ -32,7 +32,9 @@ def pdf_text(data: bytes) -> tuple[str, int]:
     return re.sub(r"[\s\u00a0\u202f]+", " ", text), len(reader.pages)
 
 
-def build(world: World, report_year: ReportYear, kind: str, language: str, organisation=None) -> ReportJob:  # type: ignore[no-untyped-def]  # fmt: skip
+def build(
+    world: World, report_year: ReportYear, kind: str, language: str, organisation=None
+) -> ReportJob:  # type: ignore[no-untyped-def]
     if report_year.snapshot_id is None:
         services.take_snapshot(report_year=report_year, by=world.office)
     job = services.request_report(
@@ -138,7 +140,19 @@ def test_first_page_of_each_report_becomes_a_png(
         for page in (1, 2):
             target = PREVIEWS / f"{name}-page{page}"
             subprocess.run(
-                ["pdftoppm", "-png", "-r", "60", "-f", str(page), "-l", str(page), "-singlefile", str(source), str(target)],  # fmt: skip
+                [
+                    "pdftoppm",
+                    "-png",
+                    "-r",
+                    "60",
+                    "-f",
+                    str(page),
+                    "-l",
+                    str(page),
+                    "-singlefile",
+                    str(source),
+                    str(target),
+                ],
                 check=True,
                 timeout=60,
             )
@@ -216,10 +230,15 @@ def hostile(port: int) -> str:
 
 
 def test_hostile_narrative_and_names_render_safely(
-    world: World, report_year: ReportYear, listener: CountingServer, caplog: pytest.LogCaptureFixture
+    world: World,
+    report_year: ReportYear,
+    listener: CountingServer,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     report_year.story_sv = "Berättelse\n\n" + hostile(listener.port)
-    report_year.conclusions_sv = f"![bild](http://127.0.0.1:{listener.port}/md.png) [länk](javascript:alert(1))"
+    report_year.conclusions_sv = (
+        f"![bild](http://127.0.0.1:{listener.port}/md.png) [länk](javascript:alert(1))"
+    )
     report_year.save()
     world.org_a.name = f'Ond AB <img src="http://127.0.0.1:{listener.port}/org.png"><link href="file:///etc/passwd">'
     world.org_a.save()

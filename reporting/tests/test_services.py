@@ -136,7 +136,10 @@ def test_asking_again_for_a_built_report_changes_nothing(
 
 
 def test_a_failing_render_marks_the_job_failed_and_retry_builds_it(
-    world: World, report_year: ReportYear, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks
+    world: World,
+    report_year: ReportYear,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks,
 ) -> None:
     from reporting import documents
 

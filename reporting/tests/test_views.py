@@ -17,7 +17,7 @@ from tests.fixtures import World, client_for
 pytestmark = pytest.mark.django_db
 
 
-def done_job(year: ReportYear, snapshot: Snapshot, organisation=None, batch=None) -> ReportJob:  # type: ignore[no-untyped-def]  # fmt: skip
+def done_job(year: ReportYear, snapshot: Snapshot, organisation=None, batch=None) -> ReportJob:  # type: ignore[no-untyped-def]
     """A finished job with small stand-in files (the PDF pipeline has its own tests)."""
     job = ReportJob.objects.create(
         report_year=year,
@@ -28,7 +28,9 @@ def done_job(year: ReportYear, snapshot: Snapshot, organisation=None, batch=None
         language="sv",
         status=ReportJob.Status.DONE,
     )
-    job.file.name = services._store(f"{job.base_name()}.pdf", b"%PDF-1.7 test " + str(job.pk).encode())
+    job.file.name = services._store(
+        f"{job.base_name()}.pdf", b"%PDF-1.7 test " + str(job.pk).encode()
+    )
     job.data_xlsx.name = services._store(f"{job.base_name()}.xlsx", b"PK test")
     job.save()
     return job
@@ -84,9 +86,17 @@ MATRIX = {
 
 @pytest.mark.parametrize("role", list(MATRIX))
 @pytest.mark.parametrize("fmt", ["pdf", "xlsx"])
-def test_every_download_passes_the_policy(world: World, reports: Reports, role: str, fmt: str) -> None:  # fmt: skip
+def test_every_download_passes_the_policy(
+    world: World, reports: Reports, role: str, fmt: str
+) -> None:
     client = client_for(world.users()[role])
-    jobs = [reports.partnership, reports.partnership_draft, reports.org_a, reports.org_a_draft, reports.org_b]  # fmt: skip
+    jobs = [
+        reports.partnership,
+        reports.partnership_draft,
+        reports.org_a,
+        reports.org_a_draft,
+        reports.org_b,
+    ]
     statuses = tuple(
         client.get(reverse("reporting:download", kwargs={"pk": j.pk, "fmt": fmt})).status_code
         for j in jobs
@@ -235,7 +245,7 @@ def test_batch_progress_endpoint_counts_and_lists_failures(world: World, reports
         }
     ]
     page = client.get(reverse("reporting:batch_detail", kwargs={"pk": batch.pk})).content.decode()
-    assert "1</span> av <span data-field=\"total\">2" in page
+    assert '1</span> av <span data-field="total">2' in page
     assert reverse("reporting:job_retry", kwargs={"pk": failed.pk}) in page
     assert "js/reporting.js" in page
 

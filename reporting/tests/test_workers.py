@@ -53,11 +53,23 @@ class Workers:
         env = {**worker_env(), "VAR_DIR": str(self.var_dir)}
         self.processes[name] = subprocess.Popen(
             [
-                sys.executable, "-m", "celery", "-A", "klimatfardplan", "worker",
-                "--pool=prefork", "--concurrency=1", "--loglevel=INFO", "-Q", self.queue,
-                "-n", f"{name}-{self.queue}@%h",
-                "--without-heartbeat", "--without-gossip", "--without-mingle",
-            ],  # fmt: skip
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "klimatfardplan",
+                "worker",
+                "--pool=prefork",
+                "--concurrency=1",
+                "--loglevel=INFO",
+                "-Q",
+                self.queue,
+                "-n",
+                f"{name}-{self.queue}@%h",
+                "--without-heartbeat",
+                "--without-gossip",
+                "--without-mingle",
+            ],
             cwd=ROOT,
             env=env,
             stdout=log,
@@ -160,13 +172,16 @@ def test_batch_survives_a_worker_killed_mid_batch(
     sys.stdout.write(f"attempts per job: {sorted(jobs.values_list('attempts', flat=True))}\n")
     assert set(jobs.values_list("status", flat=True)) == {ReportJob.Status.DONE}
     expected = sorted(
-        f"org-{org_id}-sv.{ext}" for org_id in snapshot.data["organisations"] for ext in ("pdf", "xlsx")
+        f"org-{org_id}-sv.{ext}"
+        for org_id in snapshot.data["organisations"]
+        for ext in ("pdf", "xlsx")
     )
     assert files_of(private_storage, snapshot.pk) == expected  # exactly one file each
     for job in jobs:
         assert job.file.name == f"{job.base_name()}.pdf"
         assert (private_storage / job.file.name).read_bytes().startswith(b"%PDF-")
-        assert job.pages and job.pages >= 2
+        assert job.pages is not None
+        assert job.pages >= 2
 
 
 def test_build_request_while_redis_is_down_is_swept_once_redis_is_back(
@@ -195,4 +210,7 @@ def test_build_request_while_redis_is_down_is_swept_once_redis_is_back(
         )
     job.refresh_from_db()
     assert job.attempts == 1
-    assert files_of(private_storage, snapshot.pk) == ["partnerskapet-sv.pdf", "partnerskapet-sv.xlsx"]
+    assert files_of(private_storage, snapshot.pk) == [
+        "partnerskapet-sv.pdf",
+        "partnerskapet-sv.xlsx",
+    ]

@@ -42,7 +42,9 @@ def test_backup_then_change_then_restore_gives_back_data_and_files(tmp_path: Pat
 
 
 def test_a_restore_does_not_bring_back_a_person_erased_after_the_backup(tmp_path: Path) -> None:
-    contact = ContactPersonFactory(first_name="Återkommande", last_name="Personsson", email="aterkommer@example.org")
+    contact = ContactPersonFactory(
+        first_name="Återkommande", last_name="Personsson", email="aterkommer@example.org"
+    )
     archive = create_backup(tmp_path)
     gdpr.erase_person(contact=contact, by=None)
     manifest = restore_backup(archive)

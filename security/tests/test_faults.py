@@ -46,7 +46,12 @@ def own_redis() -> Iterator[str]:
     url = f"redis://127.0.0.1:{port}/0"
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
-        if subprocess.run(["redis-cli", "-p", str(port), "ping"], capture_output=True, text=True).stdout.strip() == "PONG":
+        if (
+            subprocess.run(
+                ["redis-cli", "-p", str(port), "ping"], capture_output=True, text=True
+            ).stdout.strip()
+            == "PONG"
+        ):
             break
         time.sleep(0.1)
     yield url
@@ -129,7 +134,9 @@ def test_killing_the_worker_mid_send_loses_no_email_and_sends_it_once(
 
     broker(own_redis)  # type: ignore[operator]
     queue = f"faults-{os.getpid()}-{time.monotonic_ns()}"
-    email = OutgoingEmail.objects.create(to=["mottagare@example.org"], subject="Kill -9", body="Hej")
+    email = OutgoingEmail.objects.create(
+        to=["mottagare@example.org"], subject="Kill -9", body="Hej"
+    )
     first = _worker(own_redis, queue, tmp_path, delay=30)
     second = None
     try:
@@ -159,7 +166,11 @@ def test_killing_the_worker_mid_send_loses_no_email_and_sends_it_once(
 
 
 def test_with_redis_down_pages_work_and_emails_wait_then_go_out_once(
-    world: World, own_redis: str, broker: object, tmp_path: Path, django_capture_on_commit_callbacks: object
+    world: World,
+    own_redis: str,
+    broker: object,
+    tmp_path: Path,
+    django_capture_on_commit_callbacks: object,
 ) -> None:
     from klimatfardplan.celery import app
 
@@ -185,7 +196,9 @@ def test_with_redis_down_pages_work_and_emails_wait_then_go_out_once(
     worker = _worker(own_redis, queue, tmp_path, delay=0)
     try:
         assert services.sweep_pending_emails(older_than=__import__("datetime").timedelta(0)) == 1
-        assert _wait(lambda: OutgoingEmail.objects.get(pk=pending.pk).status == "sent", 60), _stop(worker)
+        assert _wait(lambda: OutgoingEmail.objects.get(pk=pending.pk).status == "sent", 60), _stop(
+            worker
+        )
     finally:
         _stop(worker)
     pending.refresh_from_db()

@@ -77,6 +77,13 @@ def test_non_member_cannot_post_and_nothing_is_stored(sw: SpacesWorld) -> None:
     assert Post.objects.count() == 0
 
 
+def test_only_web_links_are_stored(sw: SpacesWorld) -> None:
+    with pytest.raises(ValidationError):
+        _post(sw, link="javascript:alert(1)")
+    assert Post.objects.count() == 0
+    assert _post(sw, link="https://example.org/policy").link == "https://example.org/policy"
+
+
 def test_office_posts_in_every_space_without_an_organisation(sw: SpacesWorld) -> None:
     post = _post(sw, by=sw.world.office, space=sw.other_space)
     assert post.organisation is None

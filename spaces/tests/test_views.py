@@ -146,7 +146,7 @@ def test_non_member_cannot_post_and_the_database_is_unchanged(sw: SpacesWorld, r
     assert client.get(url).status_code == 403
     response = client.post(url, _new_post_data(file=SimpleUploadedFile("a.pdf", PDF)))
     assert response.status_code == 403
-    assert "Åtkomst nekad" in response.content.decode()
+    assert "Du är inte medlem i det här rummet" in response.content.decode()
     assert Post.objects.count() == 0
     assert Attachment.objects.count() == 0
 
@@ -441,3 +441,17 @@ def test_a_missing_space_is_created_on_first_access_of_the_list(sw: SpacesWorld)
     response = client_for(sw.world.contact_a).get(reverse("spaces:space_list"))
     numbers = [s.challenge.number for s in response.context["challenge_spaces"]]
     assert numbers == [1, 2, 3, 4, 5]
+
+
+def test_organisation_page_shows_its_spaces_and_sharing_counts(sw: SpacesWorld) -> None:
+    PostFactory(space=sw.space, organisation=sw.world.org_a)
+    url = sw.world.org_a.get_absolute_url()
+    html = client_for(sw.world.contact_a).get(url).content.decode()
+    section = html[html.index('data-testid="organisation-spaces"') :]
+    assert sw.space.name in section
+    assert "Kunskapsdelning i rummen" in section
+    assert "Rum och kunskapsdelning" in client_for(sw.world.office).get(url).content.decode()
+    # The strategic group reads the organisation page, but not its own follow-up figures.
+    strategic = client_for(sw.world.strategic).get(url)
+    assert strategic.status_code == 200
+    assert "Rum och kunskapsdelning" not in strategic.content.decode()

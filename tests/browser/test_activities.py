@@ -28,12 +28,16 @@ def logout(page: Page) -> None:
     page.wait_for_url("**/accounts/login/**")
 
 
-def test_activity_journey_office_member_and_strategic_group(world: World, login, live_server) -> None:
+def test_activity_journey_office_member_and_strategic_group(
+    world: World, login, live_server
+) -> None:
     today = timezone.localdate()
 
     # The office creates the card.
     page = login("kansli")
-    page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Aktiviteter", exact=True).click()
+    page.get_by_role("navigation", name="Huvudmeny").get_by_role(
+        "link", name="Aktiviteter", exact=True
+    ).click()
     assert blocking_violations(page) == []
     page.get_by_role("link", name="Ny aktivitet").click()
     assert blocking_violations(page) == []
@@ -74,18 +78,24 @@ def test_activity_journey_office_member_and_strategic_group(world: World, login,
     field(page, "Status").select_option("ongoing")
     field(page, "Kommentar").fill("Första leveransen av däck har kommit.")
     page.get_by_role("button", name="Spara statusuppdatering").click()
-    expect(page.get_by_test_id("status-log")).to_contain_text("Första leveransen av däck har kommit.")
+    expect(page.get_by_test_id("status-log")).to_contain_text(
+        "Första leveransen av däck har kommit."
+    )
     assert StatusUpdate.objects.get().by.username == "bertil_a"
     logout(page)
 
     # The strategic group opens the dashboard (read-only) and finds the activity.
     page = login("strateg")
-    page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Dashboard", exact=True).click()
+    page.get_by_role("navigation", name="Huvudmeny").get_by_role(
+        "link", name="Dashboard", exact=True
+    ).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Aktiviteternas dashboard")
     expect(page.get_by_test_id("by-lifecycle")).to_contain_text("Pågående")
     page.get_by_text("Tidslinjen som tabell").click()
     expect(page.get_by_test_id("timeline-table")).to_contain_text("Cykelpendling året runt")
     expect(page.get_by_role("link", name="Ny aktivitet")).to_have_count(0)
     assert blocking_violations(page) == []
-    page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Träffar", exact=True).click()
+    page.get_by_role("navigation", name="Huvudmeny").get_by_role(
+        "link", name="Träffar", exact=True
+    ).click()
     assert blocking_violations(page) == []

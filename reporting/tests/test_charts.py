@@ -1,0 +1,89 @@
+"""Server-side SVG charts: well-formed, escaped, and readable without colour."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET  # parses our own SVG output, not untrusted input
+
+from django.utils import translation
+
+from reporting import charts
+from reporting.narrative import render_markdown
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def parse(svg: str) -> ET.Element:
+    return ET.fromstring(svg)  # noqa: S314  # our own SVG output, not untrusted input
+
+
+def texts(svg: str) -> list[str]:
+    return [node.text or "" for node in parse(svg).iter(f"{SVG}text")]
+
+
+def test_line_chart_names_each_series_and_differs_by_dash_and_marker() -> None:
+    with translation.override("sv"):
+        svg = charts.line_chart(
+            [
+                charts.Series("Utsläpp", [(2022, 1000.0), (2023, 900.0)]),
+                charts.Series(
+                    "20 %-banan", [(2022, 1000.0), (2023, 800.0)], dash="8 4", marker="square"
+                ),
+            ],
+            title="Utsläpp",
+            unit="ton CO2e",
+        )
+    root = parse(svg)
+    assert "Utsläpp: 900" in texts(svg)
+    assert "20 %-banan: 800" in texts(svg)
+    dashes = [p.get("stroke-dasharray") for p in root.iter(f"{SVG}path") if p.get("fill") == "none"]
+    assert dashes == [None, "8 4"]
+    assert len(list(root.iter(f"{SVG}rect"))) == 2  # the square markers of the path
+    assert root.find(f"{SVG}title").text == "Utsläpp"  # type: ignore[union-attr]
+
+
+def test_numbers_follow_the_language() -> None:
+    with translation.override("sv"):
+        assert charts.number(12345.6, 1) == "12\u00a0345,6"
+    with translation.override("en"):
+        assert charts.number(12345.6, 1) == "12,345.6"
+    assert charts.number(None) == "–"
+
+
+def test_likert_chart_hatches_and_labels_the_categories() -> None:
+    svg = charts.likert_chart(
+        [
+            charts.LikertRow("Vi samarbetar", [10.0, 20.0, 30.0, 20.0, 20.0], n=10, marker=4),
+            charts.LikertRow("För få svar", [None] * 5, n=2),
+        ],
+        title="Förutsättningsmålet",
+        scale_labels=["Inte alls", "Liten", "Delvis", "Stor", "Helt"],
+        marker_label="Ert svar",
+    )
+    root = parse(svg)
+    fills = {r.get("fill") for r in root.iter(f"{SVG}rect")}
+    assert {"url(#kf-hatch-dense)", "url(#kf-hatch-light)"} <= fills  # patterns, not only colour
+    labels = texts(svg)
+    assert "20 %" in labels
+    assert "30 %" in labels
+    assert "Ert svar" in labels
+    assert "–" in labels  # the suppressed question shows no bars
+    assert "n=2" in labels
+
+
+def test_chart_text_is_escaped() -> None:
+    svg = charts.bar_chart([('<script>alert("x")</script> AB', 3)], title="<b>t</b>")
+    assert "<script>" not in svg
+    assert parse(svg) is not None
+    assert '<script>alert("x")</script> AB' in texts(svg)
+
+
+def test_markdown_keeps_structure_and_drops_everything_active() -> None:
+    html = render_markdown(
+        "# Rubrik\n\n**fet** [länk](https://example.org) [js](javascript:alert(1))\n\n"
+        '<img src="http://x/y.png"><style>p{}</style><p style="color:red" onclick="x()">p</p>'
+    )
+    assert "<strong>fet</strong>" in html
+    assert 'href="https://example.org"' in html
+    for forbidden in ("javascript:", "<img", "<style", "style=", "onclick", "<h1"):
+        assert forbidden not in html
+    assert render_markdown("   ") == ""
