@@ -230,8 +230,9 @@ def _survey_submitter(user: AnyUser, obj: Any = None) -> bool:
         return False
     from partners.models import Membership  # here: partners imports this module
 
+    user_id: int = user.pk  # type: ignore[assignment]  # organisation_ids() excluded anonymous
     return Membership.objects.filter(
-        contact__user_id=user.pk, organisation_id=org_id, is_active=True, is_survey_submitter=True
+        contact__user_id=user_id, organisation_id=org_id, is_active=True, is_survey_submitter=True
     ).exists()
 
 

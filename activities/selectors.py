@@ -87,26 +87,14 @@ def _visible_activities(visible_to: AnyUser) -> QuerySet[Activity]:
 
 
 def _with_facts(qs: QuerySet[Activity], today: dt.date) -> QuerySet[Activity]:
-    """Annotate what the follow-up rule needs: milestone counts, the oldest open overdue
-    milestone, and the lead organisation's name (correlated subqueries: no row multiplication)."""
-    milestones = Milestone.objects.filter(activity=OuterRef("pk")).order_by().values("activity")
+    """Annotate what the follow-up rule needs: milestone counts and the oldest open overdue
+    milestone (one LEFT JOIN and GROUP BY: measured faster than three correlated subqueries at
+    10,000 milestones), and the lead organisation's name (a subquery)."""
+    open_overdue = Q(milestones__done_on__isnull=True, milestones__due_date__lt=today)
     return qs.annotate(
-        ms_total=Coalesce(
-            Subquery(milestones.annotate(n=Count("pk")).values("n"), output_field=IntegerField()),
-            Value(0),
-        ),
-        ms_done=Coalesce(
-            Subquery(
-                milestones.filter(done_on__isnull=False).annotate(n=Count("pk")).values("n"),
-                output_field=IntegerField(),
-            ),
-            Value(0),
-        ),
-        ms_overdue_since=Subquery(
-            milestones.filter(done_on__isnull=True, due_date__lt=today)
-            .annotate(d=Min("due_date"))
-            .values("d")
-        ),
+        ms_total=Count("milestones"),
+        ms_done=Count("milestones", filter=Q(milestones__done_on__isnull=False)),
+        ms_overdue_since=Min("milestones__due_date", filter=open_overdue),
         lead_name=Subquery(
             Participation.objects.filter(activity=OuterRef("pk"), is_lead=True).values(
                 "organisation__name"

@@ -87,8 +87,8 @@ def _nice_max(value: float) -> float:
     exponent = 10 ** math.floor(math.log10(value))
     for step in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
         if value <= step * exponent:
-            return step * exponent
-    return 10 * exponent
+            return float(step * exponent)
+    return float(10 * exponent)
 
 
 def line_chart(

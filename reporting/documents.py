@@ -260,8 +260,24 @@ def render_html(
         )
 
 
+# A worker builds many reports from one snapshot; snapshots never change, so the parsed JSON of
+# the last one is kept (a 1,000-organisation snapshot is a few MB: parse it once, not per job).
+_SNAPSHOT_CACHE: dict[int, dict[str, Any]] = {}
+
+
+def snapshot_data(snapshot_id: int) -> dict[str, Any]:
+    from reporting.models import Snapshot
+
+    if snapshot_id not in _SNAPSHOT_CACHE:
+        _SNAPSHOT_CACHE.clear()
+        _SNAPSHOT_CACHE[snapshot_id] = Snapshot.objects.values_list("data", flat=True).get(
+            pk=snapshot_id
+        )
+    return _SNAPSHOT_CACHE[snapshot_id]
+
+
 def build(job: ReportJob) -> BuiltReport:
-    data = job.snapshot.data
+    data = snapshot_data(job.snapshot_id)
     html = render_html(
         data, kind=job.kind, language=job.language, organisation_id=job.organisation_id
     )

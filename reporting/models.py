@@ -142,16 +142,21 @@ class ReportBatch(models.Model):
         return f"{self.report_year.year} ({self.language}) #{self.pk}"
 
 
+# A job whose files are published: DONE, from the snapshot its year was published with.
+PUBLISHED = models.Q(
+    status="done",
+    report_year__status="published",
+    snapshot_id=models.F("report_year__snapshot_id"),
+)
+
+
 class ReportJobQuerySet(models.QuerySet["ReportJob"]):
     def done(self) -> ReportJobQuerySet:
         return self.filter(status=ReportJob.Status.DONE)
 
     def published(self) -> ReportJobQuerySet:
         """Built from the snapshot a published year was published with."""
-        return self.done().filter(
-            report_year__status=ReportYear.Status.PUBLISHED,
-            snapshot_id=models.F("report_year__snapshot_id"),
-        )
+        return self.filter(PUBLISHED)
 
 
 class ReportJob(models.Model):

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count, Q, QuerySet
 
 from accounts import policy
-from reporting.models import ReportBatch, ReportJob, ReportYear
+from reporting.models import PUBLISHED, ReportBatch, ReportJob, ReportYear
 
 if TYPE_CHECKING:
     from accounts.policy import AnyUser
@@ -35,14 +35,14 @@ def list_jobs(*, visible_to: AnyUser) -> QuerySet[ReportJob]:
     allowed = Q(organisation_id__in=policy.organisation_ids(visible_to))
     if policy.can(visible_to, "reporting.list"):
         allowed |= Q(kind=ReportJob.Kind.PARTNERSHIP)
-    return jobs.published().filter(allowed)
+    return jobs.filter(PUBLISHED).filter(allowed)
 
 
 def list_published_reports(*, visible_to: AnyUser) -> QuerySet[ReportJob]:
     """The published reports ``visible_to`` may download, newest year first."""
     return (
         list_jobs(visible_to=visible_to)
-        .published()
+        .filter(PUBLISHED)
         .order_by("-report_year__year", "kind", "organisation__name", "language")
     )
 
@@ -56,7 +56,7 @@ def list_organisation_reports(
 def list_current_jobs(*, report_year: ReportYear) -> QuerySet[ReportJob]:
     """The jobs of the report year's current snapshot (office pages)."""
     return (
-        ReportJob.objects.filter(snapshot_id=report_year.snapshot_id)
+        ReportJob.objects.filter(snapshot=report_year.snapshot)
         .select_related("organisation")
         .order_by("kind", "organisation__name", "language")
     )

@@ -229,7 +229,7 @@ def _add_activities(data: dict[str, Any], year: int) -> None:
             milestones=followup.MilestoneFacts.from_milestones(milestones[a["pk"]], today=today),
         )
         signal = followup.effective_signal(computed, a["signal_override"])
-        entry = {
+        entry: dict[str, Any] = {
             "title": a["title"],
             "kind": a["kind"],
             "lifecycle": a["lifecycle"],

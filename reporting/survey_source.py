@@ -59,7 +59,7 @@ def collect(data: dict[str, Any], *, year: int, base_year: int, rate: float) -> 
             indicator.aggregation == Indicator.Aggregation.EMISSIONS
             and indicator.source != "manual"
         ):
-            series = []
+            series: list[dict[str, Any]] = []
             for y in range(base_year, max(data_year, base_year) + 1):
                 v = values.get(y)
                 details = (v.details or {}) if v else {}

@@ -3,8 +3,9 @@ entitled). Every download passes the policy for its job and is never cached."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
@@ -21,6 +22,14 @@ from accounts.policy import PolicyRequiredMixin
 from reporting import selectors, services
 from reporting.forms import LanguageForm, NarrativeForm, ReportYearCreateForm
 from reporting.models import ReportBatch, ReportJob, ReportYear
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+def _acting(request: HttpRequest) -> User:
+    # LoginRequiredMiddleware and the policy check have run: the user is a signed-in User.
+    return cast("User", request.user)
 
 
 class ReportListView(PolicyRequiredMixin, ListView):  # type: ignore[type-arg]
@@ -47,7 +56,9 @@ def report_year_create(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             report_year = services.create_report_year(
-                year=form.cleaned_data["year"], title=form.cleaned_data["title"], by=request.user
+                year=form.cleaned_data["year"],
+                title=form.cleaned_data["title"],
+                by=_acting(request),
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
@@ -78,7 +89,7 @@ class ReportYearDetailView(ReportYearMixin, DetailView):  # type: ignore[type-ar
         report_year = self.object
         context["jobs"] = selectors.list_current_jobs(report_year=report_year)
         context["batches"] = selectors.list_batches(report_year=report_year)
-        context["languages"] = LanguageForm().fields["language"].choices
+        context["languages"] = settings.LANGUAGES
         snapshot = report_year.snapshot
         context["snapshot_missing"] = snapshot.data.get("missing", []) if snapshot else []
         context["snapshot_organisations"] = (
@@ -97,7 +108,7 @@ class ReportYearUpdateView(ReportYearMixin, UpdateView):  # type: ignore[type-ar
         try:
             services.update_report_year(
                 report_year=self.object,
-                by=self.request.user,
+                by=_acting(self.request),
                 version=form.cleaned_data["version"],
                 **changes,
             )
@@ -117,7 +128,7 @@ def _report_year(request: HttpRequest, year: int) -> ReportYear:
 def snapshot_take(request: HttpRequest, year: int) -> HttpResponse:
     report_year = _report_year(request, year)
     try:
-        services.take_snapshot(report_year=report_year, by=request.user)
+        services.take_snapshot(report_year=report_year, by=_acting(request))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -158,7 +169,7 @@ def report_build(request: HttpRequest, year: int) -> HttpResponse:
             report_year=report_year,
             kind=ReportJob.Kind.PARTNERSHIP,
             language=form.cleaned_data["language"],
-            by=request.user,
+            by=_acting(request),
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -176,7 +187,7 @@ def batch_create(request: HttpRequest, year: int) -> HttpResponse:
         return redirect(report_year)
     try:
         batch = services.build_all_organisation_reports(
-            report_year=report_year, language=form.cleaned_data["language"], by=request.user
+            report_year=report_year, language=form.cleaned_data["language"], by=_acting(request)
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -229,7 +240,7 @@ def batch_status(request: HttpRequest, pk: int) -> JsonResponse:
 def job_retry(request: HttpRequest, pk: int) -> HttpResponse:
     policy.require(request.user, "reporting.manage")
     job = get_object_or_404(ReportJob.objects.select_related("report_year"), pk=pk)
-    job = services.retry_job(job=job, by=request.user)
+    job = services.retry_job(job=job, by=_acting(request))
     _tell_about_job(request, job)
     if job.batch_id:
         return redirect("reporting:batch_detail", pk=job.batch_id)
@@ -240,7 +251,7 @@ def job_retry(request: HttpRequest, pk: int) -> HttpResponse:
 def report_year_publish(request: HttpRequest, year: int) -> HttpResponse:
     report_year = _report_year(request, year)
     try:
-        services.publish_report_year(report_year=report_year, by=request.user)
+        services.publish_report_year(report_year=report_year, by=_acting(request))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

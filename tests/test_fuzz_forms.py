@@ -9,6 +9,7 @@ Examples per form: ``FUZZ_EXAMPLES`` (CI may raise it).
 
 from __future__ import annotations
 
+import functools
 import os
 from typing import Any
 
@@ -101,17 +102,14 @@ def test_every_form_survives_random_and_hostile_input(world: World) -> None:
         client = client_for(users[role])
         client.raise_request_exception = False
 
-        @settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
-                  suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])  # fmt: skip
-        @given(data=st.data())
-        def fuzz(
+        def fuzz_one(
             data: st.DataObject,
-            name: str = name,
-            role: str = role,
-            url: str = url,
-            fields: dict[str, list[str]] = fields,
-            files: list[str] = files,
-            client: Any = client,
+            name: str,
+            role: str,
+            url: str,
+            fields: dict[str, list[str]],
+            files: list[str],
+            client: Any,
         ) -> None:
             post: dict[str, Any] = {}
             for field, current in fields.items():
@@ -134,6 +132,25 @@ def test_every_form_survives_random_and_hostile_input(world: World) -> None:
                     f"{role} POST {url}: refused but half-saved, input {post!r:.500}"
                 )
 
+        # functools.partial binds this form's values (Hypothesis refuses defaults on @given).
+        fuzz = settings(
+            max_examples=EXAMPLES,
+            deadline=None,
+            derandomize=True,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+        )(
+            given(data=st.data())(
+                functools.partial(
+                    fuzz_one,
+                    name=name,
+                    role=role,
+                    url=url,
+                    fields=fields,
+                    files=files,
+                    client=client,
+                )
+            )
+        )
         fuzz()
         report.append(f"{url} as {role}: {len(fields) + len(files)} fields")
     print(f"\n{len(forms)} forms × {EXAMPLES} examples fuzzed:\n" + "\n".join(report))  # noqa: T201

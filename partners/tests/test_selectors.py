@@ -135,25 +135,32 @@ def test_commitment_matrix_paginates_rows_but_counts_everyone(world, mixed):
 def test_commitment_matrix_runs_constant_queries(world, mixed, django_assert_num_queries):
     client = client_for(world.strategic)
     url = reverse("partners:commitment_matrix")
-    # Cold: the counts over all organisations are computed (two GROUP BYs) and cached.
+    # Cold: the counts over all organisations are computed and cached.
     # 1 session, 2 user, 3 current period, 4 challenges with focus areas, 5 fingerprint of the
-    # commitment sets, 6 organisations per challenge, 7 organisations per focus area, 8 count
-    # of committed organisations, 9 the page of them, 10 their commitments, 11 the user's
-    # memberships (menu), 12 periods for the selector, 13 focus areas for the filter.
+    # commitment sets, 6 organisations per challenge, 7 organisations per focus area, 8 total
+    # organisations (also the paginator's count), 9 the page of organisations, 10 their
+    # commitments, 11 the user's memberships (menu), 12 periods for the selector, 13 focus areas.
     with django_assert_num_queries(13):
         response = client.get(url)
     assert response.status_code == 200
     assert len(response.context["matrix"].rows) == 2
-    # Warm: the same without 6 and 7.
-    with django_assert_num_queries(11):
+    assert response.context["matrix"].organisation_total == 2
+    # Warm: the same without 6, 7 and 8.
+    with django_assert_num_queries(10):
         client.get(url)
     for _ in range(5):
         commit(OrganisationFactory(), [1, 9, 15, 20])
     with django_assert_num_queries(13):
         response = client.get(url)
     assert len(response.context["matrix"].rows) == 7
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         client.get(url)
+    # Filtered by focus area: one more, the chosen focus area (its count is cached too).
+    area = FocusArea.objects.get(challenges__number=9)
+    response = client.get(url, {"focus_area": area.pk})
+    with django_assert_num_queries(11):
+        response = client.get(url, {"focus_area": area.pk})
+    assert response.context["matrix"].organisation_total == 6  # B (6–8) and the five new
 
 
 def test_commitment_matrix_counts_follow_saved_commitments(world, mixed):

@@ -15,8 +15,8 @@ def _reset_pools(app: object) -> None:
     from kombu import pools
 
     pools.reset()
-    app._pool = None  # type: ignore[attr-defined]
-    app.amqp._producer_pool = None  # type: ignore[attr-defined]
+    app._pool = None
+    app.amqp._producer_pool = None
 
 
 @contextmanager

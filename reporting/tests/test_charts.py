@@ -38,7 +38,7 @@ def test_line_chart_names_each_series_and_differs_by_dash_and_marker() -> None:
     dashes = [p.get("stroke-dasharray") for p in root.iter(f"{SVG}path") if p.get("fill") == "none"]
     assert dashes == [None, "8 4"]
     assert len(list(root.iter(f"{SVG}rect"))) == 2  # the square markers of the path
-    assert root.find(f"{SVG}title").text == "Utsläpp"  # type: ignore[union-attr]
+    assert root.find(f"{SVG}title").text == "Utsläpp"
 
 
 def test_numbers_follow_the_language() -> None:

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from partners.tests.factories import OrganisationFactory
 from reporting import services
 from reporting.models import ReportBatch, ReportJob, ReportYear, Snapshot
 from reporting.tests.factories import YEAR
@@ -17,7 +18,7 @@ from tests.fixtures import World, client_for
 pytestmark = pytest.mark.django_db
 
 
-def done_job(year: ReportYear, snapshot: Snapshot, organisation=None, batch=None) -> ReportJob:  # type: ignore[no-untyped-def]
+def done_job(year: ReportYear, snapshot: Snapshot, organisation=None, batch=None) -> ReportJob:
     """A finished job with small stand-in files (the PDF pipeline has its own tests)."""
     job = ReportJob.objects.create(
         report_year=year,
@@ -115,7 +116,7 @@ def test_download_is_an_attachment_that_is_never_cached(world: World, reports: R
     assert response["Content-Disposition"] == (
         f'attachment; filename="klimatfardplan-{YEAR}-organisation-{world.org_a.pk}-sv.pdf"'
     )
-    assert b"".join(response.streaming_content).startswith(b"%PDF-")  # type: ignore[attr-defined]
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")
 
 
 def test_unknown_format_and_unfinished_jobs_are_not_found(world: World, reports: Reports) -> None:
@@ -260,3 +261,46 @@ def test_organisation_page_section_lists_its_published_reports(
     assert [job.pk for job in section["context"]["reports"]] == [reports.org_a.pk]
     assert organisation_reports(world.org_a, world.contact_b) is None
     assert organisation_reports(world.org_a, world.strategic) is None
+
+
+def test_partner_page_shows_the_organisations_published_reports(
+    world: World, reports: Reports
+) -> None:
+    url = reverse("partners:organisation_detail", kwargs={"pk": world.org_a.pk})
+    content = client_for(world.contact_a).get(url).content.decode()
+    assert "Årliga rapporter" in content
+    assert reverse("reporting:download", kwargs={"pk": reports.org_a.pk, "fmt": "pdf"}) in content
+    assert reverse("reporting:download", kwargs={"pk": reports.org_a_draft.pk, "fmt": "pdf"}) not in content
+
+
+def test_year_page_and_progress_endpoint_query_budgets(
+    world: World, reports: Reports, django_assert_num_queries
+) -> None:
+    batch = ReportBatch.objects.create(
+        report_year=reports.draft, snapshot=reports.draft.snapshot, language="sv"
+    )
+    for org in [world.org_a, world.org_b]:
+        ReportJob.objects.filter(organisation=org, snapshot=reports.draft.snapshot).update(batch=batch)
+    ReportJob.objects.create(
+        report_year=reports.draft,
+        snapshot=reports.draft.snapshot,
+        batch=batch,
+        kind="organisation",
+        organisation=OrganisationFactory(name="Gamma Gods AB"),
+        language="sv",
+        status=ReportJob.Status.FAILED,
+        error="fel",
+    )
+    client = client_for(world.office)
+    status_url = reverse("reporting:batch_status", kwargs={"pk": batch.pk})
+    client.get(status_url)
+    # 1 session, 2 user, 3 two-factor device, 4 batch, 5 counts by status (one aggregate),
+    # 6 failed jobs with their organisations
+    with django_assert_num_queries(6):
+        assert client.get(status_url).json()["total"] == 2
+    year_url = reverse("reporting:report_year_detail", kwargs={"year": reports.draft.year})
+    client.get(year_url)
+    # 1 session, 2 user, 3 two-factor device, 4 report year with snapshot, 5 jobs with
+    # organisations, 6 batches with progress counts, 7 memberships (navigation)
+    with django_assert_num_queries(7):
+        assert client.get(year_url).status_code == 200

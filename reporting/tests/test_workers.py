@@ -123,7 +123,7 @@ def files_of(private_storage: Path, snapshot_id: int) -> list[str]:
     return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
 
 
-def wait_until(condition, *, timeout: float, sweep: bool = False) -> None:  # type: ignore[no-untyped-def]
+def wait_until(condition, *, timeout: float, sweep: bool = False) -> None:
     deadline = time.monotonic() + timeout
     next_sweep = 0.0
     while not condition():

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -21,6 +21,7 @@ from outbox.services import queue_email
 from partners.models import Membership
 from spaces import selectors
 from spaces.models import Post, Space, Subscription
+from spaces.services.posts import require_contributor
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -30,14 +31,9 @@ ALL_SPACES = 0  # the space id an "unsubscribe from every space" token carries
 DIGEST_POSTS_PER_SPACE = 15  # a digest lists the newest; "and 12 more" links to the space
 
 
-def _require_contributor(user: User, space: Space) -> None:
-    if not policy.can(user, "spaces.contribute", space):
-        raise PermissionDenied(_("Du är inte medlem i det här rummet."))
-
-
 @transaction.atomic
 def set_subscription(*, space: Space, user: User, mode: str) -> Subscription:
-    _require_contributor(user, space)
+    require_contributor(user, space)
     if mode not in Subscription.Mode.values:
         raise ValidationError(_("Välj ett av alternativen."), code="mode")
     subscription, _created = Subscription.objects.update_or_create(

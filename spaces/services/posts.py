@@ -29,7 +29,8 @@ def _markup_error() -> ValidationError:
     return ValidationError(MARKUP_MESSAGE, code="markup")
 
 
-def _require_contributor(user: User, space: Space) -> None:
+def require_contributor(user: User, space: Space) -> None:
+    """Members (and the office) post, comment and choose notifications; others are refused."""
     if not policy.can(user, "spaces.contribute", space):
         raise PermissionDenied(_("Du är inte medlem i det här rummet."))
 
@@ -51,7 +52,7 @@ def create_post(
     Raises PermissionDenied for non-members and ValidationError for script in the text or a
     refused file; in both cases nothing is stored.
     """
-    _require_contributor(by, space)
+    require_contributor(by, space)
     if find_disallowed_markup(title) or find_disallowed_markup(body):
         raise _markup_error()
     if link:
@@ -94,7 +95,7 @@ def create_post(
 @transaction.atomic
 def add_comment(*, post: Post, by: User, body: str) -> Comment:
     space = post.space
-    _require_contributor(by, space)
+    require_contributor(by, space)
     if post.is_hidden:
         raise ValidationError(_("Inlägget är dolt och kan inte kommenteras."), code="hidden")
     if find_disallowed_markup(body):

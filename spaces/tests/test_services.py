@@ -12,7 +12,7 @@ from django.utils import timezone
 from activities.models import Activity, Participation
 from audit.models import AuditEntry
 from outbox.models import OutgoingEmail
-from spaces import services
+from spaces import selectors, services
 from spaces.models import Attachment, LibraryUse, Post, Space, Subscription
 from spaces.tests.conftest import SpacesWorld
 from spaces.tests.factories import CommentFactory, PostFactory
@@ -277,3 +277,12 @@ def test_export_contains_posts_comments_and_files(sw: SpacesWorld) -> None:
     assert exported["hidden_reason"] == "Test"
     assert exported["comments"][0]["body"] == "Bra!"
     assert archive.read(exported["files"][0]["path"]) == PDF
+
+
+def test_a_hidden_post_takes_no_comments_and_leaves_the_library(sw: SpacesWorld) -> None:
+    post = _post(sw, is_reusable=True, kind=Post.Kind.TIP, title="Tips för biblioteket")
+    services.hide_post(post=post, by=sw.world.office, reason="Upphovsrätt")
+    with pytest.raises(ValidationError):
+        services.add_comment(post=post, by=sw.world.contact_b, body="Hej")
+    assert post.comments.count() == 0
+    assert not selectors.list_library(visible_to=sw.contact_c).filter(pk=post.pk).exists()

@@ -369,3 +369,27 @@ def test_closed_round_shows_clear_message_and_keeps_draft(world: World) -> None:
     assert "Enkäten stängde 2024-03-31" in response.content.decode()
     assert Answer.objects.get(field_name="calc_tool").raw == "Excel"
     assert Response.objects.get().state == Response.State.DRAFT
+
+
+def test_office_edits_round_dates_and_reminder_offsets(
+    world: World, baseline_round: SurveyRound
+) -> None:
+    client = client_for(world.office)
+    url = reverse("surveys:round_update", kwargs={"pk": baseline_round.pk})
+    data = {
+        "name": "Enkät 2024 (nollmätning)",
+        "opens_on": "2024-01-10",
+        "closes_on": "2024-04-15",
+        "reminder_offsets_text": "21, 7; 2",
+        "escalation_offsets_text": "2",
+    }
+    assert client.post(url, data).status_code == 302
+    baseline_round.refresh_from_db()
+    assert baseline_round.reminder_offsets == [21, 7, 2]
+    assert baseline_round.escalation_offsets == [2]
+    assert baseline_round.closes_on == date(2024, 4, 15)
+    bad = client.post(url, {**data, "reminder_offsets_text": "sju"})
+    assert bad.status_code == 200
+    assert "Ange heltal separerade med komma" in bad.content.decode()
+    baseline_round.refresh_from_db()
+    assert baseline_round.reminder_offsets == [21, 7, 2]

@@ -66,3 +66,41 @@ def test_office_builds_and_publishes_and_a_partner_downloads_its_own_report(
     other = ReportJob.objects.get(organisation=world.org_b, language="sv")
     response = page.request.get(f"{live_server.url}/reports/jobs/{other.pk}/pdf/")
     assert response.status == 403
+
+
+def test_progress_page_refreshes_itself_and_offers_a_retry(
+    world: World, login, live_server, page: Page
+) -> None:
+    from reporting import services
+    from reporting.models import ReportBatch, ReportYear
+
+    seed_report_data(world.org_a, world.org_b)
+    report_year = ReportYear.objects.create(year=2025)
+    snapshot = services.take_snapshot(report_year=report_year, by=world.office)
+    batch = ReportBatch.objects.create(report_year=report_year, snapshot=snapshot, language="sv")
+    jobs = [
+        ReportJob.objects.create(
+            report_year=report_year,
+            snapshot=snapshot,
+            batch=batch,
+            kind="organisation",
+            organisation=org,
+            language="sv",
+        )
+        for org in (world.org_a, world.org_b)
+    ]
+    page = login("kansli")
+    page.goto(f"{live_server.url}/reports/batches/{batch.pk}/")
+    status = page.get_by_role("status").filter(has_text="av")
+    expect(status).to_contain_text("0 av 2 klara")
+    # Workers finish one report and fail the other: the page updates without a reload.
+    services.build_report(job_id=jobs[0].pk)
+    ReportJob.objects.filter(pk=jobs[1].pk).update(
+        status=ReportJob.Status.FAILED, error="ValueError: trasig"
+    )
+    expect(status).to_contain_text("1 av 2 klara")
+    expect(page.get_by_text("Beta Bygg AB: ValueError: trasig")).to_be_visible()
+    assert blocking_violations(page) == []
+    page.get_by_role("button", name="Försök igen").click()
+    expect(page.get_by_test_id("message")).to_contain_text("Rapporten är klar")
+    expect(status).to_contain_text("2 av 2 klara")
