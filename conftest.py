@@ -116,6 +116,16 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     )
 
 
+@pytest.fixture(autouse=True)
+def _default_language() -> None:
+    """Each test starts in Swedish: a request in English (LocaleMiddleware) leaves the thread's
+    language switched, which made later tests that render forms directly see English text."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict[str, object]) -> dict[str, object]:
     args = {

@@ -44,7 +44,6 @@ from activities.models import (
     Lifecycle,
     Meeting,
     MeetingAttendance,
-    Milestone,
     Participation,
     Signal,
     StatusUpdate,

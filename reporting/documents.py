@@ -262,18 +262,20 @@ def render_html(
 
 # A worker builds many reports from one snapshot; snapshots never change, so the parsed JSON of
 # the last one is kept (a 1,000-organisation snapshot is a few MB: parse it once, not per job).
-_SNAPSHOT_CACHE: dict[int, dict[str, Any]] = {}
+# Keyed by id and creation time, so a database restored from a backup (ids reused) never serves
+# another snapshot's figures.
+_SNAPSHOT_CACHE: dict[tuple[int, str], dict[str, Any]] = {}
 
 
 def snapshot_data(snapshot_id: int) -> dict[str, Any]:
     from reporting.models import Snapshot
 
-    if snapshot_id not in _SNAPSHOT_CACHE:
+    created_at = Snapshot.objects.values_list("created_at", flat=True).get(pk=snapshot_id)
+    key = (snapshot_id, created_at.isoformat())
+    if key not in _SNAPSHOT_CACHE:
         _SNAPSHOT_CACHE.clear()
-        _SNAPSHOT_CACHE[snapshot_id] = Snapshot.objects.values_list("data", flat=True).get(
-            pk=snapshot_id
-        )
-    return _SNAPSHOT_CACHE[snapshot_id]
+        _SNAPSHOT_CACHE[key] = Snapshot.objects.values_list("data", flat=True).get(pk=snapshot_id)
+    return _SNAPSHOT_CACHE[key]
 
 
 def build(job: ReportJob) -> BuiltReport:

@@ -9,7 +9,6 @@ Examples per form: ``FUZZ_EXAMPLES`` (CI may raise it).
 
 from __future__ import annotations
 
-import functools
 import os
 from typing import Any
 
@@ -91,6 +90,43 @@ def _file_inputs(html: str) -> list[str]:
     )
 
 
+def _fuzzer(
+    name: str, role: str, url: str, fields: dict[str, list[str]], files: list[str], client: Any
+) -> Any:
+    """A Hypothesis test for one form, closed over that form's URL, fields and client."""
+
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    )
+    @given(data=st.data())
+    def fuzz(data: st.DataObject) -> None:
+        post: dict[str, Any] = {}
+        for field, current in fields.items():
+            # Keep some fields as the page filled them in, so that validation gets deep.
+            post[field] = current if data.draw(st.booleans()) else data.draw(values)
+        for field in files:
+            body = data.draw(st.sampled_from(FILE_BODIES))
+            post[field] = SimpleUploadedFile(data.draw(st.sampled_from(FILE_NAMES)), body)
+        with transaction.atomic():
+            before = fingerprint()
+            response = client.post(url, post)
+            after = fingerprint()
+            transaction.set_rollback(True)
+        assert response.status_code < 500, (
+            f"{role} POST {url}: {response.status_code} for {post!r:.500}"
+        )
+        refused = response.status_code in (200, 400, 409)  # the form came back
+        if refused and name not in DRAFT_FORMS:  # nothing may be half-saved
+            assert after == before, (
+                f"{role} POST {url}: refused but half-saved, input {post!r:.500}"
+            )
+
+    return fuzz
+
+
 def test_every_form_survives_random_and_hostile_input(world: World) -> None:
     samples = build(world)
     forms = _forms_to_fuzz(world, samples)
@@ -102,55 +138,7 @@ def test_every_form_survives_random_and_hostile_input(world: World) -> None:
         client = client_for(users[role])
         client.raise_request_exception = False
 
-        def fuzz_one(
-            data: st.DataObject,
-            name: str,
-            role: str,
-            url: str,
-            fields: dict[str, list[str]],
-            files: list[str],
-            client: Any,
-        ) -> None:
-            post: dict[str, Any] = {}
-            for field, current in fields.items():
-                # Keep some fields as the page filled them in, so that validation gets deep.
-                post[field] = current if data.draw(st.booleans()) else data.draw(values)
-            for field in files:
-                body = data.draw(st.sampled_from(FILE_BODIES))
-                post[field] = SimpleUploadedFile(data.draw(st.sampled_from(FILE_NAMES)), body)
-            with transaction.atomic():
-                before = fingerprint()
-                response = client.post(url, post)
-                after = fingerprint()
-                transaction.set_rollback(True)
-            assert response.status_code < 500, (
-                f"{role} POST {url}: {response.status_code} for {post!r:.500}"
-            )
-            refused = response.status_code in (200, 400, 409)  # the form came back
-            if refused and name not in DRAFT_FORMS:  # nothing may be half-saved
-                assert after == before, (
-                    f"{role} POST {url}: refused but half-saved, input {post!r:.500}"
-                )
-
-        # functools.partial binds this form's values (Hypothesis refuses defaults on @given).
-        fuzz = settings(
-            max_examples=EXAMPLES,
-            deadline=None,
-            derandomize=True,
-            suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-        )(
-            given(data=st.data())(
-                functools.partial(
-                    fuzz_one,
-                    name=name,
-                    role=role,
-                    url=url,
-                    fields=fields,
-                    files=files,
-                    client=client,
-                )
-            )
-        )
+        fuzz = _fuzzer(name, role, url, fields, files, client)
         fuzz()
         report.append(f"{url} as {role}: {len(fields) + len(files)} fields")
     print(f"\n{len(forms)} forms × {EXAMPLES} examples fuzzed:\n" + "\n".join(report))  # noqa: T201

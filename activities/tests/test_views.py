@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -430,3 +431,40 @@ def test_the_meeting_list_runs_a_constant_number_of_queries(world, django_assert
         m.invited_organisations.set([world.org_a])
     with django_assert_num_queries(5):
         assert len(client.get(url).context["meetings"]) == 4
+
+
+def test_the_dashboard_timeline_has_a_bar_and_a_table_row_per_activity(world, three):
+    html = client_for(world.office).get(reverse("activities:dashboard")).content.decode()
+    gantt = html.split('data-testid="gantt"', 1)[1].split("</svg>", 1)[0]
+    table = html.split('data-testid="timeline-table"', 1)[1].split("</table>", 1)[0]
+    assert gantt.count("<rect") == 3
+    for title in ("Alfas initiativ", "Betas utredning", "Betas uppdrag"):
+        assert title in gantt
+        assert title in table
+
+
+def test_members_upload_attachments_and_only_readers_download_them(world, three):
+    a, _b, _c = three
+    upload = SimpleUploadedFile("plan.pdf", b"%PDF-1.7\nplan", content_type="application/pdf")
+    response = client_for(world.contact_a).post(
+        reverse("activities:attachment_create", args=[a.pk]), {"title": "Plan", "file": upload}
+    )
+    assert response.status_code == 302
+    attachment = a.attachments.get()
+    url = reverse("activities:attachment_download", args=[attachment.pk])
+    download = client_for(world.strategic).get(url)
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content).startswith(b"%PDF-1.7")
+    assert client_for(world.contact_b).get(url).status_code == 404
+
+
+def test_a_forbidden_file_type_is_refused_on_the_form(world, three):
+    a, _b, _c = three
+    upload = SimpleUploadedFile("virus.exe", b"MZ\x90\x00", content_type="application/octet-stream")
+    response = client_for(world.office).post(
+        reverse("activities:attachment_create", args=[a.pk]), {"title": "Program", "file": upload}
+    )
+    assert response.status_code == 200
+    assert "Filtypen är inte tillåten" in response.content.decode()
+    assert 'value="Program"' in response.content.decode()
+    assert a.attachments.count() == 0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django import template
 from django.utils.html import format_html, format_html_join
@@ -16,12 +16,6 @@ if TYPE_CHECKING:
     from partners.selectors import MatrixRow
 
 register = template.Library()
-
-
-@register.filter
-def get_item(mapping: dict[Any, Any], key: Any) -> Any:
-    """``{{ counts|get_item:challenge.pk }}``: dictionary lookup with a variable key."""
-    return mapping.get(key, 0)
 
 
 @register.simple_tag

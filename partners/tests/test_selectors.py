@@ -283,3 +283,22 @@ def test_intro_meeting_check_uses_hook_when_present(world, monkeypatch):
 
 def _always_true(organisation):
     return True
+
+
+def test_grouping_page_runs_constant_queries(world, mixed, django_assert_num_queries):
+    client = client_for(world.contact_b)
+    url = reverse("partners:grouping_detail", args=[2])
+    client.get(url)
+    # 1 session, 2 user, 3 the user's organisations (policy, cached for the request),
+    # 4 challenge, 5 current period, 6 membership check (may B see grouping 2?),
+    # 7 committed organisations, 8 their public contacts (one prefetch).
+    with django_assert_num_queries(8):
+        response = client.get(url)
+    assert len(response.context["members"]) == 2
+    for _ in range(4):
+        org = OrganisationFactory()
+        MembershipFactory(organisation=org, is_main_contact=True)
+        commit(org, [2, 3, 4, 5, 6])
+    with django_assert_num_queries(8):
+        response = client.get(url)
+    assert len(response.context["members"]) == 6

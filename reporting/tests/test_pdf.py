@@ -301,10 +301,12 @@ def test_office_choices_leave_sections_out(world: World, report_year: ReportYear
 def test_xlsx_never_holds_a_live_formula(world: World, report_year: ReportYear) -> None:
     from activities.models import Activity
 
-    Activity.objects.filter(title="Solceller på taken").update(title='=HYPERLINK("http://x.example")')
+    Activity.objects.filter(title="Solceller på taken").update(
+        title='=HYPERLINK("http://x.example")'
+    )
     job = build(world, report_year, "partnership", "sv")
     with job.data_xlsx.open("rb") as handle:
         workbook = load_workbook(io.BytesIO(handle.read()))
     titles = [row[0].value for row in workbook["Aktiviteter"].iter_rows(min_row=2)]
-    assert "'=HYPERLINK(\"http://x.example\")" in titles
+    assert '\'=HYPERLINK("http://x.example")' in titles
     assert all(row[0].data_type != "f" for row in workbook["Aktiviteter"].iter_rows(min_row=2))

@@ -274,7 +274,9 @@ def test_worker_settings_suit_long_idempotent_pdf_tasks(settings) -> None:
     assert getattr(settings, "CELERY_WORKER_MAX_TASKS_PER_CHILD", None) is None
     # A RUNNING job is only taken back after the hard time limit has surely ended its worker.
     assert services.LEASE.total_seconds() > settings.CELERY_TASK_TIME_LIMIT
-    assert settings.CELERY_BEAT_SCHEDULE["sweep-report-jobs"]["task"] == tasks.sweep_report_jobs.name
+    assert (
+        settings.CELERY_BEAT_SCHEDULE["sweep-report-jobs"]["task"] == tasks.sweep_report_jobs.name
+    )
 
 
 def test_sweep_command_publishes_a_job_saved_while_the_broker_was_down(

@@ -270,7 +270,10 @@ def test_partner_page_shows_the_organisations_published_reports(
     content = client_for(world.contact_a).get(url).content.decode()
     assert "Årliga rapporter" in content
     assert reverse("reporting:download", kwargs={"pk": reports.org_a.pk, "fmt": "pdf"}) in content
-    assert reverse("reporting:download", kwargs={"pk": reports.org_a_draft.pk, "fmt": "pdf"}) not in content
+    assert (
+        reverse("reporting:download", kwargs={"pk": reports.org_a_draft.pk, "fmt": "pdf"})
+        not in content
+    )
 
 
 def test_year_page_and_progress_endpoint_query_budgets(
@@ -280,7 +283,9 @@ def test_year_page_and_progress_endpoint_query_budgets(
         report_year=reports.draft, snapshot=reports.draft.snapshot, language="sv"
     )
     for org in [world.org_a, world.org_b]:
-        ReportJob.objects.filter(organisation=org, snapshot=reports.draft.snapshot).update(batch=batch)
+        ReportJob.objects.filter(organisation=org, snapshot=reports.draft.snapshot).update(
+            batch=batch
+        )
     ReportJob.objects.create(
         report_year=reports.draft,
         snapshot=reports.draft.snapshot,

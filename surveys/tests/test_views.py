@@ -393,3 +393,16 @@ def test_office_edits_round_dates_and_reminder_offsets(
     assert "Ange heltal separerade med komma" in bad.content.decode()
     baseline_round.refresh_from_db()
     assert baseline_round.reminder_offsets == [21, 7, 2]
+
+
+def test_saving_from_the_unanswered_view_returns_to_it(
+    world: World, baseline_round: SurveyRound
+) -> None:
+    response = client_for(world.contact_a).post(
+        form_url(baseline_round, world.org_a),
+        {"section": "__unanswered", "base_year": "2022", "base_year__version": "0"},
+    )
+    assert response["Location"].endswith("?unanswered=1")
+    page = client_for(world.contact_a).get(response["Location"])
+    assert 'id="f-base_year"' not in page.content.decode()  # answered now, so not listed
+    assert 'id="f-consolidation_approach"' in page.content.decode()
