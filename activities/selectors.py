@@ -274,6 +274,18 @@ def filter_activities(
     return qs
 
 
+_CARD_TEXT_FIELDS = (
+    "purpose",
+    "goal",
+    "outcome",
+    "links",
+    "indicators",
+    "indicator_keys",
+    "funding",
+    "signal_override_reason",
+)
+
+
 def with_list_facts(qs: QuerySet[Activity], *, today: dt.date | None = None) -> QuerySet[Activity]:
     """``qs`` (possibly one sliced page) with milestone facts and the lead annotated and the
     team and challenges prefetched. The page is selected first and annotated after, so the
@@ -282,11 +294,14 @@ def with_list_facts(qs: QuerySet[Activity], *, today: dt.date | None = None) -> 
     ordering = [str(o) for o in (qs.query.order_by or Activity._meta.ordering or ())]
     return (
         _with_facts(Activity.objects.filter(pk__in=qs.values("pk")), today)
+        .defer(*_CARD_TEXT_FIELDS)  # lists show no card texts; loading them costs time
         .order_by(*ordering)
         .prefetch_related(
             Prefetch(
                 "participations",
-                queryset=Participation.objects.select_related("organisation"),
+                queryset=Participation.objects.select_related("organisation").only(
+                    "activity_id", "organisation_id", "is_lead", "organisation__name"
+                ),
             ),
             "challenges",
         )

@@ -38,6 +38,7 @@ SCHEMA: dict[str, tuple[type, Any]] = {
     "SECURE_SSL_REDIRECT": (bool, True),  # production only; off when TLS ends elsewhere
     "SECURE_HSTS_SECONDS": (int, 31_536_000),
     "LOG_LEVEL": (str, "INFO"),
+    "SITE_URL": (str, ""),  # absolute base of links in mails, e.g. https://klimatfardplan.umea.se
     "LOCALE_DIR": (str, str(BASE_DIR / "locale")),  # tests extract into a copy to check it is current
 }
 
@@ -265,6 +266,7 @@ try:
 except (ValueError, KeyError, environ.ImproperlyConfigured) as exc:
     raise _config_error("EMAIL_URL", f"is malformed ({exc}).") from None
 DEFAULT_FROM_EMAIL = _read("DEFAULT_FROM_EMAIL")
+SITE_URL = _read("SITE_URL").rstrip("/")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Celery: https://docs.celeryq.dev/en/stable/userguide/configuration.html
