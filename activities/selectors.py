@@ -55,8 +55,8 @@ if TYPE_CHECKING:
 
     from partners.models import Organisation
 
-TIMELINE_MAX = 40  # rows in the Gantt chart; filters narrow it down
-ATTENTION_MAX = 25  # rows per "needs attention" group
+TIMELINE_MAX = 30  # rows in the Gantt chart; filters narrow it down
+ATTENTION_MAX = 10  # rows per "needs attention" group; the list page shows the rest
 
 
 @dataclass

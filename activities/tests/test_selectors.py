@@ -297,3 +297,19 @@ def test_the_sql_stale_flag_agrees_with_the_followup_rule(world, mixed):
     assert sorted(pk for pk, stale in rows.items() if stale) == sorted(
         [mixed["stale"].pk, mixed["no_lead"].pk]
     )
+
+
+def test_the_partner_page_shows_the_activities_section(world, mixed):
+    from django.urls import reverse
+
+    from tests.fixtures import client_for
+
+    html = (
+        client_for(world.contact_a)
+        .get(reverse("partners:organisation_detail", args=[world.org_a.pk]))
+        .content.decode()
+    )
+    section = html.split('data-testid="organisation-activities"', 1)[1]
+    assert "Aktiviteter och träffar" in section
+    assert "I fas" in section
+    assert "Försenad" in section

@@ -468,3 +468,18 @@ def test_a_forbidden_file_type_is_refused_on_the_form(world, three):
     assert "Filtypen är inte tillåten" in response.content.decode()
     assert 'value="Program"' in response.content.decode()
     assert a.attachments.count() == 0
+
+
+def test_needs_attention_shows_the_first_rows_and_links_to_the_rest(world):
+    for i in range(12):
+        activity_with_team(
+            world.org_a,
+            title=f"Sen {i:02d}",
+            start_date=TODAY() - dt.timedelta(days=100),
+            end_date=TODAY() - dt.timedelta(days=1 + i),
+        )
+    html = client_for(world.office).get(reverse("activities:dashboard")).content.decode()
+    late = html.split('data-testid="attention-late"', 1)[1].split("</section>", 1)[0]
+    assert "(12)" in late
+    assert late.count("<li>") == 10
+    assert f'href="{reverse("activities:activity_list")}?signal=late"' in late

@@ -1,5 +1,6 @@
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 
 @pytest.fixture(autouse=True)
@@ -8,3 +9,11 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _swedish():
+    """Messages are asserted in Swedish, the source language, whatever a previous test in the
+    same worker activated."""
+    with translation.override("sv"):
+        yield

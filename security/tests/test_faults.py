@@ -69,10 +69,13 @@ def broker(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
     monkeypatch.setitem(app.conf, "task_always_eager", False)
 
     def reset_pools() -> None:
-        if app._pool is not None:
-            app._pool.force_close_all()
+        # Celery caches the connection pool, and kombu a producer pool per broker URL: drop
+        # both so that the next publish connects to the URL we set now.
+        from kombu import pools
+
         app._pool = None
         app.amqp._producer_pool = None
+        pools.reset()
 
     def point_at(url: str) -> None:
         reset_pools()
