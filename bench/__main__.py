@@ -23,7 +23,6 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
 
 from bench.harness import Row, percentile, time_request  # noqa: E402
 from bench.scenarios import SCENARIOS, Context  # noqa: E402
@@ -56,7 +55,8 @@ def main() -> int:
     parser.add_argument("--output", type=Path, default=OUTPUT)
     args = parser.parse_args()
 
-    setup_test_environment()
+    # No setup_test_environment(): it instruments template rendering so the test client can
+    # copy every context, which would bill pages with many includes for test machinery.
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     try:
         ctx = Context(scale=args.scale, client=Client())
