@@ -279,13 +279,22 @@ def snapshot_data(snapshot_id: int) -> dict[str, Any]:
 
 
 def build(job: ReportJob) -> BuiltReport:
-    data = snapshot_data(job.snapshot_id)
-    html = render_html(
-        data, kind=job.kind, language=job.language, organisation_id=job.organisation_id
+    return build_from_data(
+        snapshot_data(job.snapshot_id),
+        kind=job.kind,
+        language=job.language,
+        organisation_id=job.organisation_id,
     )
+
+
+def build_from_data(
+    data: dict[str, Any], *, kind: str, language: str, organisation_id: int | None = None
+) -> BuiltReport:
+    """The files of one report from a snapshot's data (no database access)."""
+    html = render_html(data, kind=kind, language=language, organisation_id=organisation_id)
     pdf, pages = render_html_to_document(html)
-    with translation.override(job.language):
-        xlsx = build_xlsx(data, kind=job.kind, organisation_id=job.organisation_id)
+    with translation.override(language):
+        xlsx = build_xlsx(data, kind=kind, organisation_id=organisation_id)
     return BuiltReport(pdf=pdf, xlsx=xlsx, pages=pages, html=html)
 
 
