@@ -77,14 +77,18 @@ def broker(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
         app.amqp._producer_pool = None
         pools.reset()
 
+    keys = ("broker_url", "broker_write_url", "broker_read_url")
+    original = {key: app.conf[key] for key in keys}
+
     def point_at(url: str) -> None:
         reset_pools()
-        app.conf.broker_url = url
+        for key in keys:  # Celery copies broker_url into the read/write URLs at configuration
+            app.conf[key] = url
 
-    original = app.conf.broker_url
     yield point_at
     reset_pools()
-    app.conf.broker_url = original
+    for key, value in original.items():
+        app.conf[key] = value
 
 
 def _worker(broker_url: str, queue: str, mail_dir: Path, *, delay: float) -> subprocess.Popen[str]:
