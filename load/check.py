@@ -52,17 +52,17 @@ def main() -> int:
         if stored is None or Decimal(stored) != Decimal(value):
             lost.append(f"{username}: acknowledged {value}, database has {stored}")
     total = next(r for r in rows if r["Name"] == "Aggregated")
-    duration = float(os.environ.get("KF_LOAD_SECONDS", "75"))
+    duration = float(os.environ.get("KF_LOAD_SECONDS", "90"))
     lines = [
         "<!-- load:start -->",
         "## Load (Locust, issue 7)",
         "",
         f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.node()} ({os.cpu_count()} cores; "
         "generator, gunicorn (4 sync workers) and PostgreSQL on the same machine, 127.0.0.1). "
-        f"{os.environ.get('KF_LOAD_USERS_N', '63')} users for {duration:.0f} s: 55 partners autosaving the "
+        f"{os.environ.get('KF_LOAD_USERS_N', '63')} users for {duration:.0f} s (logins included): 55 partners autosaving the "
         "survey near its deadline, 3 office staff browsing and editing, 5 of the strategic group on "
         "the dashboard. DEBUG off, database `kf_load`. Percentiles are of the steady state after all "
-        "users had logged in (Locust --reset-stats). Machine load average when the run started: "
+        "users had logged in (statistics reset then, so logins are not in the table). Machine load average when the run started: "
         f"{(var / 'loadavg_before').read_text().strip() if (var / 'loadavg_before').exists() else '?'} "
         "(other test suites share the 2 cores).",
         "",
@@ -75,8 +75,12 @@ def main() -> int:
     ]
     breaches = []
     for row in rows:
-        if row["Name"] == "Aggregated":
-            continue
+        if (
+            row["Name"] == "Aggregated"
+            or row["95%"] in ("N/A", "")
+            or not int(row["Request Count"])
+        ):
+            continue  # the logins, counted before the statistics were reset
         target = DASHBOARD_P95_MS if row["Name"] in SLOW_PAGES else LIST_P95_MS
         p95 = float(row["95%"])
         if row["Name"] in LOGIN_PAGES:

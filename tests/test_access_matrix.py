@@ -156,7 +156,9 @@ def test_every_url_pattern_is_in_the_matrix() -> None:
     assert not stale, f"entries for URL patterns that no longer exist: {stale}"
 
 
-def test_access_matrix(world: World, samples: dict[str, Any]) -> None:
+def test_access_matrix(
+    world: World, samples: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
     matrix = load_matrix()
     entries: dict[str, Any] = matrix["url"]  # type: ignore[assignment]
     users = world.users()
@@ -207,7 +209,8 @@ def test_access_matrix(world: World, samples: dict[str, Any]) -> None:
                         if role in forbidden and any(t in text for t in figure_texts(figure)):
                             failures.append(f"{where}: shows the unpublished figure {figure}")
     line = f"{len(routes)} URL patterns × {len(ROLES)} roles × 2 methods = {cells} cells"
-    print(f"\n{line} ({denied_posts} refused POSTs checked for no database change)")  # noqa: T201
+    with capsys.disabled():  # shown in every run, not only with -s
+        print(f"\n{line} ({denied_posts} refused POSTs checked for no database change)")  # noqa: T201
     assert not failures, line + "\n" + "\n".join(failures)
 
 
