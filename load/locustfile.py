@@ -19,7 +19,7 @@ from itertools import count
 from pathlib import Path
 from typing import Any
 
-import gevent
+import gevent  # type: ignore[import-untyped]
 from locust import HttpUser, between, events, task
 
 USERS = json.loads(Path(os.environ["KF_LOAD_USERS"]).read_text())

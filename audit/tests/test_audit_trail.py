@@ -132,3 +132,15 @@ def test_the_office_sees_the_history_section_and_partners_do_not(world: World) -
     )
     assert organisation_history(world.org_a, world.contact_a) is None
     assert organisation_history(world.org_a, world.strategic) is None
+
+
+def test_the_organisation_page_shows_its_history_to_the_office_only(world: World) -> None:
+    with acting_as(world.office):
+        world.org_a.city = "Bjurholm"
+        world.org_a.save()
+    url = world.org_a.get_absolute_url()
+    office_page = client_for(world.office).get(url).content.decode()
+    assert "Historik" in office_page
+    assert "Bjurholm" in office_page
+    partner_page = client_for(world.contact_a).get(url).content.decode()
+    assert "kf-audit-history" not in partner_page

@@ -15,20 +15,17 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 import random
-import resource
 import statistics
 import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 from bench.harness import Row, percentile
 from bench.scenarios import Context
 
 YEAR = 2025
 SAMPLE = 8  # reports timed one by one through the real service, beside the bare renderer
-_STATE: dict[str, Any] = {}
 
 
 def seed(organisations: int, rng: random.Random) -> list[int]:
@@ -177,44 +174,6 @@ def seed(organisations: int, rng: random.Random) -> list[int]:
     return [o.pk for o in orgs]
 
 
-def _init_worker(data: dict[str, Any], private: str) -> None:
-    """A fresh worker process (spawned, so its memory is its own): Django, WeasyPrint, storage."""
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.test import override_settings
-
-    override_settings(
-        STORAGES={
-            **settings.STORAGES,
-            "private": {
-                "BACKEND": "django.core.files.storage.FileSystemStorage",
-                "OPTIONS": {"location": private, "base_url": None},
-            },
-        }
-    ).enable()
-    _STATE["data"] = data
-    from reporting import pdf
-
-    pdf.render_html_to_pdf("<p>warm</p>")  # a worker imports WeasyPrint once
-
-
-def _child_build(item: tuple[int, str]) -> tuple[float, int]:
-    """In a worker process: the task's build step for one report; (ms, peak RSS KiB)."""
-    from reporting import documents, services
-
-    organisation_id, base_name = item
-    start = time.perf_counter()
-    built = documents.build_from_data(
-        _STATE["data"], kind="organisation", language="sv", organisation_id=organisation_id
-    )
-    services._store(f"{base_name}.pdf", built.pdf)
-    services._store(f"{base_name}.xlsx", built.xlsx)
-    elapsed = (time.perf_counter() - start) * 1000
-    return elapsed, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-
-
 def run(ctx: Context) -> list[Row]:
     from django.conf import settings
     from django.core.files.storage import storages
@@ -324,10 +283,14 @@ def _run(ctx: Context, private: Path) -> list[Row]:
     rest = jobs[SAMPLE:]
     work = [(job.organisation_id or 0, job.base_name()) for job in rest]
     context = multiprocessing.get_context("spawn")
-    with context.Pool(2, initializer=_init_worker, initargs=(snapshot.data, str(private))) as pool:
-        pool.map(abs, [0, 1])  # both workers started and warmed up
+    from bench import report_worker
+
+    with context.Pool(
+        2, initializer=report_worker.init_worker, initargs=(snapshot.data, str(private))
+    ) as pool:
+        pool.map(report_worker.ready, [0, 1])  # both workers started and warmed up
         started = time.perf_counter()
-        results = pool.map(_child_build, work, chunksize=1)
+        results = pool.map(report_worker.build_one, work, chunksize=1)
         wall = time.perf_counter() - started
     ReportJob.objects.filter(pk__in=[j.pk for j in rest]).update(
         status=ReportJob.Status.DONE, finished_at=dt.datetime.now(dt.UTC)

@@ -12,7 +12,7 @@ from tests.fixtures import World
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_pages_of_every_app_load_without_csp_violations(world: World, login, live_server) -> None:  # type: ignore[no-untyped-def]
+def test_pages_of_every_app_load_without_csp_violations(world: World, login, live_server) -> None:
     samples = build(world)
     violations: list[str] = []
     page: Page = login("kansli")
