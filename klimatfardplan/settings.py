@@ -39,7 +39,10 @@ SCHEMA: dict[str, tuple[type, Any]] = {
     "SECURE_HSTS_SECONDS": (int, 31_536_000),
     "LOG_LEVEL": (str, "INFO"),
     "SITE_URL": (str, ""),  # absolute base of links in mails, e.g. https://klimatfardplan.umea.se
-    "LOCALE_DIR": (str, str(BASE_DIR / "locale")),  # tests extract into a copy to check it is current
+    "LOCALE_DIR": (
+        str,
+        str(BASE_DIR / "locale"),
+    ),  # tests extract into a copy to check it is current
 }
 
 env = environ.Env(**SCHEMA)
