@@ -50,6 +50,19 @@ def _link(user: User, organisation: Organisation, *, submitter: bool) -> None:
     )
 
 
+# The demo's office logins need a second factor (issue 7). A fixed, printed key lets a newcomer add
+# it to an authenticator app, or ask `manage.py demo_otp_code <user>` for the current code.
+DEMO_TOTP_KEY_HEX = "3132333435363738393031323334353637383930"  # RFC 6238 test key, demo only
+
+
+def _demo_totp_device(user: User) -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.get_or_create(
+        user=user, name="demo", defaults={"key": DEMO_TOTP_KEY_HEX, "confirmed": True}
+    )
+
+
 def create_demo_logins(organisations: list[Organisation]) -> list[DemoLogin]:
     logins = [
         DemoLogin("admin", "Demo-admin-2026", "superuser"),
@@ -63,8 +76,14 @@ def create_demo_logins(organisations: list[Organisation]) -> list[DemoLogin]:
             "cecilia", "Demo-partner-2026", f"partner contact, submitter: {organisations[4]}"
         ),
     ]
-    _user("admin", logins[0].password, "Ada", "Admin", is_superuser=True, is_staff=True)
-    _user("kansliet", logins[1].password, "Karin", "Kansli", is_office_staff=True, is_staff=True)
+    _demo_totp_device(
+        _user("admin", logins[0].password, "Ada", "Admin", is_superuser=True, is_staff=True)
+    )
+    _demo_totp_device(
+        _user(
+            "kansliet", logins[1].password, "Karin", "Kansli", is_office_staff=True, is_staff=True
+        )
+    )
     _user("strategi", logins[2].password, "Sven", "Strateg", is_strategic_group=True)
     _link(_user("anna", logins[3].password, "Anna", "Partner"), organisations[3], submitter=True)
     _link(

@@ -134,3 +134,24 @@ def test_demo_data_gives_every_role_a_login(capsys: pytest.CaptureFixture[str]) 
 def test_every_translation_catalogue_is_compiled() -> None:
     for language in ("en", "sv"):
         assert (ROOT / "locale" / language / "LC_MESSAGES" / "django.mo").exists(), language
+
+
+@pytest.mark.django_db
+def test_demo_office_login_passes_two_factor_with_the_printed_code(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from django.test import Client
+
+    call_command("load_demo_data")
+    capsys.readouterr()
+    client = Client()
+    response = client.post(
+        "/accounts/login/", {"username": "kansliet", "password": "Demo-kansliet-2026"}
+    )
+    assert response.status_code == 302
+    assert client.get("/").status_code == 302  # not yet verified: sent to the two-factor step
+    call_command("demo_otp_code", "kansliet")
+    code = capsys.readouterr().out.strip()
+    assert len(code) == 6
+    client.post("/security/2fa/verify/", {"token": code})
+    assert client.get("/").status_code == 200

@@ -42,3 +42,8 @@ class Command(BaseCommand):
         self.stdout.write("Demo logins (username / password / role):")
         for login in logins:
             self.stdout.write(f"  {login.username:<10} {login.password:<20} {login.role}")
+        self.stdout.write(
+            "Office logins (admin, kansliet) also ask for a two-factor code: "
+            "`manage.py demo_otp_code kansliet` prints it, or add the key "
+            "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ to an authenticator app (TOTP, 6 digits, 30 s)."
+        )
