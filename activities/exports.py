@@ -11,24 +11,12 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from accounts.policy import AnyUser
 from activities import selectors
 from activities.models import Meeting
-
-CSV_INJECTION_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe(value: Any) -> Any:
-    """Spreadsheet apps run a cell starting with = + - @ as a formula: prefix it (OWASP).
-    Lazy translations become plain strings (openpyxl accepts only real types)."""
-    if isinstance(value, Promise):
-        value = str(value)
-    if isinstance(value, str) and value.startswith(CSV_INJECTION_PREFIXES):
-        return "'" + value
-    return value
+from klimatfardplan.spreadsheets import safe_cell
 
 
 def activity_rows(
@@ -120,7 +108,7 @@ def to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     writer = csv.writer(buffer, delimiter=";")  # Swedish Excel expects semicolons
     writer.writerow(header)
     for row in rows:
-        writer.writerow([_safe(v) for v in row])
+        writer.writerow([safe_cell(v) for v in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel reads UTF-8 correctly
 
 
@@ -131,7 +119,7 @@ def to_xlsx(header: Sequence[str], rows: Iterable[Sequence[Any]], *, title: str)
     sheet = workbook.create_sheet(title=title[:31])
     sheet.append(list(header))
     for row in rows:
-        sheet.append([_safe(v) for v in row])
+        sheet.append([safe_cell(v) for v in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

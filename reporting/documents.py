@@ -15,6 +15,7 @@ from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from klimatfardplan.spreadsheets import safe_cell
 from reporting import charts
 from reporting.pdf import render_html_to_document
 
@@ -301,13 +302,6 @@ def build_from_data(
 # --- XLSX: the data behind a report -------------------------------------------------------------
 
 
-def _cell(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula is stored as text (OWASP CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def build_xlsx(data: dict[str, Any], *, kind: str, organisation_id: int | None = None) -> bytes:
     from openpyxl import Workbook  # imported here: only workers build workbooks
 
@@ -319,7 +313,7 @@ def build_xlsx(data: dict[str, Any], *, kind: str, organisation_id: int | None =
         ws = workbook.create_sheet(title=title[:31])
         ws.append(header)
         for row in rows:
-            ws.append([_cell(v) for v in row])
+            ws.append([safe_cell(v) for v in row])
 
     partnership = data["partnership"]
     figures = partnership["key_figures"]

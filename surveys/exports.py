@@ -5,20 +5,11 @@ numbers in XLSX; "ej rapporterat" is its own column/marker, never a 0."""
 from __future__ import annotations
 
 import io
-from typing import Any
 
 import pandas as pd
 
+from klimatfardplan.spreadsheets import safe_cell
 from surveys.models import Answer, SurveyRound
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe(text: Any) -> Any:
-    """Neutralise spreadsheet formulas in free text (CSV/formula injection)."""
-    if isinstance(text, str) and text.startswith(_FORMULA_START):
-        return "'" + text
-    return text
 
 
 def long_frame(survey_round: SurveyRound) -> pd.DataFrame:
@@ -56,7 +47,7 @@ def long_frame(survey_round: SurveyRound) -> pd.DataFrame:
     ]
     frame = pd.DataFrame.from_records(list(rows), columns=columns)
     for column in ("organisation", "choice", "text", "comment"):
-        frame[column] = frame[column].map(_safe)
+        frame[column] = frame[column].map(safe_cell)
     # Numbers stay Decimal (object dtype) so nothing is rounded through float on the way out.
     frame = frame.sort_values(["organisation", "section", "field"], kind="stable")
     return frame.reset_index(drop=True)
