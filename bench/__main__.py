@@ -94,7 +94,14 @@ def main() -> int:
         "2-core machine only mean something as ratios within one run.\n\n"
     )
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(header + format_table(rows) + "\n", encoding="utf-8")
+    # The load test (`make load`) writes its own section between markers: keep it.
+    kept = ""
+    if args.output.exists():
+        previous = args.output.read_text(encoding="utf-8")
+        start, end = previous.find("<!-- load:start -->"), previous.find("<!-- load:end -->")
+        if 0 <= start < end:
+            kept = "\n" + previous[start : end + len("<!-- load:end -->")] + "\n"
+    args.output.write_text(header + format_table(rows) + "\n" + kept, encoding="utf-8")
     sys.stdout.write(format_table(rows) + "\n")
     return 0
 
