@@ -7,11 +7,14 @@ The benchmark creates its own database (``test_…``), seeds it, measures and dr
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import importlib
+import json
 import os
 import platform
 import statistics
+import subprocess
 import sys
 from pathlib import Path
 
@@ -48,40 +51,59 @@ def format_table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
+def run_scenario(name: str, module_path: str, scale: str) -> list[Row]:
+    """One scenario on a fresh database, with its own measurement of the minimal view, so that
+    scenarios never see each other's data and every ratio is taken within one run."""
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    try:
+        ctx = Context(scale=scale, client=Client())
+        ctx.prepare()
+        baseline_times, _ = time_request(ctx.client, "GET", "/bench/minimal/", repeat=60)
+        ctx.baseline_ms = statistics.median(baseline_times)
+        baseline = Row(
+            name,
+            "minimal Django template view (the yardstick of this section)",
+            "-",
+            ctx.baseline_ms,
+            percentile(baseline_times, 0.95),
+            0,
+            1.0,
+        )
+        return [baseline, *importlib.import_module(module_path).run(ctx)]
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale", choices=["small", "full"], default="full")
     parser.add_argument("--only", nargs="*", help="scenario names", default=None)
     parser.add_argument("--output", type=Path, default=OUTPUT)
+    parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     # No setup_test_environment(): it instruments template rendering so the test client can
     # copy every context, which would bill pages with many includes for test machinery.
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    try:
-        ctx = Context(scale=args.scale, client=Client())
-        ctx.prepare()
-        baseline_times, _ = time_request(ctx.client, "GET", "/bench/minimal/", repeat=60)
-        ctx.baseline_ms = statistics.median(baseline_times)
-        rows = [
-            Row(
-                "baseline",
-                "minimal Django template view",
-                "-",
-                ctx.baseline_ms,
-                percentile(baseline_times, 0.95),
-                0,
-                1.0,
-            )
-        ]
-        for name, module_path in SCENARIOS.items():
-            if args.only and name not in args.only:
-                continue
-            sys.stderr.write(f"bench: {name} ...\n")
-            module = importlib.import_module(module_path)
-            rows.extend(module.run(ctx))
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+    if args.child:
+        # One scenario in this process (a fresh process per scenario: no shared state at all).
+        found = run_scenario(args.child, SCENARIOS[args.child], args.scale)
+        sys.stdout.write(json.dumps([dataclasses.asdict(r) for r in found]))
+        return 0
+    rows: list[Row] = []
+    for name in SCENARIOS:
+        if args.only and name not in args.only:
+            continue
+        sys.stderr.write(f"bench: {name} ...\n")
+        child = subprocess.run(
+            [sys.executable, "-m", "bench", "--scale", args.scale, "--child", name],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if child.returncode != 0:
+            sys.stderr.write(child.stderr[-3000:])
+            return child.returncode
+        rows.extend(Row(**r) for r in json.loads(child.stdout))
 
     header = (
         "# Benchmarks\n\n"
