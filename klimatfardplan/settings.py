@@ -142,7 +142,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",  # issue 7: Content-Security-Policy on every response
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "klimatfardplan.middleware.SwedishFirstLocaleMiddleware",  # Swedish unless English is chosen
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -102,3 +102,12 @@ def test_switching_language_to_english_translates_the_page(world: World) -> None
     html = client.get("/").content.decode()
     assert '<html lang="en">' in html
     assert "Overview" in html
+
+
+def test_an_english_browser_still_gets_swedish_until_english_is_chosen(world: World) -> None:
+    client = client_for(world.office)
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="sv">' in html
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="sv-SE").content.decode()
+    assert '<html lang="en">' in html
