@@ -4,8 +4,9 @@ exactly the pages it may open. Apps add their entries here (one list, one order)
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -40,19 +41,29 @@ NAVIGATION: list[NavItem] = [
 ]
 
 
-def items_for(user: AnyUser, current_path: str = "") -> list[dict[str, object]]:
-    """The entries this user may open, with their URLs and whether one is the current page."""
-    result: list[dict[str, object]] = []
+@cache
+def _entries(urlconf: str | None, prefix: str) -> tuple[tuple[NavItem, str], ...]:
+    """Every buildable entry with its URL: reversed once per URL configuration and script prefix,
+    not on every page (the navigation is on every page, and reverse() is not cheap)."""
+    entries = []
     for item in NAVIGATION:
         if item.action not in policy.RULES:
             continue  # the app that owns this entry is not built yet
         try:
-            url = reverse(item.url_name)
+            entries.append((item, reverse(item.url_name, urlconf=urlconf)))
         except NoReverseMatch:
             continue
+    return tuple(entries)
+
+
+def items_for(user: AnyUser, current_path: str = "") -> list[dict[str, object]]:
+    """The entries this user may open, with their URLs and whether one is the current page."""
+    result: list[dict[str, object]] = []
+    entries = _entries(get_urlconf(), get_script_prefix())
+    home = entries[0][1]
+    for item, url in entries:
         if not policy.can(user, item.action):
             continue
-        is_home = url == reverse("home")
-        active = current_path == url if is_home else current_path.startswith(url)
+        active = current_path == url if url == home else current_path.startswith(url)
         result.append({"label": item.label, "url": url, "active": active})
     return result
