@@ -58,7 +58,9 @@ def run_scenario(name: str, module_path: str, scale: str) -> list[Row]:
     try:
         ctx = Context(scale=scale, client=Client())
         ctx.prepare()
-        baseline_times, _ = time_request(ctx.client, "GET", "/bench/minimal/", repeat=60)
+        baseline_times, baseline_queries = time_request(
+            ctx.client, "GET", "/bench/minimal/", repeat=60
+        )
         ctx.baseline_ms = statistics.median(baseline_times)
         baseline = Row(
             name,
@@ -66,7 +68,7 @@ def run_scenario(name: str, module_path: str, scale: str) -> list[Row]:
             "-",
             ctx.baseline_ms,
             percentile(baseline_times, 0.95),
-            0,
+            baseline_queries,
             1.0,
         )
         return [baseline, *importlib.import_module(module_path).run(ctx)]

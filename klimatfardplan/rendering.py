@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from functools import cache
+from typing import Any
 
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import get_language
@@ -28,9 +29,9 @@ def choice_labels(choices: Iterable[tuple[object, object]]) -> dict[object, str]
 
 
 @cache
-def _labels(choices: object, language: str | None) -> dict[object, str]:
-    pairs = choices.choices if isinstance(choices, type) else choices  # type: ignore[attr-defined]
-    return {value: str(label) for value, label in pairs}  # type: ignore[misc]
+def _labels(choices: Any, language: str | None) -> dict[object, str]:
+    pairs = getattr(choices, "choices", choices)  # a TextChoices class, or the pairs themselves
+    return {value: str(label) for value, label in pairs}
 
 
 def url_maker(viewname: str, kwarg: str = "pk", **fixed: object) -> Callable[[object], str]:
@@ -39,7 +40,9 @@ def url_maker(viewname: str, kwarg: str = "pk", **fixed: object) -> Callable[[ob
     ``reverse()`` once, with a placeholder, then string formatting per row. Cached per URL
     configuration and script prefix, so it stays right when the app is mounted under a prefix.
     """
-    return _url_maker(viewname, kwarg, tuple(sorted(fixed.items())), get_urlconf(), get_script_prefix())
+    return _url_maker(
+        viewname, kwarg, tuple(sorted(fixed.items())), get_urlconf(), get_script_prefix()
+    )
 
 
 @cache
