@@ -65,5 +65,5 @@ def items_for(user: AnyUser, current_path: str = "") -> list[dict[str, object]]:
         if not policy.can(user, item.action):
             continue
         active = current_path == url if url == home else current_path.startswith(url)
-        result.append({"label": item.label, "url": url, "active": active})
+        result.append({"label": str(item.label), "url": url, "active": active})
     return result
