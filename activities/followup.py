@@ -20,6 +20,9 @@ activities get no signal):
 
 **on track** otherwise.
 
+The database computes the same rule for many rows at once (:mod:`activities.followup_sql`); a
+test keeps the two in step.
+
 "Not updated for N days" (:func:`is_stale`) is a separate signal: an activity can be on track
 by its plan and still nobody has reported on it for months.
 """
@@ -29,11 +32,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from fractions import Fraction
 
 from activities.models import Lifecycle, Signal
 
 LATE_AFTER_DAYS = 30
-RISK_MARGIN = 0.25
+# Exact, not 0.25: the database computes the same rule in integers (activities.followup_sql),
+# and a float could disagree with it on the boundary.
+RISK_MARGIN = Fraction(1, 4)
 FOLLOWED_UP = frozenset({Lifecycle.PLANNED, Lifecycle.ONGOING})
 
 
@@ -83,9 +89,11 @@ def compute_signal(
         return Signal.AT_RISK
     if milestones.total and start_date < today:
         span = max((end_date - start_date).days, 1)
-        elapsed = min((today - start_date).days / span, 1.0)
-        progress = milestones.done / milestones.total
-        if elapsed - progress > RISK_MARGIN:
+        elapsed = min((today - start_date).days, span)  # days of ``span``
+        done, total = milestones.done, milestones.total
+        # elapsed / span - done / total > RISK_MARGIN, multiplied out to stay in integers.
+        margin = RISK_MARGIN
+        if (elapsed * total - done * span) * margin.denominator > margin.numerator * span * total:
             return Signal.AT_RISK
     return Signal.ON_TRACK
 

@@ -189,6 +189,10 @@ class Activity(models.Model):
                 name="activity_end_not_before_start",
             ),
         ]
+        indexes = [
+            # The dashboard counts activities by lifecycle and kind from this index alone.
+            models.Index(fields=["lifecycle", "kind"], name="activity_lifecycle_kind"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -290,7 +294,12 @@ class Milestone(models.Model):
         ordering = ["due_date", "pk"]
         verbose_name = _("delmål")
         verbose_name_plural = _("delmål")
-        indexes = [models.Index(fields=["activity", "due_date"])]
+        indexes = [
+            models.Index(fields=["activity", "due_date"]),
+            # Covers the follow-up rule's milestone subquery (activities.followup_sql): the
+            # earliest open due date and the counts of one activity, read from the index alone.
+            models.Index(fields=["activity", "done_on", "due_date"], name="milestone_open_due"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -23,6 +23,8 @@ from django.db.models import (
     Count,
     Exists,
     ExpressionWrapper,
+    F,
+    Func,
     IntegerField,
     Min,
     OuterRef,
@@ -38,17 +40,20 @@ from django.utils import timezone
 from accounts import policy
 from accounts.policy import AnyUser
 from activities import followup
+from activities.followup_sql import FollowUpSignal
 from activities.models import (
     Activity,
     ActivityPerson,
     Lifecycle,
     Meeting,
     MeetingAttendance,
+    Milestone,
     Participation,
     Signal,
     StatusUpdate,
 )
 from activities.services import stale_days
+from klimatfardplan.rendering import choice_labels, url_maker
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise as StrOrPromise
@@ -146,7 +151,7 @@ def _apply_filters(qs: QuerySet[Activity], filters: ActivityFilters) -> QuerySet
     return qs
 
 
-@dataclass
+@dataclass(slots=True)
 class ActivityRow:
     """One activity's follow-up at a glance (dashboard rows come from ``.values()``)."""
 
@@ -157,22 +162,25 @@ class ActivityRow:
     start_date: dt.date
     end_date: dt.date
     lead_name: str | None
-    signal: Signal | None
-    computed_signal: Signal | None
+    signal: str | None
     is_overridden: bool
     is_stale: bool
 
     @property
+    def url(self) -> str:
+        return url_maker("activities:activity_detail")(self.pk)
+
+    @property
     def kind_label(self) -> str:
-        return str(Activity.Kind(self.kind).label)
+        return choice_labels(Activity.Kind)[self.kind]
 
     @property
     def lifecycle_label(self) -> str:
-        return str(Lifecycle(self.lifecycle).label)
+        return choice_labels(Lifecycle)[self.lifecycle]
 
     @property
     def signal_label(self) -> str:
-        return str(self.signal.label) if self.signal else ""
+        return choice_labels(Signal)[self.signal] if self.signal else ""
 
 
 def _stale_q(now: dt.datetime, days: int) -> Q:
@@ -237,8 +245,7 @@ def _rows(qs: QuerySet[Activity], *, now: dt.datetime) -> list[ActivityRow]:
                 start_date=start_date,
                 end_date=end_date,
                 lead_name=lead_name,
-                signal=Signal(override) if override else computed,
-                computed_signal=computed,
+                signal=override or computed,
                 is_overridden=bool(override),
                 is_stale=bool(stale),
             )
@@ -265,13 +272,104 @@ def filter_activities(
     *, visible_to: AnyUser, filters: ActivityFilters | None = None
 ) -> QuerySet[Activity]:
     """The visible activities matching ``filters``, without annotations (cheap to count and
-    to page through). A signal filter costs one query here: the rule runs in Python."""
+    to page through). A signal filter is a condition in SQL (:mod:`activities.followup_sql`)."""
     filters = filters or ActivityFilters()
     qs = _apply_filters(_visible_activities(visible_to), filters)
     if filters.signal:
-        ids = [r.pk for r in list_activity_rows(visible_to=visible_to, filters=filters)]
-        qs = qs.filter(pk__in=ids)
+        today = timezone.localdate()
+        qs = qs.alias(signal=FollowUpSignal(today)).filter(signal=filters.signal)
     return qs
+
+
+def _count(qs: QuerySet[Any]) -> Subquery:
+    """``(SELECT COUNT(*) FROM … WHERE …)`` for a correlated ``qs``: 0 when nothing matches."""
+    return Subquery(
+        qs.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n"),
+        output_field=IntegerField(),
+    )
+
+
+def _lead_name() -> Subquery:
+    return Subquery(
+        Participation.objects.filter(activity=OuterRef("pk"), is_lead=True).values(
+            "organisation__name"
+        )[:1]
+    )
+
+
+@dataclass(slots=True)
+class ActivityListRow:
+    """One row of the activity list: plain values, no model instance."""
+
+    pk: int
+    title: str
+    kind: str
+    lifecycle: str
+    start_date: dt.date
+    end_date: dt.date
+    is_shared: bool
+    learning_and_sharing: bool
+    is_overridden: bool
+    lead_name: str | None
+    team_size: int
+    ms_total: int
+    ms_done: int
+    signal: str | None
+    is_stale: bool
+    challenge_numbers: list[int] = field(default_factory=list)
+
+
+def list_activity_page(
+    page: QuerySet[Activity], *, now: dt.datetime | None = None
+) -> list[ActivityListRow]:
+    """The rows of one page of the activity list, in the page's order, in 2 queries: the rows
+    with the lead, team size, milestone counts, signal and staleness; then challenge numbers.
+
+    ``page`` is a sliced, ordered queryset from :func:`filter_activities`. The page is selected
+    first and read after, so the correlated subqueries run for the rows shown only."""
+    now = now or timezone.now()
+    ordering = [str(o) for o in (page.query.order_by or Activity._meta.ordering or ())]
+    values = (
+        Activity.objects.filter(pk__in=page.values("pk"))
+        .order_by(*ordering)
+        .annotate(
+            is_overridden=ExpressionWrapper(~Q(signal_override=""), BooleanField()),
+            lead_name=_lead_name(),
+            team_size=_count(Participation.objects.filter(activity=OuterRef("pk"))),
+            ms_total=_count(Milestone.objects.filter(activity=OuterRef("pk"))),
+            ms_done=_count(
+                Milestone.objects.filter(activity=OuterRef("pk"), done_on__isnull=False)
+            ),
+            signal=FollowUpSignal(timezone.localdate(now)),
+            stale=ExpressionWrapper(_stale_q(now, stale_days()), BooleanField()),
+        )
+        .values_list(
+            "pk",
+            "title",
+            "kind",
+            "lifecycle",
+            "start_date",
+            "end_date",
+            "is_shared",
+            "learning_and_sharing",
+            "is_overridden",
+            "lead_name",
+            "team_size",
+            "ms_total",
+            "ms_done",
+            "signal",
+            "stale",
+        )
+    )
+    rows = [ActivityListRow(*v) for v in values]
+    by_pk = {row.pk: row for row in rows}
+    for activity_id, number in (
+        Activity.challenges.through.objects.filter(activity_id__in=list(by_pk))
+        .order_by("challenge__number")
+        .values_list("activity_id", "challenge__number")
+    ):
+        by_pk[activity_id].challenge_numbers.append(number)
+    return rows
 
 
 _CARD_TEXT_FIELDS = (
@@ -418,69 +516,148 @@ class Dashboard:
 def dashboard(
     *, visible_to: AnyUser, filters: ActivityFilters | None = None, now: dt.datetime | None = None
 ) -> Dashboard:
-    """The strategic group's dashboard in 8 queries, whatever the number of activities.
+    """The strategic group's dashboard in 5 queries, whatever the number of activities.
 
-    Only planned and ongoing activities are followed up, so only those are read row by row (the
-    signal rule runs in Python); everything else is counted in the database."""
+    The database counts and picks the rows: the follow-up signal is computed in SQL
+    (:class:`~activities.followup_sql.FollowUpSignal`), so no activity is read into Python except
+    the few rows the page shows."""
     from partners.models import Commitment, CommitmentSet  # here: partners may import us
-    from roadmap.models import Challenge
+    from roadmap.models import Challenge, FocusArea
 
     now = now or timezone.now()
     today = timezone.localdate(now)
     filters = filters or ActivityFilters()
+    signal = FollowUpSignal(today)
+    stale_q = _stale_q(now, stale_days())
+    stale = ExpressionWrapper(stale_q, BooleanField())
+    no_lead_q = ~Q(lifecycle__in=[Lifecycle.COMPLETED, Lifecycle.CANCELLED]) & ~Q(
+        Exists(Participation.objects.filter(activity=OuterRef("pk"), is_lead=True))
+    )
     matching = _apply_filters(_visible_activities(visible_to), filters)
+    if filters.signal:  # only followed-up activities carry a signal
+        matching = matching.filter(lifecycle__in=followup.FOLLOWED_UP).alias(
+            filter_signal=FollowUpSignal(today)
+        )
+        matching = matching.filter(filter_signal=filters.signal)
 
-    # Query 1: follow-up rows of the planned and ongoing activities, with milestone facts.
-    followed = _rows(
-        _with_facts(matching.filter(lifecycle__in=followup.FOLLOWED_UP), today), now=now
-    )
-    if filters.signal:
-        followed = [r for r in followed if r.signal == filters.signal]
-        matching = matching.filter(pk__in=[r.pk for r in followed])
-        lifecycle_counts = Counter[str](r.lifecycle for r in followed)
-        kind_counts = Counter[str](r.kind for r in followed)
-    else:
-        # Query 2: every matching activity counted by lifecycle and kind.
-        lifecycle_counts, kind_counts = Counter[str](), Counter[str]()
-        for lifecycle, kind, n in (
-            matching.order_by().values_list("lifecycle", "kind").annotate(n=Count("pk"))
-        ):
-            lifecycle_counts[lifecycle] += n
-            kind_counts[kind] += n
-    signal_counts = Counter(r.signal for r in followed if r.signal)
+    # Query 1: every matching activity counted by lifecycle and kind, with how many of each
+    # group are late, at risk, stale or without a lead organisation. Grouped by the two indexed
+    # columns only (activity_lifecycle_kind), so the database needs no sort.
+    lifecycle_counts, kind_counts = Counter[str](), Counter[str]()
+    signal_counts, attention_counts = Counter[str](), Counter[str]()
+    for lifecycle, kind, n, late_n, at_risk_n, stale_n, no_lead_n in (
+        matching.alias(row_signal=signal)
+        .values("lifecycle", "kind")
+        .annotate(
+            n=Count("pk"),
+            late=Count("pk", filter=Q(row_signal=Signal.LATE)),
+            at_risk=Count("pk", filter=Q(row_signal=Signal.AT_RISK)),
+            stale=Count("pk", filter=stale_q),
+            no_lead=Count("pk", filter=no_lead_q),
+        )
+        .values_list("lifecycle", "kind", "n", "late", "at_risk", "stale", "no_lead")
+        .order_by("lifecycle", "kind")
+    ):
+        lifecycle_counts[lifecycle] += n
+        kind_counts[kind] += n
+        if lifecycle in followup.FOLLOWED_UP:
+            signal_counts[Signal.LATE.value] += late_n
+            signal_counts[Signal.AT_RISK.value] += at_risk_n
+            signal_counts[Signal.ON_TRACK.value] += n - late_n - at_risk_n
+            attention_counts["followed"] += n
+        attention_counts["stale"] += stale_n
+        attention_counts["no_lead"] += no_lead_n
 
-    # Query 3: activities still to be done (idea, planned, ongoing) without a lead organisation.
-    lead = Participation.objects.filter(activity=OuterRef("pk"), is_lead=True)
-    no_lead_qs = (
-        matching.exclude(lifecycle__in=[Lifecycle.COMPLETED, Lifecycle.CANCELLED])
-        .exclude(Exists(lead))
-        .order_by("end_date", "title")
+    # Query 2: the rows shown: the first late, at-risk, stale and lead-less activities (by end
+    # date) and the first of the timeline (by start date), each list picked by a subquery.
+    followed = matching.filter(lifecycle__in=followup.FOLLOWED_UP)
+    by_end, by_start = ("end_date", "title"), ("start_date", "title")
+
+    def first(qs: QuerySet[Activity], n: int, order: tuple[str, str]) -> QuerySet[Any, Any]:
+        return qs.order_by(*order).values("pk")[:n]
+
+    shown = (
+        Activity.objects.filter(
+            Q(pk__in=first(followed.alias(s=signal).filter(s=Signal.LATE), ATTENTION_MAX, by_end))
+            | Q(
+                pk__in=first(
+                    followed.alias(s=signal).filter(s=Signal.AT_RISK), ATTENTION_MAX, by_end
+                )
+            )
+            | Q(pk__in=first(followed.filter(stale_q), ATTENTION_MAX, by_end))
+            | Q(pk__in=first(matching.filter(no_lead_q), ATTENTION_MAX, by_end))
+            | Q(pk__in=first(followed, TIMELINE_MAX, by_start))
+        )
+        .annotate(
+            lead_name=_lead_name(),
+            row_signal=signal,
+            is_overridden=ExpressionWrapper(~Q(signal_override=""), BooleanField()),
+            is_stale=stale,
+        )
+        .values_list(
+            "pk",
+            "title",
+            "kind",
+            "lifecycle",
+            "start_date",
+            "end_date",
+            "lead_name",
+            "row_signal",
+            "is_overridden",
+            "is_stale",
+        )
     )
-    no_lead = [
-        ActivityRow(pk, title, kind, lifecycle, start, end, None, None, None, False, False)
-        for pk, title, kind, lifecycle, start, end in no_lead_qs.values_list(
-            "pk", "title", "kind", "lifecycle", "start_date", "end_date"
+    rows = [ActivityRow(*values) for values in shown]
+    # The union holds each list's first rows, so sorting it and cutting gives each list exactly.
+    rows.sort(key=lambda r: (r.end_date, r.title))
+    rows_followed = [r for r in rows if r.lifecycle in followup.FOLLOWED_UP]
+    late = [r for r in rows_followed if r.signal == Signal.LATE][:ATTENTION_MAX]
+    at_risk = [r for r in rows_followed if r.signal == Signal.AT_RISK][:ATTENTION_MAX]
+    stale_rows = [r for r in rows_followed if r.is_stale][:ATTENTION_MAX]
+    no_lead_rows = [
+        r
+        for r in rows
+        if r.lead_name is None and r.lifecycle not in (Lifecycle.COMPLETED, Lifecycle.CANCELLED)
+    ][:ATTENTION_MAX]
+    timeline = sorted(rows_followed, key=lambda r: (r.start_date, r.title))[:TIMELINE_MAX]
+
+    # Query 3: activities per focus area, through their challenges or their clusters'
+    # challenges (an activity counts once per area), with every area. Two subqueries per area
+    # rather than joins: an outer join would run the clusters' subquery once per joined row.
+    # Every visible activity unfiltered (the office's usual view) needs no "in matching" test.
+    ids = matching.values("pk")
+    in_matching = Q(activity_id__in=ids) if matching.query.where else Q()
+    through: Any = Activity.challenges.through  # Any: the stubs reject annotations on it
+    clusters_through: Any = Activity.clusters.through
+    via_challenges = (
+        through.objects.filter(in_matching, challenge__focus_area=OuterRef("pk"))
+        .values("challenge__focus_area")
+        .annotate(n=Count("activity_id", distinct=True))
+        .values("n")
+    )
+    via_clusters_only = (
+        clusters_through.objects.filter(in_matching, cluster__challenges__focus_area=OuterRef("pk"))
+        .filter(
+            ~Exists(
+                through.objects.filter(
+                    activity_id=OuterRef("activity_id"),
+                    challenge__focus_area=OuterRef(OuterRef("pk")),
+                )
+            )
+        )
+        .values("cluster__challenges__focus_area")
+        .annotate(n=Count("activity_id", distinct=True))
+        .values("n")
+    )
+    by_focus_area = [
+        (area.name, area.via_challenges + area.via_clusters_only)
+        for area in FocusArea.objects.annotate(
+            via_challenges=Coalesce(Subquery(via_challenges), 0),
+            via_clusters_only=Coalesce(Subquery(via_clusters_only), 0),
         )
     ]
 
-    # Queries 4–6: activities per focus area, through their challenges and their clusters'
-    # challenges (an activity counts once per area), and the areas themselves.
-    ids = matching.values("pk")
-    through = Activity.challenges.through
-    pairs = set(
-        through.objects.filter(activity_id__in=ids).values_list(
-            "challenge__focus_area_id", "activity_id"
-        )
-    )
-    pairs |= set(
-        Activity.clusters.through.objects.filter(activity_id__in=ids).values_list(
-            "cluster__challenges__focus_area_id", "activity_id"
-        )
-    )
-    per_area = Counter(area_id for area_id, _activity in pairs if area_id is not None)
-    by_focus_area = [(area.name, per_area[area.pk]) for area in _focus_areas()]
-
-    # Query 7: challenges some partner has committed to (confirmed sets) that no live activity
+    # Query 4: challenges some partner has committed to (confirmed sets) that no live activity
     # serves.
     live = Activity.objects.exclude(lifecycle=Lifecycle.CANCELLED)
     uncovered = (
@@ -507,7 +684,7 @@ def dashboard(
         {"number": c.number, "name": c.name, "organisations": c.organisations} for c in uncovered
     ]
 
-    # Query 8: meetings this year, held and planned per kind.
+    # Query 5: meetings this year, held and planned per kind.
     year = today.year
     meeting_counts = {
         (m["kind"], m["status"]): m["n"]
@@ -527,43 +704,34 @@ def dashboard(
         for kind in Meeting.Kind
     ]
 
-    timeline_rows = sorted(followed, key=lambda r: (r.start_date, r.title))
-    timeline = timeline_rows[:TIMELINE_MAX]
-    by_end = sorted(followed, key=lambda r: (r.end_date, r.title))
-    late = [r for r in by_end if r.signal == Signal.LATE]
-    at_risk = [r for r in by_end if r.signal == Signal.AT_RISK]
-    stale = [r for r in by_end if r.is_stale]
+    lifecycle_labels = choice_labels(Lifecycle)
+    signal_labels = choice_labels(Signal)
+    kind_labels = choice_labels(Activity.Kind)
     return Dashboard(
         total=sum(lifecycle_counts.values()),
-        by_lifecycle=[(c.value, c.label, lifecycle_counts[c.value]) for c in Lifecycle],
-        by_signal=[(c.value, c.label, signal_counts[c]) for c in Signal],
-        stale_count=len(stale),
-        by_kind=[(c.value, c.label, kind_counts[c.value]) for c in Activity.Kind],
+        by_lifecycle=[(c, lifecycle_labels[c], lifecycle_counts[c]) for c in Lifecycle.values],
+        by_signal=[(c, signal_labels[c], signal_counts[c]) for c in Signal.values],
+        stale_count=attention_counts["stale"],
+        by_kind=[(c, kind_labels[c], kind_counts[c]) for c in Activity.Kind.values],
         by_focus_area=by_focus_area,
         timeline=timeline,
-        timeline_total=len(timeline_rows),
+        timeline_total=attention_counts["followed"],
         timeline_start=min((r.start_date for r in timeline), default=today),
         timeline_end=max((r.end_date for r in timeline), default=today),
-        late=late[:ATTENTION_MAX],
-        at_risk=at_risk[:ATTENTION_MAX],
-        stale=stale[:ATTENTION_MAX],
-        no_lead=no_lead[:ATTENTION_MAX],
+        late=late,
+        at_risk=at_risk,
+        stale=stale_rows,
+        no_lead=no_lead_rows,
         uncovered_challenges=uncovered_challenges,
         meetings_by_kind=meetings_by_kind,
         year=year,
         attention_counts={
-            "late": len(late),
-            "at_risk": len(at_risk),
-            "stale": len(stale),
-            "no_lead": len(no_lead),
+            "late": signal_counts[Signal.LATE.value],
+            "at_risk": signal_counts[Signal.AT_RISK.value],
+            "stale": attention_counts["stale"],
+            "no_lead": attention_counts["no_lead"],
         },
     )
-
-
-def _focus_areas() -> list[Any]:
-    from roadmap.models import FocusArea
-
-    return list(FocusArea.objects.all())
 
 
 # --- meetings ------------------------------------------------------------------------------------

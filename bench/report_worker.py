@@ -33,10 +33,13 @@ def init_worker(data: dict[str, Any], private: str) -> None:
             },
         }
     ).enable()
-    _STATE["data"] = data
-    from reporting import pdf
+    from reporting import documents
 
-    pdf.render_html_to_pdf("<p>warm</p>")  # a worker imports WeasyPrint once
+    # As a Celery worker process: prepared once (reporting.tasks.prepare_worker), then it holds
+    # the snapshot its jobs load (documents.snapshot_data freezes it the same way).
+    documents.prepare_worker()
+    _STATE["data"] = data
+    documents._freeze_long_lived()
 
 
 def ready(_: int) -> int:

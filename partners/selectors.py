@@ -8,30 +8,30 @@ subqueries or one GROUP BY, never from per-row queries in templates.
 
 from __future__ import annotations
 
-import hashlib
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
+from django.db import connection, transaction
 from django.db.models import (
     Count,
     Exists,
     IntegerField,
-    Max,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
-    Sum,
     Value,
 )
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 
 from accounts import policy
+from klimatfardplan.rendering import url_maker
 from partners.models import (
     Commitment,
     CommitmentSet,
@@ -72,6 +72,69 @@ def list_periods() -> QuerySet[PartnershipPeriod]:
     return PartnershipPeriod.objects.order_by("-start_year")
 
 
+# --- reference data: periods, focus areas and challenges, cached -------------------------------
+
+
+@dataclass
+class ReferenceData:
+    """The roadmap's periods, focus areas and challenges, as the partner list's filters and the
+    commitment matrix show them."""
+
+    periods: list[PartnershipPeriod]  # newest first
+    focus_areas: list[FocusArea]  # in the roadmap's order
+    challenges: list[Challenge]  # by number, each with its focus area
+
+    @property
+    def current_period(self) -> PartnershipPeriod | None:
+        """What :func:`current_period` answers: the open period with the latest start, else the
+        latest period."""
+        return max(self.periods, key=lambda p: (p.is_open, p.start_year), default=None)
+
+    def period(self, pk: Any) -> PartnershipPeriod | None:
+        return next((p for p in self.periods if str(p.pk) == str(pk)), None)
+
+    def focus_area(self, pk: Any) -> FocusArea | None:
+        return next((a for a in self.focus_areas if str(a.pk) == str(pk)), None)
+
+
+REFERENCE_DATA_KEY = "partners:reference-data"
+REFERENCE_DATA_TIMEOUT = 300  # seconds; a safety net, saves and deletes invalidate at once
+_reference_memo: dict[str, ReferenceData] = {}
+
+
+def reference_data() -> ReferenceData:
+    """Periods, focus areas and challenges, read once per process and version.
+
+    The office edits this reference data a few times a year, while the partner list and the
+    matrix read all of it on every request (four queries, a fifth of the list page's time). The
+    shared cache holds only a version token; each process keeps the rows of the current token,
+    so a request costs one cache lookup and no unpickling. Every save or delete of a period,
+    focus area or challenge drops the token (:func:`forget_reference_data`, connected in
+    ``PartnersConfig.ready``), and every process then reads the rows again."""
+    token: str | None = cache.get(REFERENCE_DATA_KEY)
+    if token is None:
+        token = uuid.uuid4().hex
+        if not cache.add(REFERENCE_DATA_KEY, token, REFERENCE_DATA_TIMEOUT):
+            token = cache.get(REFERENCE_DATA_KEY) or token  # another process was first
+    data = _reference_memo.get(token)
+    if data is None:
+        data = ReferenceData(
+            periods=list(list_periods()),
+            focus_areas=list(FocusArea.objects.all()),
+            challenges=list(list_challenges()),
+        )
+        _reference_memo.clear()  # only the current version is ever read again
+        _reference_memo[token] = data
+    return data
+
+
+def forget_reference_data(**_kwargs: Any) -> None:
+    """Signal receiver: drop the version token now, and again when the transaction commits (a
+    request reading in between would otherwise keep the old rows under a new token)."""
+    cache.delete(REFERENCE_DATA_KEY)
+    transaction.on_commit(lambda: cache.delete(REFERENCE_DATA_KEY))
+
+
 # --- organisations ----------------------------------------------------------------------------
 
 
@@ -106,7 +169,9 @@ def list_organisations(
     pagination) however many organisations, contacts and commitments exist."""
     filters = filters or OrganisationFilters()
     period = filters.period or current_period()
-    organisations = organisations_visible_to(visible_to)
+    organisations = _annotated_organisations(period.pk if period else None).all()
+    if not policy.can(visible_to, "partners.list_organisations"):
+        organisations = organisations.filter(pk__in=policy.organisation_ids(visible_to))
     if filters.search:
         term = filters.search.strip()
         organisations = organisations.filter(
@@ -121,24 +186,51 @@ def list_organisations(
         organisations = organisations.filter(kind=filters.kind)
     if filters.sector:
         organisations = organisations.filter(sector=filters.sector)
-    commitments = Commitment.objects.filter(commitment_set__organisation=OuterRef("pk"))
-    if period is not None:
-        commitments = commitments.filter(commitment_set__period=period)
+    commitments = _period_commitments(period)
     if filters.challenge is not None:
         organisations = organisations.filter(
             Exists(commitments.filter(challenge=filters.challenge))
         )
-    if filters.focus_area is not None:
+    if filters.focus_area is not None and (
+        # A commitment to the chosen challenge already is one in that challenge's focus area.
+        filters.challenge is None or filters.challenge.focus_area_id != filters.focus_area.pk
+    ):
+        # The area's challenges are known (reference data): no join to the challenge table.
+        area_pk = filters.focus_area.pk
+        area_challenges = [c.pk for c in reference_data().challenges if c.focus_area_id == area_pk]
         organisations = organisations.filter(
-            Exists(commitments.filter(challenge__focus_area=filters.focus_area))
+            Exists(commitments.filter(challenge__in=area_challenges))
         )
-    declarations = Declaration.objects.filter(organisation=OuterRef("pk"))
-    if period is not None:
-        declarations = declarations.filter(period=period)
     if filters.declaration_missing:
-        organisations = organisations.filter(~Exists(declarations))
+        organisations = organisations.filter(~Exists(_period_declarations(period)))
+    return organisations.order_by(*ORDERINGS.get(filters.ordering, ORDERINGS["name"]))
+
+
+def _period_commitments(period: PartnershipPeriod | None) -> QuerySet[Commitment]:
+    """The commitments of the outer query's organisation (in the period, if there is one)."""
+    commitments = Commitment.objects.filter(commitment_set__organisation=OuterRef("pk"))
+    return commitments if period is None else commitments.filter(commitment_set__period=period)
+
+
+def _period_declarations(period: PartnershipPeriod | None) -> QuerySet[Declaration]:
+    """The declarations of the outer query's organisation (for the period, if there is one)."""
+    declarations = Declaration.objects.filter(organisation=OuterRef("pk"))
+    return declarations if period is None else declarations.filter(period=period)
+
+
+@lru_cache(maxsize=16)
+def _annotated_organisations(period_pk: int | None) -> QuerySet[Organisation]:
+    """All organisations with the list's four annotations for the period: never evaluated
+    itself, only cloned (``.all()``) and filtered per request.
+
+    Building the four correlated subqueries took more of the list page's time than running
+    them, and they depend on nothing but the period, so they are built once per period and
+    process (the way a view's class-level ``queryset`` is reused). It holds no rows, so there
+    is nothing to go stale."""
+    period = None if period_pk is None else PartnershipPeriod(pk=period_pk)
     challenge_count = (
-        commitments.order_by()
+        _period_commitments(period)
+        .order_by()
         .values("commitment_set__organisation")
         .annotate(n=Count("pk"))
         .values("n")
@@ -152,23 +244,64 @@ def list_organisations(
     )
     set_status = CommitmentSet.objects.filter(organisation=OuterRef("pk"))
     if period is not None:
-        set_status = set_status.filter(period=period)
-    organisations = organisations.annotate(
+        # One set per organisation and period: the model's default ordering would only add two
+        # joins to every row's subquery.
+        set_status = set_status.filter(period=period).order_by()
+    return Organisation.objects.annotate(
         challenge_count=Coalesce(Subquery(challenge_count, output_field=IntegerField()), Value(0)),
         contact_count=Coalesce(Subquery(contact_count, output_field=IntegerField()), Value(0)),
-        has_declaration=Exists(declarations),
+        has_declaration=Exists(_period_declarations(period)),
         commitment_status=Subquery(set_status.values("status")[:1]),
     )
-    return organisations.order_by(*ORDERINGS.get(filters.ordering, ORDERINGS["name"]))
+
+
+# What a row of the partner list shows: plain values, since building model instances for a page
+# of rows costs more than the rest of the row.
+ROW_COLUMNS = (
+    "pk",
+    "name",
+    "organisation_number",
+    "kind",
+    "sector",
+    "status",
+    "challenge_count",
+    "contact_count",
+    "has_declaration",
+    "commitment_status",
+)
+
+
+def list_organisation_rows(
+    *, visible_to: AnyUser, filters: OrganisationFilters | None = None
+) -> QuerySet[Organisation, dict[str, Any]]:
+    """:func:`list_organisations` as dicts of :data:`ROW_COLUMNS`, for the list page."""
+    rows: QuerySet[Organisation, dict[str, Any]] = list_organisations(
+        visible_to=visible_to, filters=filters
+    ).values(*ROW_COLUMNS)
+    return rows
 
 
 def list_sectors() -> list[str]:
-    return list(
-        Organisation.objects.exclude(sector="")
-        .order_by("sector")
-        .values_list("sector", flat=True)
-        .distinct()
+    """The distinct non-empty sectors, sorted: the choices of the partner list's sector filter.
+
+    A plain ``SELECT DISTINCT sector`` reads every organisation on every list request. This
+    "loose index scan" (a recursive CTE, the same SQL on SQLite and PostgreSQL) asks the sector
+    index for the next larger sector once per distinct sector instead: a handful of index seeks
+    whether there are 50 or 50,000 organisations. Django's ORM cannot express it, hence raw SQL
+    (no user input goes into it)."""
+    table = connection.ops.quote_name(Organisation._meta.db_table)
+    column = connection.ops.quote_name(Organisation._meta.get_field("sector").column)
+    # Only the quoted table and column names of the model are formatted in (hence the noqa).
+    sql = (
+        f"WITH RECURSIVE sectors(sector) AS ("  # noqa: S608
+        f"SELECT MIN({column}) FROM {table} WHERE {column} > %s "
+        f"UNION ALL SELECT (SELECT MIN({column}) FROM {table} WHERE {column} > sectors.sector) "
+        f"FROM sectors WHERE sectors.sector IS NOT NULL"
+        f") SELECT sector FROM sectors WHERE sector IS NOT NULL"
     )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [""])
+        return [sector for (sector,) in cursor.fetchall()]
 
 
 def list_my_organisations(*, visible_to: AnyUser) -> QuerySet[Organisation]:
@@ -299,7 +432,7 @@ def list_challenges() -> QuerySet[Challenge]:
 
 @dataclass
 class MatrixRow:
-    organisation: Organisation
+    organisation: Any  # (pk, name) named tuple: all the row shows of the organisation
     cells: list[bool]
     count: int
 
@@ -311,7 +444,7 @@ class Matrix:
     challenge_counts: dict[int, int]
     focus_area_rows: list[dict[str, Any]]
     uncovered: list[Challenge]
-    page: Page[Organisation]
+    page: Page[Any]
     rows: list[MatrixRow]
     organisation_total: int
     include_drafts: bool
@@ -320,11 +453,12 @@ class Matrix:
     def challenge_rows(self) -> list[dict[str, Any]]:
         """Per challenge: the challenge, its organisation count and its grouping page."""
         query = f"?period={self.period.pk}" if self.period else ""
+        grouping_url = url_maker("partners:grouping_detail", "number")
         return [
             {
                 "challenge": c,
                 "count": self.challenge_counts[c.pk],
-                "url": reverse("partners:grouping_detail", args=[c.number]) + query,
+                "url": grouping_url(c.number) + query,
             }
             for c in self.challenges
         ]
@@ -346,15 +480,13 @@ def commitment_matrix(
     (:func:`_matrix_counts`, cached); the heat-map rows are built only for the current page of
     organisations (one query for the page, one for their commitments), so the page costs the
     same with 50 or 5,000 partners."""
-    period = period or current_period()
-    challenges = list(list_challenges())  # 1
-    sets = CommitmentSet.objects.all()
-    if period is not None:
-        sets = sets.filter(period=period)
-    if not include_drafts:
-        sets = sets.filter(status=CommitmentSet.Status.CONFIRMED)
-    # 2 fingerprint; when cold also 3 per challenge, 4 per focus area, 5 total
-    per_challenge, per_area_orgs, total = _matrix_counts(sets, period=period)
+    reference = reference_data()  # periods and challenges: cached, no query when warm
+    period = period or reference.current_period
+    challenges = reference.challenges
+    # 1 fingerprint; when cold also 2 per challenge, 3 per focus area, 4 total
+    per_challenge, per_area_orgs, total = _matrix_counts(
+        period=period, include_drafts=include_drafts
+    )
     areas: dict[int, dict[str, Any]] = {}
     for challenge in challenges:
         area = areas.setdefault(
@@ -368,18 +500,20 @@ def commitment_matrix(
         )
         area["commitments"] += per_challenge.get(challenge.pk, 0)
         area["challenges"] += 1
-    org_sets = sets.filter(organisation=OuterRef("pk"))
-    if focus_area is not None:
-        org_sets = org_sets.filter(commitments__challenge__focus_area=focus_area)
-    else:
-        org_sets = org_sets.filter(commitments__isnull=False)
-    committed_orgs = Organisation.objects.filter(Exists(org_sets))
+    area_challenges = (
+        None
+        if focus_area is None
+        else tuple(c.pk for c in challenges if c.focus_area_id == focus_area.pk)
+    )
+    committed_orgs = _committed_organisations(
+        period.pk if period else None, include_drafts, area_challenges
+    ).all()
     sees_all = policy.can(visible_to, "partners.view_matrix")
     if not sees_all:
         committed_orgs = committed_orgs.filter(pk__in=policy.organisation_ids(visible_to))
     if search:
         committed_orgs = committed_orgs.filter(name__icontains=search.strip())
-    paginator = Paginator(committed_orgs.order_by("name", "pk").only("pk", "name"), per_page)
+    paginator: Paginator[Any] = Paginator(committed_orgs, per_page)
     if sees_all and not search:
         # Without a name search the number of matching organisations is already known from the
         # cached counts (in all, or in the chosen focus area): this saves a correlated EXISTS
@@ -388,21 +522,24 @@ def commitment_matrix(
     page = paginator.get_page(page_number)  # count (only when filtered), page
     org_ids = [o.pk for o in page.object_list]
     taken: dict[int, set[int]] = defaultdict(set)
-    page_sets = sets.filter(organisation_id__in=org_ids)  # a few rows via the unique index
+    page_sets: dict[str, Any] = {"commitment_set__organisation_id__in": org_ids}  # unique index
+    if period is not None:
+        page_sets["commitment_set__period"] = period
+    if not include_drafts:
+        page_sets["commitment_set__status"] = CommitmentSet.Status.CONFIRMED
     for org_id, challenge_id in (
-        Commitment.objects.filter(commitment_set__in=page_sets)  # commitments of the page
+        Commitment.objects.filter(**page_sets)  # commitments of the page
         .order_by()
         .values_list("commitment_set__organisation_id", "challenge_id")
     ):
         taken[org_id].add(challenge_id)
-    rows = [
-        MatrixRow(
-            organisation=org,
-            cells=[c.pk in taken[org.pk] for c in challenges],
-            count=len(taken[org.pk]),
+    challenge_ids = [c.pk for c in challenges]
+    rows = []
+    for org in page.object_list:
+        mine = taken[org.pk]
+        rows.append(
+            MatrixRow(organisation=org, cells=[pk in mine for pk in challenge_ids], count=len(mine))
         )
-        for org in page.object_list
-    ]
     return Matrix(
         period=period,
         challenges=challenges,
@@ -416,27 +553,63 @@ def commitment_matrix(
     )
 
 
+@lru_cache(maxsize=64)
+def _committed_organisations(
+    period_pk: int | None, include_drafts: bool, area_challenges: tuple[int, ...] | None
+) -> QuerySet[Organisation, Any]:
+    """(pk, name) of the organisations with commitments in the period (to challenges of a focus
+    area, if given), by name: never evaluated itself, only cloned (``.all()``) per request.
+
+    Built once per process and argument set, like the partner list's annotations
+    (:func:`_annotated_organisations`): building the correlated EXISTS cost more than running
+    it for a page. It holds no rows, so there is nothing to go stale."""
+    sets = CommitmentSet.objects.filter(organisation=OuterRef("pk"))
+    if period_pk is not None:
+        sets = sets.filter(period_id=period_pk)
+    if not include_drafts:
+        sets = sets.filter(status=CommitmentSet.Status.CONFIRMED)
+    if area_challenges is not None:
+        # The area's challenges are known: no join to the challenge table per organisation.
+        sets = sets.filter(commitments__challenge__in=area_challenges)
+    else:
+        sets = sets.filter(commitments__isnull=False)
+    return (
+        Organisation.objects.filter(Exists(sets))
+        .order_by("name", "pk")
+        .values_list("pk", "name", named=True)
+    )
+
+
 MATRIX_COUNTS_TIMEOUT = 300  # seconds; see _matrix_counts
 
 
 def _matrix_counts(
-    sets: QuerySet[CommitmentSet], *, period: PartnershipPeriod | None
+    *, period: PartnershipPeriod | None, include_drafts: bool
 ) -> tuple[dict[int, int], dict[int, int], int]:
-    """Organisations per challenge, per focus area and in all, over the given commitment sets.
+    """Organisations per challenge, per focus area and in all, over the period's commitment
+    sets (the confirmed ones, unless drafts are included).
 
     The two GROUP BYs read every commitment of the period (40,000 rows at full scale), which is
     most of the matrix page's time, while the answer changes only when someone saves
-    commitments. So they are cached under a fingerprint of the sets — their number, latest
-    change and summed versions, one cheap query — which every write through
-    ``services.save_commitments`` changes. Edits that bypass the services (deleting a bare
-    Commitment in the admin) show up once the entry expires (MATRIX_COUNTS_TIMEOUT)."""
-    stamp = sets.order_by().aggregate(n=Count("pk"), latest=Max("updated_at"), v=Sum("version"))
-    latest = stamp["latest"].timestamp() if stamp["latest"] else 0
-    key = f"partners:matrix-counts:{sets.query}:{stamp['n']}:{latest}:{stamp['v']}"
-    key = "partners:matrix-counts:" + hashlib.sha256(key.encode()).hexdigest()
+    commitments. So they are cached under a fingerprint of all commitment sets: their number
+    and their latest change (``updated_at`` is set on every save), two index lookups in one
+    query (:func:`_sets_fingerprint`). Every write through ``services.save_commitments`` saves
+    the set, and adding, deleting or re-saving any set changes the fingerprint. Writes that
+    bypass ``save()`` (a bare Commitment deleted in the admin, ``QuerySet.update``) show up once
+    the entry expires (MATRIX_COUNTS_TIMEOUT)."""
+    count, latest = _sets_fingerprint()
+    key = (
+        f"partners:matrix-counts:{period.pk if period else '-'}:{int(include_drafts)}:"
+        f"{count}:{latest}"
+    )
     cached: tuple[dict[int, int], dict[int, int], int] | None = cache.get(key)
     if cached is not None:
         return cached
+    sets = CommitmentSet.objects.all()
+    if period is not None:
+        sets = sets.filter(period=period)
+    if not include_drafts:
+        sets = sets.filter(status=CommitmentSet.Status.CONFIRMED)
     # Filtering commitments by set id (a subquery on one small table) keeps the GROUP BYs free
     # of joins. With one set per organisation and period, and one row per challenge in a set,
     # counting rows per challenge counts organisations, and distinct sets count organisations.
@@ -455,6 +628,21 @@ def _matrix_counts(
     total = commitments.aggregate(n=organisations)["n"]
     cache.set(key, (per_challenge, per_area, total), MATRIX_COUNTS_TIMEOUT)
     return per_challenge, per_area, total
+
+
+def _sets_fingerprint() -> tuple[int, str]:
+    """The number of commitment sets and their latest ``updated_at``, as two scalar subqueries:
+    each is answered from an index (the table's row count, ``commitmentset_updated``), where a
+    single ``SELECT COUNT(*), MAX(…)`` would scan every set. Raw SQL because the ORM writes the
+    latter; only the model's quoted table and column names are formatted in."""
+    table = connection.ops.quote_name(CommitmentSet._meta.db_table)
+    updated = connection.ops.quote_name(CommitmentSet._meta.get_field("updated_at").column)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT COUNT(*) FROM {table}), (SELECT MAX({updated}) FROM {table})"  # noqa: S608
+        )
+        count, latest = cursor.fetchone()
+    return count, str(latest).replace(" ", "T")  # no spaces in cache keys
 
 
 # --- groupings and matchmaking ----------------------------------------------------------------

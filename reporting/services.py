@@ -248,8 +248,15 @@ def retry_job(*, job: ReportJob, by: User) -> ReportJob:
 def _locked_job(job_id: int) -> ReportJob | None:
     """The job row, locked until the transaction ends (a no-op on SQLite, whose writers are
     serialised anyway). No ordering: the default one joins organisations, and PostgreSQL
-    refuses FOR UPDATE on the nullable side of an outer join."""
-    return ReportJob.objects.select_for_update(of=("self",)).order_by().filter(pk=job_id).first()
+    refuses FOR UPDATE on the nullable side of an outer join. The report year (an inner join,
+    not locked) comes along: the file names need its year."""
+    return (
+        ReportJob.objects.select_for_update(of=("self",))
+        .select_related("report_year")
+        .order_by()
+        .filter(pk=job_id)
+        .first()
+    )
 
 
 def _reset(job: ReportJob) -> None:

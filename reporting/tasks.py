@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from celery import shared_task
+from celery.signals import worker_process_init
+
+
+@worker_process_init.connect
+def prepare_worker(**kwargs: Any) -> None:
+    """Each worker process loads the PDF renderer once and freezes its long-lived objects."""
+    from reporting import documents  # here: loading WeasyPrint costs ~0.3 s
+
+    documents.prepare_worker()
 
 
 # acks_late: a worker killed mid-report leaves the message to be delivered again; the service is

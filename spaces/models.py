@@ -189,8 +189,17 @@ class Post(models.Model):
         verbose_name = _("inlägg")
         verbose_name_plural = _("inlägg")
         indexes = [
-            models.Index(fields=["space", "-created_at"], name="spaces_post_space_recent"),
+            # A space's page: its posts newest first, read in index order (the -id tie-break
+            # too, or the database sorts every post of the space to show ten).
+            models.Index(fields=["space", "-created_at", "-id"], name="spaces_post_space_newest"),
             models.Index(fields=["is_reusable", "-created_at"], name="spaces_post_library"),
+            # The library filtered by challenge: only library items, per space, newest first.
+            models.Index(
+                fields=["space", "-created_at", "-id"],
+                condition=models.Q(is_reusable=True, hidden_at__isnull=True),
+                name="spaces_post_library_space",
+            ),
+            # (On SQLite, migration 0002 adds a covering index for the library's text search.)
         ]
 
     def __str__(self) -> str:

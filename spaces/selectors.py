@@ -11,13 +11,15 @@ built from them have a constant query count whatever the number of posts or part
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.db import connection
 from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import get_language, gettext
 
 from accounts import policy
 from activities.models import Participation
@@ -64,6 +66,24 @@ def list_member_organisations(space: Space) -> list[Organisation]:
     )
     space._kf_member_ids = frozenset(o.pk for o in organisations)  # type: ignore[attr-defined]
     return organisations
+
+
+class OrganisationName(NamedTuple):
+    pk: int
+    name: str
+
+
+def list_member_names(space: Space) -> list[OrganisationName]:
+    """The member organisations' ids and names by name, for the space page (one query, no model
+    instances: the page lists every member); also fills the member-id cache."""
+    rows = (
+        Organisation.objects.filter(pk__in=_member_organisation_ids_query(space))
+        .order_by("name")
+        .values_list("pk", "name")
+    )
+    members = [OrganisationName(pk, name) for pk, name in rows]
+    space._kf_member_ids = frozenset(m.pk for m in members)  # type: ignore[attr-defined]
+    return members
 
 
 def member_organisation_ids(space: Space) -> frozenset[int]:
@@ -155,26 +175,42 @@ def list_posts(*, visible_to: AnyUser) -> PostQuerySet:
     return posts.shown().filter(library)
 
 
+# The columns of a post row in a list (the cards on a space's page, the library's items).
+POST_ROW_FIELDS = (
+    "id",
+    "kind",
+    "title",
+    "excerpt",
+    "is_reusable",
+    "answered_at",
+    "hidden_at",
+    "created_at",
+    "organisation__name",
+)
+
+
 def list_space_posts(*, space: Space, visible_to: AnyUser, kind: str = "") -> PostQuerySet:
-    """The posts on a space's page, newest first (call only after the policy allowed the page)."""
-    # Counts, not rows: the page shows "3 kommentarer · 1 fil". Correlated subqueries rather
-    # than JOIN + GROUP BY, so the paginator's COUNT(*) drops them (Django strips unused
-    # non-aggregate annotations from count()) and only the ten rows shown pay for them.
-    posts = (
-        Post.objects.filter(space=space)
-        .select_related("organisation")
-        .defer("body", "body_html")
-        .annotate(
-            comment_count=_count_per_post(Comment.objects.all()),
-            file_count=_count_per_post(Attachment.objects.all()),
-        )
-        .order_by("-created_at", "-pk")
-    )
+    """The posts on a space's page, newest first (call only after the policy allowed the page).
+    Count these; give the page's slice to ``post_card_rows`` for what the cards show."""
+    posts = Post.objects.filter(space=space)
     if kind:
         posts = posts.filter(kind=kind)
     if not policy.is_office(visible_to):
         posts = posts.shown()
-    return posts
+    return posts.order_by("-created_at", "-pk")
+
+
+def post_card_rows(posts: PostQuerySet) -> QuerySet[Any]:
+    """``posts`` as rows of ``POST_ROW_FIELDS`` with ``comment_count`` and ``file_count``."""
+    # Counts, not rows: the page shows "3 kommentarer · 1 fil". Correlated subqueries rather
+    # than JOIN + GROUP BY, so only the ten rows shown pay for them. Rows, not model instances:
+    # a card needs nine columns, and instances cost more to build than the whole query.
+    rows: QuerySet[Any] = posts.values(
+        *POST_ROW_FIELDS,
+        comment_count=_count_per_post(Comment.objects.all()),
+        file_count=_count_per_post(Attachment.objects.all()),
+    )
+    return rows
 
 
 def get_post(*, pk: int, visible_to: AnyUser) -> Post:
@@ -219,37 +255,81 @@ def get_subscription_mode(*, space: Space, user: AnyUser) -> str:
 # --- matchmaking -------------------------------------------------------------------------------
 
 
-def _space_challenge_ids(space: Space) -> QuerySet[Any]:
+def _space_challenge_ids(space: Space) -> QuerySet[Any] | list[int]:
     if space.challenge_id is not None:
-        return Challenge.objects.filter(pk=space.challenge_id).values("pk")
+        return [space.challenge_id]  # known already: no subquery
     return Challenge.objects.filter(activities__pk=space.activity_id or 0).values("pk")
 
 
-def list_partners_looking(space: Space) -> QuerySet[Commitment]:
-    """Organisations with one of the space's challenges that flagged "looking for partners"."""
+def list_partners_looking(space: Space) -> QuerySet[Any]:
+    """Organisations with one of the space's challenges that flagged "looking for partners", as
+    rows (``organisation_name``, ``challenge_number``)."""
     return (
         current_commitments()
         .filter(looking_for_partners=True, challenge_id__in=_space_challenge_ids(space))
-        .select_related("commitment_set__organisation", "challenge")
         .order_by("commitment_set__organisation__name", "challenge__number")
+        .values(
+            organisation_name=F("commitment_set__organisation__name"),
+            challenge_number=F("challenge__number"),
+        )
     )
 
 
-def list_matching_questions(*, space: Space, visible_to: AnyUser, limit: int = 5) -> PostQuerySet:
+# The columns that name a row's space (Space.name: its challenge, or its working group's
+# activity), read along with the row instead of as Space, Challenge and Activity instances.
+_SPACE_NAME_FIELDS = (
+    "space__challenge__number",
+    "space__challenge__name_sv",
+    "space__challenge__name_en",
+    "space__activity__title",
+)
+
+
+def _bilingual(swedish: str, english: str | None) -> str:
+    """roadmap's BilingualNameMixin.name, for a row: English when active and given."""
+    if english and (get_language() or "sv").startswith("en"):
+        return english
+    return swedish
+
+
+def _space_name(row: dict[str, Any]) -> str:
+    """Space.name for a row with ``_SPACE_NAME_FIELDS`` (Challenge.__str__ or the activity)."""
+    number = row["space__challenge__number"]
+    if number is not None:
+        name = _bilingual(row["space__challenge__name_sv"], row["space__challenge__name_en"])
+        return f"{number}. {name}"
+    return row["space__activity__title"] or gettext("Rum")
+
+
+def list_matching_questions(
+    *, space: Space, visible_to: AnyUser, limit: int = 5
+) -> list[dict[str, Any]]:
     """Unanswered questions in *other* spaces sharing a challenge with this one, limited to what
-    the user may read (its own spaces, or library items): a grouping's text stays its own."""
-    challenge_ids = _space_challenge_ids(space)
-    related = Space.objects.filter(
-        Q(challenge_id__in=challenge_ids) | Q(activity__challenges__in=challenge_ids)
-    ).values("pk")
-    return (
+    the user may read (its own spaces, or library items): a grouping's text stays its own.
+    Rows with ``id``, ``title`` and ``space_name``."""
+    if space.challenge_id is not None:
+        # A grouping's own space is the only challenge space of its challenge: the others are
+        # the working groups on the challenge (fewer lookups to build on the busiest page).
+        related = Space.objects.filter(activity__challenges=space.challenge_id).values("pk")
+    else:
+        challenge_ids = _space_challenge_ids(space)
+        related = (
+            Space.objects.filter(
+                Q(challenge_id__in=challenge_ids) | Q(activity__challenges__in=challenge_ids)
+            )
+            .exclude(pk=space.pk)
+            .values("pk")
+        )
+    rows = list(
         list_posts(visible_to=visible_to)
         .open_questions()
         .filter(space_id__in=related)
-        .exclude(space=space)
-        .select_related("space__challenge", "space__activity", "organisation")
-        .order_by("-created_at")[:limit]
+        .order_by("-created_at")
+        .values("id", "title", *_SPACE_NAME_FIELDS)[:limit]
     )
+    for row in rows:
+        row["space_name"] = _space_name(row)
+    return rows
 
 
 # --- the knowledge library ----------------------------------------------------------------------
@@ -262,7 +342,8 @@ def list_library(
     challenge_id: int | None = None,
     focus_area_id: int | None = None,
 ) -> PostQuerySet:
-    """Library items (reusable, not hidden), searchable and filtered; best match first.
+    """Library items (reusable, not hidden), searchable and filtered; best match first. Count
+    these; give the page's slice to ``library_rows`` for what the list shows.
 
     Full-text search on PostgreSQL (``swedish`` configuration: stems "resepolicyn" to match
     "resepolicy"); on SQLite a case-insensitive substring match on title and text. Same
@@ -270,13 +351,7 @@ def list_library(
     """
     if not policy.can(visible_to, "spaces.view_library"):
         return Post.objects.none()
-    posts = (
-        Post.objects.in_library()
-        .select_related("space__challenge__focus_area", "space__activity", "organisation")
-        .defer("body_html")
-        .annotate(use_count=_count_per_post(LibraryUse.objects.all()))
-        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("pk")))
-    )
+    posts = Post.objects.in_library()
     if challenge_id:
         posts = posts.filter(
             space__in=Space.objects.filter(
@@ -305,11 +380,46 @@ def list_library(
             .filter(rank__gt=0)
             .order_by("-rank", "-created_at", "-pk")
         )
-    words = query.split()[:8]
     condition = Q()
-    for word in words:
+    for word in query.split()[:8]:
         condition &= Q(title__icontains=word) | Q(body__icontains=word)
     return posts.filter(condition).order_by("-created_at", "-pk")
+
+
+def library_rows(posts: PostQuerySet) -> QuerySet[Any]:
+    """Library ``posts`` as rows of ``POST_ROW_FIELDS``, their space's names and ``use_count``;
+    ``add_library_details`` completes the rows shown."""
+    rows: QuerySet[Any] = posts.values(
+        *POST_ROW_FIELDS,
+        *_SPACE_NAME_FIELDS,
+        "space__challenge__focus_area__name_sv",
+        "space__challenge__focus_area__name_en",
+        use_count=_count_per_post(LibraryUse.objects.all()),
+    )
+    return rows
+
+
+def add_library_details(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The page's library rows with ``space_name``, ``focus_area_name`` (challenge groupings)
+    and ``files`` (their attachments' ``id``, ``original_name`` and ``size``): one query."""
+    rows = list(rows)
+    files: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    if rows:
+        attachments = (
+            Attachment.objects.filter(post_id__in=[row["id"] for row in rows])
+            .order_by("pk")
+            .values("id", "post_id", "original_name", "size")
+        )
+        for attachment in attachments:
+            files[attachment["post_id"]].append(dict(attachment))
+    for row in rows:
+        row["space_name"] = _space_name(row)
+        area = row["space__challenge__focus_area__name_sv"]
+        row["focus_area_name"] = (
+            _bilingual(area, row["space__challenge__focus_area__name_en"]) if area else ""
+        )
+        row["files"] = files.get(row["id"], [])
+    return rows
 
 
 def used_by_organisations(*, post_ids: list[int], organisation_ids: frozenset[int]) -> set[int]:

@@ -26,7 +26,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 
 from accounts import policy
 from surveys.models import (
@@ -70,7 +70,25 @@ def expected_organisations() -> QuerySet[Organisation]:
     return Organisation.objects.filter(status__in=EXPECTED_STATUSES).order_by("name")
 
 
+def rounds_with_deadline(organisation_id: int) -> QuerySet[SurveyRound]:
+    """Rounds annotated with ``extended_until``: the organisation's deadline extension (or
+    None), so the form page needs no query of its own for it (see :func:`deadline_for`)."""
+    return SurveyRound.objects.annotate(
+        extended_until=Subquery(
+            DeadlineExtension.objects.filter(
+                round_id=OuterRef("pk"), organisation_id=organisation_id
+            ).values("until")[:1]  # unique per round and organisation
+        ),
+        extension_for=Value(organisation_id),
+    )
+
+
 def deadline_for(survey_round: SurveyRound, organisation_id: int) -> date:
+    extension: date | None
+    if getattr(survey_round, "extension_for", None) == organisation_id:
+        # Loaded through rounds_with_deadline() for this organisation: no query.
+        extension = getattr(survey_round, "extended_until", None)
+        return max(extension, survey_round.closes_on) if extension else survey_round.closes_on
     extension = (
         DeadlineExtension.objects.filter(round=survey_round, organisation_id=organisation_id)
         .values_list("until", flat=True)
@@ -170,6 +188,26 @@ class FormState:
         }
 
 
+# The questionnaires of the rounds in use, read once per process: (round pk, questions_token) →
+# questions. The token changes with every question saved or deleted, so a stale entry is never
+# hit again; the few old entries are dropped when the dict grows. Shared between requests: the
+# Question objects are only read, never changed.
+_QUESTIONNAIRES: dict[tuple[int, Any], tuple[Question, ...]] = {}
+
+
+def round_questions(survey_round: SurveyRound) -> tuple[Question, ...]:
+    """The round's questions in order. No query unless they changed since this process last
+    read them."""
+    key = (survey_round.pk, survey_round.questions_token)
+    questions = _QUESTIONNAIRES.get(key)
+    if questions is None:
+        questions = tuple(Question.objects.filter(round_id=survey_round.pk))
+        if len(_QUESTIONNAIRES) >= 16:
+            _QUESTIONNAIRES.clear()
+        _QUESTIONNAIRES[key] = questions
+    return questions
+
+
 def partner_choices(organisation: Organisation) -> list[tuple[int, str]]:
     """Other partners, for "our figures are included in partner X's report". One query; the
     form page asks only when that question is on screen."""
@@ -210,16 +248,30 @@ def commitment_challenges(organisation: Organisation, survey_round: SurveyRound)
 
 
 def get_form_state(
-    survey_round: SurveyRound, organisation: Organisation, *, section: str | None = None
+    survey_round: SurveyRound,
+    organisation: Organisation,
+    *,
+    section: str | None = None,
+    for_save: bool = False,
 ) -> FormState:
     """Everything the form page shows, in a constant number of queries:
     questions, the response, its answers, earlier answers (last year), commitments,
-    the organisation list (for "included in another partner") and the deadline."""
-    questions = list(survey_round.questions.all())
-    response = (
-        Response.objects.filter(round=survey_round, organisation=organisation)
-        .select_related("last_edited_by")
-        .first()
+    the organisation list (for "included in another partner") and the deadline.
+
+    ``survey_round`` as just loaded (its ``questions_token`` names the questionnaire, see
+    :func:`round_questions`). ``for_save``: for saving a section, which needs the inputs, the
+    response and the stored answers (for the progress it returns) but not last year's figures
+    or each stored field's problem: one query and the checks fewer."""
+    questions = round_questions(survey_round)
+    # At most one row (unique per round and organisation): no ORDER BY (the model's default
+    # ordering would join the round and the organisation for nothing).
+    response = next(
+        iter(
+            Response.objects.filter(round_id=survey_round.pk, organisation_id=organisation.pk)
+            .select_related("last_edited_by")
+            .order_by()[:1]
+        ),
+        None,
     )
     challenges = commitment_challenges(organisation, survey_round)
     slots = build_slots(
@@ -251,7 +303,9 @@ def get_form_state(
             versions[name] = version
             if user:
                 editors[name] = f"{first} {last}".strip() or user
-    previous = previous_values(organisation, survey_round)
+    previous: dict[tuple[str, int], Decimal] = (
+        {} if for_save else previous_values(organisation, survey_round)
+    )
     # Within a baseline response, the earlier year is "last year" for the later one.
     for slot in slots:
         data = answers.get(slot.field_name)
@@ -265,7 +319,11 @@ def get_form_state(
 
     for slot in slots:
         data = answers.get(slot.field_name, AnswerData())
-        error = field_error(slot, AnswerData(**vars(data))) if data.is_answered else None
+        error = (
+            field_error(slot, AnswerData(**vars(data)))
+            if data.is_answered and not for_save
+            else None
+        )
         by_section[slot.section].fields.append(
             FieldView(
                 slot=slot,

@@ -158,6 +158,28 @@ def _get_or_create_response(
     return response
 
 
+@dataclass
+class _StoredAnswer:
+    pk: int
+    field_name: str
+    raw: str
+    choice: str
+    not_reported: bool
+    comment: str
+    version: int
+    updated_by__first_name: str | None
+    updated_by__last_name: str | None
+    updated_by__username: str | None
+
+    @property
+    def editor(self) -> str:
+        """The last editor's name as ``User.get_full_name()`` gives it, else the username."""
+        if self.updated_by__username is None:
+            return ""
+        full = f"{self.updated_by__first_name} {self.updated_by__last_name}".strip()
+        return full or self.updated_by__username
+
+
 def save_answers(
     *,
     survey_round: SurveyRound,
@@ -165,24 +187,38 @@ def save_answers(
     slots: list[Slot],
     posted: dict[str, tuple[AnswerData, int]],
     by: User,
+    response: Response | None = None,
 ) -> SaveResult:
     """Save the posted fields of a draft. ``posted`` maps field name → (data, loaded version).
+    ``response``: the organisation's response for the round if the caller has just loaded it
+    (created here otherwise).
 
     Every field is saved as typed (valid or not; the field's problem is returned in ``errors``).
     A field whose stored version moved on since the form was loaded, and whose stored content
     differs from what was posted, is not written: it is returned as a :class:`Conflict` with
     both values. Unchanged fields are not written at all.
     """
-    response = _get_or_create_response(survey_round, organisation)
+    if response is None:
+        response = _get_or_create_response(survey_round, organisation)
     result = SaveResult(response=response)
     if not response.is_editable:
         raise ValidationError(LOCKED_MESSAGE)
     by_name = {slot.field_name: slot for slot in slots}
+    # Plain rows: the stored content, version and last editor of each posted field.
     existing = {
-        a.field_name: a
-        for a in Answer.objects.filter(
-            response=response, field_name__in=list(posted)
-        ).select_related("updated_by")
+        row["field_name"]: _StoredAnswer(**row)
+        for row in Answer.objects.filter(response=response, field_name__in=list(posted)).values(
+            "pk",
+            "field_name",
+            "raw",
+            "choice",
+            "not_reported",
+            "comment",
+            "version",
+            "updated_by__first_name",
+            "updated_by__last_name",
+            "updated_by__username",
+        )
     }
     now = timezone.now()
     with transaction.atomic():
@@ -212,9 +248,7 @@ def save_answers(
                         stored_data,
                         data,
                         current_version,
-                        (stored.updated_by.get_full_name() or stored.updated_by.username)
-                        if stored and stored.updated_by
-                        else "",
+                        stored.editor if stored else "",
                     )
                 )
                 continue
@@ -256,9 +290,10 @@ def save_answers(
                 result.versions[name] = 1
             else:
                 # The conditional UPDATE is the real guard: between our read and this write a
-                # colleague may have saved; then no row matches and it is a conflict.
+                # colleague may have saved; then no row matches and it is a conflict. (The new
+                # version as a plain value: only a row still at loaded_version is written.)
                 updated = Answer.objects.filter(pk=stored.pk, version=loaded_version).update(
-                    version=F("version") + 1, **values
+                    version=loaded_version + 1, **values
                 )
                 if not updated:
                     theirs = Answer.objects.get(pk=stored.pk)
@@ -293,6 +328,12 @@ def save_answers(
             if not touched:
                 transaction.set_rollback(True)
                 raise ValidationError(LOCKED_MESSAGE)
+            # The instance as the row now is, without reading it again: the values just
+            # written, and the version (incremented in SQL) left to be read if asked for.
+            for name, value in changes.items():
+                if name != "version":
+                    setattr(response, name, value)
+            response.__dict__.pop("version", None)  # a deferred field: loaded on access
             ResponseEvent.objects.create(
                 response=response,
                 kind=ResponseEvent.Kind.SAVED,
@@ -306,7 +347,6 @@ def save_answers(
                 by=by,
                 data={"fields": [c.field_name for c in result.conflicts][:50]},
             )
-    response.refresh_from_db()
     return result
 
 

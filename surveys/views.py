@@ -50,7 +50,9 @@ def _form_url(survey_round: SurveyRound, organisation: Organisation, section: st
 def _load(
     request: HttpRequest, round_pk: int, organisation_pk: int, action: str
 ) -> tuple[SurveyRound, Organisation]:
-    survey_round = get_object_or_404(SurveyRound.objects.select_related("period"), pk=round_pk)
+    survey_round = get_object_or_404(
+        selectors.rounds_with_deadline(organisation_pk).select_related("period"), pk=round_pk
+    )
     organisation = get_object_or_404(Organisation, pk=organisation_pk)
     policy.require(request.user, action, organisation)
     return survey_round, organisation
@@ -106,6 +108,7 @@ class ResponseFormView(View):
         editable = policy.can(user, "surveys.edit_response", state.organisation) and (
             response is None or response.is_editable
         )
+        can_manage = policy.can(user, "surveys.manage")
         by_conflict = {c.field_name: c for c in conflicts or []}
         for field in fields:
             field.conflict = by_conflict.get(field.name)
@@ -126,9 +129,7 @@ class ResponseFormView(View):
             "fields": fields,
             "show_unanswered": show_unanswered,
             "editable": editable,
-            "can_submit": editable
-            and policy.can(user, "surveys.submit_response", state.organisation),
-            "can_manage": policy.can(user, "surveys.manage"),
+            "can_manage": can_manage,
             "deadline": state.deadline,
             "closed": timezone.localdate() > state.deadline,
             "conflicts": conflicts or [],
@@ -136,10 +137,8 @@ class ResponseFormView(View):
             if any(f.question.kind == Question.Kind.ORGANISATION for f in fields)
             else [],
             "events": list(response.events.select_related("by")[:10])
-            if response and policy.can(user, "surveys.manage")
+            if response and can_manage
             else [],
-            "reopen_form": ReopenForm(),
-            "extension_form": ExtensionForm(),
             "form_url": _form_url(state.survey_round, state.organisation),
         }
         return render(request, self.template_name, context, status=status)
@@ -148,7 +147,7 @@ class ResponseFormView(View):
         survey_round, organisation = _load(
             request, round_pk, organisation_pk, "surveys.edit_response"
         )
-        state = selectors.get_form_state(survey_round, organisation)
+        state = selectors.get_form_state(survey_round, organisation, for_save=True)
         posted: dict[str, Any] = {}
         for slot in state.slots:
             data = answer_from_post(slot, request.POST)
@@ -167,6 +166,7 @@ class ResponseFormView(View):
                 slots=state.slots,
                 posted=posted,
                 by=request.user,  # type: ignore[arg-type]
+                response=state.response,
             )
         except ValidationError as exc:
             if _wants_json(request):

@@ -81,11 +81,9 @@ class ActivityListView(PolicyRequiredMixin, ListView):  # type: ignore[type-arg]
         ).order_by("-start_date", "title")
 
     def paginate_queryset(self, queryset: Any, page_size: int) -> Any:
-        # Page first, then read the page's facts (selectors.with_list_facts explains why).
+        # Page first, then read the page's rows (selectors.list_activity_page explains why).
         paginator, page, object_list, is_paginated = super().paginate_queryset(queryset, page_size)
-        page.object_list = selectors.with_signals(
-            list(selectors.with_list_facts(cast("QuerySet[Activity]", object_list)))
-        )
+        page.object_list = selectors.list_activity_page(cast("QuerySet[Activity]", object_list))
         return paginator, page, page.object_list, is_paginated
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

@@ -1,0 +1,128 @@
+"""The follow-up rule of :mod:`activities.followup`, computed by the database.
+
+The dashboard counts the signal of every planned and ongoing activity and lists the first late
+and at-risk ones; the activity list filters by signal. Reading every activity into Python to run
+:func:`activities.followup.compute_signal` on it cost more than the rest of those pages together
+(2,000 activities, 10,000 milestones), so :class:`FollowUpSignal` says the same in SQL, as one
+``CASE`` with one correlated subquery over the activity's milestones (covered by the index
+``milestone_open_due``). ``test_followup_sql`` checks the two against each other, boundaries
+included; change them together.
+
+Written as one expression with a fixed SQL text rather than nested ``Case``/``When``/``Exists``:
+Django took longer to compile that tree than the database took to run it, and it needed the
+milestone subquery three times.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import CharField, Expression, F
+from django.db.models.sql.compiler import SQLCompiler
+
+from activities import followup
+from activities.models import Lifecycle, Milestone, Signal
+
+
+class FollowUpSignal(Expression):
+    """The effective signal of each activity row on ``today``: the office's override if there is
+    one, else :func:`~activities.followup.compute_signal`; NULL when not followed up.
+
+    The rule, as the database evaluates it (``first_open`` is the earliest due date of an open
+    milestone, ``total``/``done`` count the milestones)::
+
+        override                                      -> override
+        not planned or ongoing                        -> NULL
+        end_date < today                              -> late
+        first_open < today - LATE_AFTER_DAYS          -> late
+        first_open < today                            -> at risk (a milestone is overdue)
+        planned and start_date < today                -> at risk
+        start_date < today and elapsed/span - done/total > RISK_MARGIN  -> at risk
+        otherwise                                     -> on track
+
+    In the last test the end date is today or later (else the row was late), so the elapsed share
+    needs no capping at 1 and the span is at least one day; it is multiplied out to integers.
+    """
+
+    output_field = CharField()
+
+    def __init__(self, today: dt.date) -> None:
+        super().__init__()
+        self.today = today
+        self.columns: list[Any] = [
+            F("pk"),
+            F("lifecycle"),
+            F("start_date"),
+            F("end_date"),
+            F("signal_override"),
+        ]
+
+    def get_source_expressions(self) -> list[Any]:
+        return self.columns
+
+    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
+        self.columns = list(exprs)
+
+    def as_sql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> tuple[str, list[Any]]:
+        pk, lifecycle, start, end, override = (compiler.compile(c)[0] for c in self.columns)
+        q = connection.ops.quote_name
+        m = q("kf_ms")
+        table = q(Milestone._meta.db_table)
+        activity_id = f"{m}.{q(Milestone._meta.get_field('activity').column)}"
+        due = f"{m}.{q(Milestone._meta.get_field('due_date').column)}"
+        done_on = f"{m}.{q(Milestone._meta.get_field('done_on').column)}"
+        if connection.vendor == "sqlite":  # dates are ISO text; julianday() counts days
+            day = "%s"
+
+            def days(later: str, earlier: str) -> str:
+                return f"(julianday({later}) - julianday({earlier}))"
+        else:  # PostgreSQL: date - date is a number of days
+            day = "CAST(%s AS date)"
+
+            def days(later: str, earlier: str) -> str:
+                return f"({later} - {earlier})"
+
+        first_open = f"MIN(CASE WHEN {done_on} IS NULL THEN {due} END)"
+        span = days(end, start)
+        margin = followup.RISK_MARGIN
+        # Only quoted column and table names and the margin's integers go into the text; every
+        # value is a parameter.
+        sql = (
+            f"CASE WHEN {override} <> '' THEN {override}"  # noqa: S608
+            f" WHEN {lifecycle} NOT IN (%s, %s) THEN NULL"
+            f" WHEN {end} < {day} THEN %s"
+            f" ELSE (SELECT CASE"
+            f" WHEN {first_open} < {day} THEN %s"
+            f" WHEN {first_open} < {day} THEN %s"
+            f" WHEN {lifecycle} = %s AND {start} < {day} THEN %s"
+            f" WHEN {start} < {day} AND COUNT(*) * ({margin.denominator} * {days(day, start)}"
+            f" - {margin.numerator} * {span}) > {margin.denominator} * COUNT({done_on}) * {span}"
+            f" THEN %s"
+            f" ELSE %s END"
+            f" FROM {table} {m} WHERE {activity_id} = {pk}) END"
+        )
+        adapt = connection.ops.adapt_datefield_value
+        today = adapt(self.today)
+        late_before = adapt(self.today - dt.timedelta(days=followup.LATE_AFTER_DAYS))
+        params = [
+            *sorted(lifecycle.value for lifecycle in followup.FOLLOWED_UP),
+            today,
+            Signal.LATE.value,
+            late_before,
+            Signal.LATE.value,
+            today,
+            Signal.AT_RISK.value,
+            Lifecycle.PLANNED.value,
+            today,
+            Signal.AT_RISK.value,
+            today,
+            today,
+            Signal.AT_RISK.value,
+            Signal.ON_TRACK.value,
+        ]
+        return sql, params
