@@ -126,6 +126,15 @@ def _default_language() -> None:
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts from an empty cache: cached reference data and matrix counts written in
+    a rolled-back test must not answer in the next one (the test cache is in-process memory)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict[str, object]) -> dict[str, object]:
     args = {

@@ -21,6 +21,7 @@ from partners import selectors
 from partners.models import Commitment, CommitmentSet, GroupRelation, Organisation
 from partners.services import CommitmentEntry
 from partners.validators import normalise_organisation_number, validate_pdf
+from roadmap import selectors as roadmap_selectors
 from roadmap.models import Challenge, Goal, PartnershipPeriod
 
 
@@ -348,7 +349,7 @@ class OrganisationFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.reference = selectors.reference_data()
+        self.reference = roadmap_selectors.reference_data()
         everything = gettext("Alla")
         for name, choices in (
             ("status", [("", everything), *choice_labels(Organisation.Status).items()]),

@@ -8,7 +8,6 @@ subqueries or one GROUP BY, never from per-row queries in templates.
 
 from __future__ import annotations
 
-import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -16,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import (
     Count,
     Exists,
@@ -42,6 +41,7 @@ from partners.models import (
     Organisation,
     OrganisationStatusChange,
 )
+from roadmap import selectors as roadmap_selectors
 from roadmap.models import Challenge, FocusArea, PartnershipPeriod
 
 if TYPE_CHECKING:
@@ -70,69 +70,6 @@ def current_period() -> PartnershipPeriod | None:
 
 def list_periods() -> QuerySet[PartnershipPeriod]:
     return PartnershipPeriod.objects.order_by("-start_year")
-
-
-# --- reference data: periods, focus areas and challenges, cached -------------------------------
-
-
-@dataclass
-class ReferenceData:
-    """The roadmap's periods, focus areas and challenges, as the partner list's filters and the
-    commitment matrix show them."""
-
-    periods: list[PartnershipPeriod]  # newest first
-    focus_areas: list[FocusArea]  # in the roadmap's order
-    challenges: list[Challenge]  # by number, each with its focus area
-
-    @property
-    def current_period(self) -> PartnershipPeriod | None:
-        """What :func:`current_period` answers: the open period with the latest start, else the
-        latest period."""
-        return max(self.periods, key=lambda p: (p.is_open, p.start_year), default=None)
-
-    def period(self, pk: Any) -> PartnershipPeriod | None:
-        return next((p for p in self.periods if str(p.pk) == str(pk)), None)
-
-    def focus_area(self, pk: Any) -> FocusArea | None:
-        return next((a for a in self.focus_areas if str(a.pk) == str(pk)), None)
-
-
-REFERENCE_DATA_KEY = "partners:reference-data"
-REFERENCE_DATA_TIMEOUT = 300  # seconds; a safety net, saves and deletes invalidate at once
-_reference_memo: dict[str, ReferenceData] = {}
-
-
-def reference_data() -> ReferenceData:
-    """Periods, focus areas and challenges, read once per process and version.
-
-    The office edits this reference data a few times a year, while the partner list and the
-    matrix read all of it on every request (four queries, a fifth of the list page's time). The
-    shared cache holds only a version token; each process keeps the rows of the current token,
-    so a request costs one cache lookup and no unpickling. Every save or delete of a period,
-    focus area or challenge drops the token (:func:`forget_reference_data`, connected in
-    ``PartnersConfig.ready``), and every process then reads the rows again."""
-    token: str | None = cache.get(REFERENCE_DATA_KEY)
-    if token is None:
-        token = uuid.uuid4().hex
-        if not cache.add(REFERENCE_DATA_KEY, token, REFERENCE_DATA_TIMEOUT):
-            token = cache.get(REFERENCE_DATA_KEY) or token  # another process was first
-    data = _reference_memo.get(token)
-    if data is None:
-        data = ReferenceData(
-            periods=list(list_periods()),
-            focus_areas=list(FocusArea.objects.all()),
-            challenges=list(list_challenges()),
-        )
-        _reference_memo.clear()  # only the current version is ever read again
-        _reference_memo[token] = data
-    return data
-
-
-def forget_reference_data(**_kwargs: Any) -> None:
-    """Signal receiver: drop the version token now, and again when the transaction commits (a
-    request reading in between would otherwise keep the old rows under a new token)."""
-    cache.delete(REFERENCE_DATA_KEY)
-    transaction.on_commit(lambda: cache.delete(REFERENCE_DATA_KEY))
 
 
 # --- organisations ----------------------------------------------------------------------------
@@ -197,7 +134,11 @@ def list_organisations(
     ):
         # The area's challenges are known (reference data): no join to the challenge table.
         area_pk = filters.focus_area.pk
-        area_challenges = [c.pk for c in reference_data().challenges if c.focus_area_id == area_pk]
+        area_challenges = [
+            c.pk
+            for c in roadmap_selectors.reference_data().challenges
+            if c.focus_area_id == area_pk
+        ]
         organisations = organisations.filter(
             Exists(commitments.filter(challenge__in=area_challenges))
         )
@@ -480,7 +421,9 @@ def commitment_matrix(
     (:func:`_matrix_counts`, cached); the heat-map rows are built only for the current page of
     organisations (one query for the page, one for their commitments), so the page costs the
     same with 50 or 5,000 partners."""
-    reference = reference_data()  # periods and challenges: cached, no query when warm
+    reference = (
+        roadmap_selectors.reference_data()
+    )  # periods and challenges: cached, no query when warm
     period = period or reference.current_period
     challenges = reference.challenges
     # 1 fingerprint; when cold also 2 per challenge, 3 per focus area, 4 total

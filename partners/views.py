@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
@@ -19,6 +18,7 @@ from django.views.generic import ListView
 
 from accounts import policy
 from accounts.policy import PolicyRequiredMixin
+from klimatfardplan.pagination import RowPaginator
 from partners import importing, sections, selectors, services
 from partners.forms import (
     CommitmentsForm,
@@ -39,6 +39,7 @@ from partners.models import (
     Organisation,
 )
 from partners.models import private_storage as _private_storage
+from roadmap import selectors as roadmap_selectors
 from roadmap.models import Challenge, PartnershipPeriod
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -76,27 +77,12 @@ def _period(request: HttpRequest) -> PartnershipPeriod | None:
 # --- list, detail, own organisations ----------------------------------------------------------
 
 
-class FirstPageFirstPaginator(Paginator[Any]):
-    """Reads the first page's rows before counting: when they do not fill the page, their
-    number is the count. A search or a narrow filter then needs no COUNT query, which would be
-    a second pass over every organisation (a search cannot use an index). Other pages, and a
-    full first page, are paginated as usual, without reading the rows twice."""
-
-    def page(self, number: Any) -> Page[Any]:
-        if str(number) != "1" or self.orphans:
-            return super().page(number)
-        rows = list(self.object_list[: self.per_page])
-        if len(rows) < self.per_page:
-            self.count = len(rows)  # count is a cached_property: this is its value
-        return Page(rows, self.validate_number(1), self)
-
-
 class OrganisationListView(PolicyRequiredMixin, ListView[Any]):
     action = "partners.list_organisations"
     template_name = "partners/organisation_list.html"
     context_object_name = "organisations"
     paginate_by = 25
-    paginator_class = FirstPageFirstPaginator
+    paginator_class = RowPaginator  # a search's short first page needs no COUNT
 
     def get_queryset(self) -> QuerySet[Organisation, dict[str, Any]]:
         self.filter_form = OrganisationFilterForm(self.request.GET or None)
@@ -528,7 +514,7 @@ def group_relation_remove(request: HttpRequest, pk: int) -> HttpResponse:
 def commitment_matrix(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "partners.view_matrix")
     # Periods and focus areas come from the cached reference data (no queries when warm).
-    reference = selectors.reference_data()
+    reference = roadmap_selectors.reference_data()
     focus_area = reference.focus_area(request.GET.get("focus_area", ""))
     matrix = selectors.commitment_matrix(
         visible_to=request.user,

@@ -14,17 +14,15 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.generic import TemplateView
 
 from accounts import policy
+from klimatfardplan.pagination import RowPaginator
 from partners.models import Organisation
 from roadmap.models import Challenge, FocusArea
 from spaces import selectors, services
@@ -41,20 +39,6 @@ from spaces.models import Attachment, Comment, Post, Space, Subscription
 POSTS_PER_PAGE = 10
 LIBRARY_PER_PAGE = 10
 NO_STORE = "private, no-store"
-
-
-class RowPaginator(Paginator):  # type: ignore[type-arg]  # rows are dicts
-    """Pages ``rows`` (a ``.values()`` query joining what the page shows) but counts
-    ``counted``, the same filter without those joins: SQLite would run the joins for COUNT(*)
-    too, and then the count costs more than the page of rows."""
-
-    def __init__(self, rows: QuerySet[Any], per_page: int, *, counted: QuerySet[Any]) -> None:
-        super().__init__(rows, per_page)
-        self.counted = counted
-
-    @cached_property
-    def count(self) -> int:
-        return self.counted.count()
 
 
 def _space_or_404(pk: int) -> Space:
