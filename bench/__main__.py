@@ -28,7 +28,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from bench.harness import Row, percentile, time_request  # noqa: E402
-from bench.scenarios import SCENARIOS, Context  # noqa: E402
+from bench.scenarios import FULL_SCALE_ONLY, SCENARIOS, Context  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "docs" / "benchmarks.md"
@@ -71,7 +71,9 @@ def run_scenario(name: str, module_path: str, scale: str) -> list[Row]:
             baseline_queries,
             1.0,
         )
-        return [baseline, *importlib.import_module(module_path).run(ctx)]
+        module_name, _, function = module_path.partition(":")
+        scenario = getattr(importlib.import_module(module_name), function or "run")
+        return [baseline, *scenario(ctx)]
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
@@ -95,6 +97,8 @@ def main() -> int:
     for name in SCENARIOS:
         if args.only and name not in args.only:
             continue
+        if args.scale == "small" and name in FULL_SCALE_ONLY:
+            continue
         sys.stderr.write(f"bench: {name} ...\n")
         child = subprocess.run(
             [sys.executable, "-m", "bench", "--scale", args.scale, "--child", name],
@@ -114,8 +118,10 @@ def main() -> int:
         f"{os.cpu_count()} cores, database {connection.vendor}, scale `{args.scale}`.\n\n"
         "Server-side time of requests through the full middleware stack (Django test client), "
         "median and p95 of repeated requests after warm-up; *× minimal* divides the median by "
-        "that of a minimal Django template view measured in the same run. Numbers from this noisy "
-        "2-core machine only mean something as ratios within one run.\n\n"
+        "that of a minimal Django template view through the same middleware, requested by the "
+        "same signed-in client alternately with the page (its median is in the row's note; each "
+        "section's first row times it alone). Numbers from this noisy 2-core machine only mean "
+        "something as ratios within one run.\n\n"
     )
     args.output.parent.mkdir(parents=True, exist_ok=True)
     # The load test (`make load`) writes its own section between markers: keep it.

@@ -37,7 +37,8 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=30)
     args = parser.parse_args()
 
-    module = importlib.import_module(SCENARIOS[args.scenario])
+    module_name, _, function = SCENARIOS[args.scenario].partition(":")
+    module = importlib.import_module(module_name)
     recorded: list[dict[str, Any]] = []
 
     def record(client: Client, url: str, **kwargs: Any) -> Row:
@@ -49,7 +50,7 @@ def main() -> int:
     try:
         ctx = Context(scale=args.scale, client=Client())
         ctx.prepare()
-        module.run(ctx)
+        getattr(module, function or "run")(ctx)
         for page in recorded:
             if args.match not in page["name"]:
                 continue

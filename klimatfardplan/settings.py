@@ -175,6 +175,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
             ],
+            "libraries": {"layout": "klimatfardplan.layout_tags"},
         },
     },
 ]
