@@ -23,7 +23,8 @@ from activities.models import (
 )
 from activities.selectors import ActivityFilters
 from partners.models import ContactPerson, Organisation
-from roadmap.models import Challenge, Cluster, FocusArea, Goal
+from roadmap.models import Challenge, Cluster, Goal
+from roadmap.selectors import reference_data
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -194,9 +195,10 @@ class AttachmentForm(forms.Form):
 
 
 class ActivityFilterForm(forms.Form):
-    """Filters of the list and the dashboard. Choices are plain lists read with one query each
-    (not model choice fields): the template loops over them once, which keeps a 200-option list
-    cheap to render and free of extra COUNT queries."""
+    """Filters of the list and the dashboard. Choices are plain lists (not model choice fields):
+    focus areas and challenges from the cached reference data, organisations with one query.
+    The template loops over them once, which keeps a 200-option list cheap to render and free
+    of extra COUNT queries."""
 
     focus_area = forms.TypedChoiceField(coerce=int, required=False, label=_("Fokusområde"))
     challenge = forms.TypedChoiceField(coerce=int, required=False, label=_("Klimatutmaning"))
@@ -215,9 +217,10 @@ class ActivityFilterForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         every = ("", _("Alla"))
-        areas = FocusArea.objects.all()
+        reference = reference_data()  # cached: no query for areas and challenges
+        areas = reference.focus_areas
         self.fields["focus_area"].choices = [every, *((a.pk, a.name) for a in areas)]  # type: ignore[attr-defined]
-        challenges = Challenge.objects.order_by("number").only("pk", "number", "name_sv", "name_en")
+        challenges = reference.challenges  # by number
         self.fields["challenge"].choices = [every, *((c.pk, str(c)) for c in challenges)]  # type: ignore[attr-defined]
         organisations = Organisation.objects.order_by("name").values_list("pk", "name")
         self.fields["organisation"].choices = [every, *organisations]  # type: ignore[attr-defined]

@@ -16,8 +16,11 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import (
     BooleanField,
     Count,
@@ -513,14 +516,135 @@ class Dashboard:
     attention_counts: dict[str, int] = field(default_factory=dict)
 
 
+_FACT_COLUMNS = (  # what the dashboard reads of each matching activity (lead's name apart)
+    "pk",
+    "title",
+    "kind",
+    "lifecycle",
+    "start_date",
+    "end_date",
+    "row_signal",
+    "is_overridden",
+    "is_stale",
+    "no_lead",
+)
+
+
+def _counts_and_shown(
+    facts: QuerySet[Activity],
+) -> tuple[list[tuple[str, str, str | None, bool, bool, int]], dict[str, list[ActivityRow]]]:
+    """The dashboard's counts and the rows it shows, in one query over ``facts`` (the matching
+    activities annotated with ``row_signal``, ``is_overridden``, ``is_stale`` and ``no_lead``).
+
+    Returns the counts grouped by lifecycle, kind, signal, staleness and lead, and the first
+    rows of each list (late, at risk, stale and lead-less by end date, the timeline by start
+    date), each in its order.
+
+    Written as SQL around the compiled ``facts`` query: a ``MATERIALIZED`` common table
+    expression computes each activity's follow-up signal (a correlated subquery over its
+    milestones) and lead test once, and the counts and each list read that table. As separate
+    Django queries the signal ran up to four times per activity, and building the five list
+    subqueries cost Django more time than the database took to run them. The lead's name is
+    read for the rows shown only."""
+    try:
+        facts_sql, params = (
+            facts.order_by().values_list(*_FACT_COLUMNS).query.get_compiler(facts.db).as_sql()
+        )
+    except EmptyResultSet:  # a user who sees no activity
+        return [], {"late": [], "at_risk": [], "stale": [], "no_lead": [], "timeline": []}
+    connection = connections[facts.db]
+    q = connection.ops.quote_name
+    participation = Participation._meta
+    organisation = Participation.organisation.field.related_model._meta  # type: ignore[union-attr]
+
+    def column(meta: Any, name: str) -> str:
+        return q(meta.get_field(name).column)
+
+    lead_name = (
+        f"(SELECT o.{column(organisation, 'name')}"  # noqa: S608 (names only, no values)
+        f" FROM {q(participation.db_table)} p INNER JOIN {q(organisation.db_table)} o"
+        f" ON o.{q(organisation.pk.column)} = p.{column(participation, 'organisation')}"
+        f" WHERE p.{column(participation, 'activity')} = shown.pk"
+        f" AND p.{column(participation, 'is_lead')})"
+    )
+    followed = "lifecycle IN (%s, %s)"
+    followed_params = sorted(lifecycle.value for lifecycle in followup.FOLLOWED_UP)
+    by_end, by_start = "end_date, title", "start_date, title"
+    lists = [  # name, condition, its parameters, order, how many
+        (
+            "late",
+            f"{followed} AND row_signal = %s",
+            [*followed_params, Signal.LATE.value],
+            by_end,
+            ATTENTION_MAX,
+        ),
+        (
+            "at_risk",
+            f"{followed} AND row_signal = %s",
+            [*followed_params, Signal.AT_RISK.value],
+            by_end,
+            ATTENTION_MAX,
+        ),
+        ("stale", f"{followed} AND is_stale", followed_params, by_end, ATTENTION_MAX),
+        ("no_lead", "no_lead", [], by_end, ATTENTION_MAX),
+        ("timeline", followed, followed_params, by_start, TIMELINE_MAX),
+    ]
+    columns = ", ".join(c for c in _FACT_COLUMNS)
+    shown_sql = " UNION ALL ".join(
+        f"SELECT * FROM (SELECT %s AS part, {columns} FROM facts WHERE {where}"  # noqa: S608
+        f" ORDER BY {order} LIMIT {limit}) AS {name}"
+        for name, where, _params, order, limit in lists
+    )
+    shown_params = [p for name, _where, ps, _order, _limit in lists for p in (name, *ps)]
+    sql = (
+        f"WITH facts ({columns}) AS MATERIALIZED ({facts_sql}),"  # noqa: S608
+        f" shown AS ({shown_sql})"
+        f" SELECT NULL, NULL, NULL, kind, lifecycle, NULL, NULL, NULL, row_signal, NULL, is_stale,"
+        f" no_lead, COUNT(*) FROM facts GROUP BY kind, lifecycle, row_signal, is_stale, no_lead"
+        f" UNION ALL SELECT part, pk, title, kind, lifecycle, start_date, end_date, {lead_name},"
+        f" row_signal, is_overridden, is_stale, no_lead, 0 FROM shown"
+    )
+    groups = []
+    shown: dict[str, list[ActivityRow]] = {name: [] for name, *_rest in lists}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *shown_params])
+        for part, *values, no_lead, n in cursor.fetchall():
+            pk, title, kind, lifecycle, start, end, lead, row_signal, overridden, is_stale = values
+            if part is None:
+                groups.append((lifecycle, kind, row_signal, bool(is_stale), bool(no_lead), n))
+                continue
+            shown[part].append(
+                ActivityRow(
+                    pk=pk,
+                    title=title,
+                    kind=kind,
+                    lifecycle=lifecycle,
+                    start_date=_date(start),
+                    end_date=_date(end),
+                    lead_name=lead,
+                    signal=row_signal,
+                    is_overridden=bool(overridden),
+                    is_stale=bool(is_stale),
+                )
+            )
+    for name, *_rest, order, _limit in lists:  # a UNION keeps no order
+        shown[name].sort(key=attrgetter(*order.split(", ")))
+    return groups, shown
+
+
+def _date(value: dt.date | str) -> dt.date:
+    """A date column read through a plain cursor: SQLite gives ISO text."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
 def dashboard(
     *, visible_to: AnyUser, filters: ActivityFilters | None = None, now: dt.datetime | None = None
 ) -> Dashboard:
-    """The strategic group's dashboard in 5 queries, whatever the number of activities.
+    """The strategic group's dashboard in 4 queries, whatever the number of activities.
 
     The database counts and picks the rows: the follow-up signal is computed in SQL
-    (:class:`~activities.followup_sql.FollowUpSignal`), so no activity is read into Python except
-    the few rows the page shows."""
+    (:class:`~activities.followup_sql.FollowUpSignal`), once per activity, so no activity is
+    read into Python except the few rows the page shows."""
     from partners.models import Commitment, CommitmentSet  # here: partners may import us
     from roadmap.models import Challenge, FocusArea
 
@@ -540,88 +664,34 @@ def dashboard(
         )
         matching = matching.filter(filter_signal=filters.signal)
 
-    # Query 1: every matching activity counted by lifecycle and kind, with how many of each
-    # group are late, at risk, stale or without a lead organisation. Grouped by the two indexed
-    # columns only (activity_lifecycle_kind), so the database needs no sort.
+    # Query 1: the counts and the rows shown, in one statement (see _counts_and_shown).
     lifecycle_counts, kind_counts = Counter[str](), Counter[str]()
     signal_counts, attention_counts = Counter[str](), Counter[str]()
-    for lifecycle, kind, n, late_n, at_risk_n, stale_n, no_lead_n in (
-        matching.alias(row_signal=signal)
-        .values("lifecycle", "kind")
-        .annotate(
-            n=Count("pk"),
-            late=Count("pk", filter=Q(row_signal=Signal.LATE)),
-            at_risk=Count("pk", filter=Q(row_signal=Signal.AT_RISK)),
-            stale=Count("pk", filter=stale_q),
-            no_lead=Count("pk", filter=no_lead_q),
-        )
-        .values_list("lifecycle", "kind", "n", "late", "at_risk", "stale", "no_lead")
-        .order_by("lifecycle", "kind")
-    ):
-        lifecycle_counts[lifecycle] += n
-        kind_counts[kind] += n
-        if lifecycle in followup.FOLLOWED_UP:
-            signal_counts[Signal.LATE.value] += late_n
-            signal_counts[Signal.AT_RISK.value] += at_risk_n
-            signal_counts[Signal.ON_TRACK.value] += n - late_n - at_risk_n
-            attention_counts["followed"] += n
-        attention_counts["stale"] += stale_n
-        attention_counts["no_lead"] += no_lead_n
-
-    # Query 2: the rows shown: the first late, at-risk, stale and lead-less activities (by end
-    # date) and the first of the timeline (by start date), each list picked by a subquery.
-    followed = matching.filter(lifecycle__in=followup.FOLLOWED_UP)
-    by_end, by_start = ("end_date", "title"), ("start_date", "title")
-
-    def first(qs: QuerySet[Activity], n: int, order: tuple[str, str]) -> QuerySet[Any, Any]:
-        return qs.order_by(*order).values("pk")[:n]
-
-    shown = (
-        Activity.objects.filter(
-            Q(pk__in=first(followed.alias(s=signal).filter(s=Signal.LATE), ATTENTION_MAX, by_end))
-            | Q(
-                pk__in=first(
-                    followed.alias(s=signal).filter(s=Signal.AT_RISK), ATTENTION_MAX, by_end
-                )
-            )
-            | Q(pk__in=first(followed.filter(stale_q), ATTENTION_MAX, by_end))
-            | Q(pk__in=first(matching.filter(no_lead_q), ATTENTION_MAX, by_end))
-            | Q(pk__in=first(followed, TIMELINE_MAX, by_start))
-        )
-        .annotate(
-            lead_name=_lead_name(),
+    groups, shown = _counts_and_shown(
+        matching.annotate(
             row_signal=signal,
             is_overridden=ExpressionWrapper(~Q(signal_override=""), BooleanField()),
             is_stale=stale,
-        )
-        .values_list(
-            "pk",
-            "title",
-            "kind",
-            "lifecycle",
-            "start_date",
-            "end_date",
-            "lead_name",
-            "row_signal",
-            "is_overridden",
-            "is_stale",
+            no_lead=ExpressionWrapper(no_lead_q, BooleanField()),
         )
     )
-    rows = [ActivityRow(*values) for values in shown]
-    # The union holds each list's first rows, so sorting it and cutting gives each list exactly.
-    rows.sort(key=lambda r: (r.end_date, r.title))
-    rows_followed = [r for r in rows if r.lifecycle in followup.FOLLOWED_UP]
-    late = [r for r in rows_followed if r.signal == Signal.LATE][:ATTENTION_MAX]
-    at_risk = [r for r in rows_followed if r.signal == Signal.AT_RISK][:ATTENTION_MAX]
-    stale_rows = [r for r in rows_followed if r.is_stale][:ATTENTION_MAX]
-    no_lead_rows = [
-        r
-        for r in rows
-        if r.lead_name is None and r.lifecycle not in (Lifecycle.COMPLETED, Lifecycle.CANCELLED)
-    ][:ATTENTION_MAX]
-    timeline = sorted(rows_followed, key=lambda r: (r.start_date, r.title))[:TIMELINE_MAX]
+    for lifecycle, kind, row_signal, is_stale, no_lead, n in groups:
+        lifecycle_counts[lifecycle] += n
+        kind_counts[kind] += n
+        if lifecycle in followup.FOLLOWED_UP:
+            if row_signal in (Signal.LATE, Signal.AT_RISK):
+                signal_counts[row_signal] += n
+            else:
+                signal_counts[Signal.ON_TRACK.value] += n
+            attention_counts["followed"] += n
+        if is_stale:
+            attention_counts["stale"] += n
+        if no_lead:
+            attention_counts["no_lead"] += n
+    late, at_risk = shown["late"], shown["at_risk"]
+    stale_rows, no_lead_rows, timeline = shown["stale"], shown["no_lead"], shown["timeline"]
 
-    # Query 3: activities per focus area, through their challenges or their clusters'
+    # Query 2: activities per focus area, through their challenges or their clusters'
     # challenges (an activity counts once per area), with every area. Two subqueries per area
     # rather than joins: an outer join would run the clusters' subquery once per joined row.
     # Every visible activity unfiltered (the office's usual view) needs no "in matching" test.
@@ -657,7 +727,7 @@ def dashboard(
         )
     ]
 
-    # Query 4: challenges some partner has committed to (confirmed sets) that no live activity
+    # Query 3: challenges some partner has committed to (confirmed sets) that no live activity
     # serves.
     live = Activity.objects.exclude(lifecycle=Lifecycle.CANCELLED)
     uncovered = (
@@ -684,7 +754,7 @@ def dashboard(
         {"number": c.number, "name": c.name, "organisations": c.organisations} for c in uncovered
     ]
 
-    # Query 5: meetings this year, held and planned per kind.
+    # Query 4: meetings this year, held and planned per kind.
     year = today.year
     meeting_counts = {
         (m["kind"], m["status"]): m["n"]

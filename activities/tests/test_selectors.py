@@ -158,16 +158,16 @@ def test_dashboard_counts_and_needs_attention(world, mixed):
 def test_dashboard_runs_a_constant_number_of_queries(world, mixed, django_assert_num_queries):
     commit(world.org_a, [2])
     selectors.dashboard(visible_to=world.office)  # warm the content-type and other caches
-    # 1 counts by lifecycle, kind, signal, staleness and lead; 2 the rows shown (attention
-    # lists and timeline); 3 focus areas with their counts through challenges and clusters;
-    # 4 challenges committed to without an activity; 5 meetings this year.
-    with django_assert_num_queries(5):
+    # 1 counts by lifecycle, kind, signal, staleness and lead, and the rows shown (attention
+    # lists and timeline); 2 focus areas with their counts through challenges and clusters;
+    # 3 challenges committed to without an activity; 4 meetings this year.
+    with django_assert_num_queries(4):
         selectors.dashboard(visible_to=world.office)
     for i in range(5):
         a = activity_with_team(world.org_a, world.org_b, kind=Activity.Kind.CONSULTANCY)
         MilestoneFactory(activity=a)
         a.challenges.set([Challenge.objects.get(number=10 + i)])
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         selectors.dashboard(visible_to=world.office)
 
 
