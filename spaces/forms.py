@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
-from roadmap.models import Challenge, FocusArea
 from spaces.files import ALLOWED_EXTENSIONS, check_upload, max_file_bytes
 from spaces.markdown import MARKUP_MESSAGE, find_disallowed_markup
 from spaces.models import COMMENT_MAX, HIDE_REASON_MAX, Comment, Post, Subscription
@@ -93,8 +92,8 @@ class SubscriptionForm(forms.Form):
 
 
 class LibrarySearchForm(forms.Form):
-    """The library's search; choices come from the view's lists (one query each, shared with
-    the template) and are validated as ids."""
+    """The library's search; the choices (id, label) come from the view, which shows the same
+    pairs in the template, and are validated as ids."""
 
     q = forms.CharField(label=_("Sök"), required=False, max_length=200)
     challenge = forms.TypedChoiceField(
@@ -107,17 +106,13 @@ class LibrarySearchForm(forms.Form):
     def __init__(
         self,
         *args: Any,
-        challenges: list[Challenge],
-        focus_areas: list[FocusArea],
+        challenges: list[tuple[int, str]],
+        focus_areas: list[tuple[int, str]],
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["challenge"].choices = [("", "")] + [  # type: ignore[attr-defined]
-            (c.pk, str(c)) for c in challenges
-        ]
-        self.fields["focus_area"].choices = [("", "")] + [  # type: ignore[attr-defined]
-            (a.pk, a.name) for a in focus_areas
-        ]
+        self.fields["challenge"].choices = [("", ""), *challenges]  # type: ignore[attr-defined]
+        self.fields["focus_area"].choices = [("", ""), *focus_areas]  # type: ignore[attr-defined]
 
 
 class LibraryUseForm(forms.Form):

@@ -190,8 +190,14 @@ class Post(models.Model):
         verbose_name_plural = _("inlägg")
         indexes = [
             # A space's page: its posts newest first, read in index order (the -id tie-break
-            # too, or the database sorts every post of the space to show ten).
-            models.Index(fields=["space", "-created_at", "-id"], name="spaces_post_space_newest"),
+            # too, or the database sorts every post of the space to show ten). hidden_at last,
+            # so that counting a member's posts (not hidden) reads only the index. (Not a
+            # partial index of the posts not hidden: SQLite would then prefer it to the
+            # library's for the library filtered by challenge, and read every post.)
+            models.Index(
+                fields=["space", "-created_at", "-id", "hidden_at"],
+                name="spaces_post_space_newest",
+            ),
             models.Index(fields=["is_reusable", "-created_at"], name="spaces_post_library"),
             # The library filtered by challenge: only library items, per space, newest first.
             models.Index(

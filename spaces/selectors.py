@@ -16,7 +16,19 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.db import connection
-from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    CharField,
+    Count,
+    F,
+    IntegerField,
+    Model,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language, gettext
@@ -25,6 +37,7 @@ from accounts import policy
 from activities.models import Participation
 from partners.models import Commitment, CommitmentSet, Organisation
 from roadmap.models import Challenge
+from roadmap.selectors import reference_data
 from spaces.models import Attachment, Comment, LibraryUse, Post, PostQuerySet, Space, Subscription
 
 if TYPE_CHECKING:
@@ -34,8 +47,9 @@ if TYPE_CHECKING:
 # --- membership -------------------------------------------------------------------------------
 
 
-def current_commitments() -> QuerySet[Commitment]:
-    """Confirmed commitments of the current partnership period(s): the challenge groupings."""
+def current_commitments(**filters: Any) -> QuerySet[Commitment]:
+    """Confirmed commitments of the current partnership period(s): the challenge groupings;
+    ``filters`` narrow them in the same ``filter()`` call."""
     year = timezone.localdate().year
     return Commitment.objects.filter(
         Q(commitment_set__period__is_open=True)
@@ -43,6 +57,7 @@ def current_commitments() -> QuerySet[Commitment]:
             commitment_set__period__start_year__lte=year, commitment_set__period__end_year__gte=year
         ),
         commitment_set__status=CommitmentSet.Status.CONFIRMED,
+        **filters,
     )
 
 
@@ -84,6 +99,41 @@ def list_member_names(space: Space) -> list[OrganisationName]:
     members = [OrganisationName(pk, name) for pk, name in rows]
     space._kf_member_ids = frozenset(m.pk for m in members)  # type: ignore[attr-defined]
     return members
+
+
+class PartnerLooking(NamedTuple):
+    organisation_name: str
+    challenge_number: int
+
+
+def list_members_and_partners_looking(
+    space: Space,
+) -> tuple[list[OrganisationName], list[PartnerLooking]]:
+    """``list_member_names`` and ``list_partners_looking`` for the space's page; for a
+    challenge grouping in one query, as both read the same commitments (its members are the
+    organisations of the current confirmed commitments to the challenge, and those that are
+    looking for partners are among them). Also fills the member-id cache."""
+    if space.challenge_id is None:
+        looking = [PartnerLooking(**row) for row in list_partners_looking(space)]
+        return list_member_names(space), looking
+    rows = (
+        current_commitments(challenge_id=space.challenge_id)
+        .order_by("commitment_set__organisation__name", "commitment_set__organisation_id")
+        .values_list(
+            "commitment_set__organisation_id",
+            "commitment_set__organisation__name",
+            "looking_for_partners",
+        )
+    )
+    members: dict[int, OrganisationName] = {}  # one entry per organisation, in name order
+    looking = []
+    number = space.challenge.number  # type: ignore[union-attr]  # challenge_id is set
+    for pk, name, is_looking in rows:
+        members.setdefault(pk, OrganisationName(pk, name))
+        if is_looking:  # one row per commitment, as list_partners_looking
+            looking.append(PartnerLooking(name, number))
+    space._kf_member_ids = frozenset(members)  # type: ignore[attr-defined]
+    return list(members.values()), looking
 
 
 def member_organisation_ids(space: Space) -> frozenset[int]:
@@ -150,13 +200,65 @@ def get_space(pk: int) -> Space:
     return Space.objects.select_related("challenge__focus_area", "activity").get(pk=pk)
 
 
+def get_space_page(pk: int, *, user: AnyUser) -> Space:
+    """``get_space`` for the space's page, in one query with the user's e-mail choice for it
+    (``subscription_mode``, see ``get_subscription_mode``).
+
+    The challenge and its focus area come from the cached reference data
+    (``roadmap.selectors.reference_data``) instead of two joins: the page reads them on every
+    request, the office edits them a few times a year."""
+    spaces = Space.objects.select_related("activity")
+    if user.is_authenticated:
+        # At most one row (unique per space and user). Written out, as ``_count_per_post``.
+        mode = (
+            f"SELECT {_column(Subscription, 'mode')} FROM {_table(Subscription)}"  # noqa: S608 (names only, the user as a parameter)
+            f" WHERE {_column(Subscription, 'space')} = {_column(Space, 'id')}"
+            f" AND {_column(Subscription, 'user')} = %s"
+        )
+        spaces = spaces.annotate(
+            subscription_mode=RawSQL(mode, (user.pk,), output_field=CharField())  # noqa: S611
+        )
+    space = spaces.get(pk=pk)
+    space.subscription_mode = (  # type: ignore[attr-defined]
+        getattr(space, "subscription_mode", None) or Subscription.Mode.NONE
+    )
+    if space.challenge_id is not None:
+        for challenge in reference_data().challenges:
+            if challenge.pk == space.challenge_id:
+                # The forward cache only: ``space.challenge = …`` would also point the shared
+                # challenge's reverse cache (``challenge.space``) at this request's space.
+                Space._meta.get_field("challenge").set_cached_value(space, challenge)
+                break
+    return space
+
+
 # --- posts -----------------------------------------------------------------------------------
 
 
-def _count_per_post(rows: QuerySet[Any]) -> Coalesce:
-    """COUNT of ``rows`` (a model with a ``post`` foreign key) for each post, as a subquery."""
-    counted = rows.filter(post=OuterRef("pk")).order_by().values("post").annotate(n=Count("pk"))
-    return Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), 0)
+def _table(model: type[Model]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _column(model: type[Model], field: str) -> str:
+    """A model's column as SQL, ``"table"."column"``: the table must be unaliased in the query
+    (the base table of a queryset, or the table of a subquery written out)."""
+    column: Any = model._meta.get_field(field).column  # type: ignore[union-attr]  # a Field
+    return f"{_table(model)}.{connection.ops.quote_name(column)}"
+
+
+def _count_per_post(model: type[Comment | Attachment | LibraryUse]) -> RawSQL:
+    """COUNT of ``model``'s rows (a model with a ``post`` foreign key) for each post, as a
+    correlated subquery of a query on posts.
+
+    Written out rather than built as ``Subquery(….annotate(n=Count("pk")))``: the ORM spends
+    about a millisecond building and compiling each such subquery, more than the database
+    needs to run it, on every request of the lists that show these counts. The outer table is
+    ``spaces_post`` unaliased (the lists' base table); only the ten rows shown run it."""
+    sql = (
+        f"SELECT COUNT(*) FROM {_table(model)}"  # noqa: S608 (names only, no values)
+        f" WHERE {_column(model, 'post')} = {_column(Post, 'id')}"
+    )
+    return RawSQL(sql, (), output_field=IntegerField())  # noqa: S611 (names only, no values)
 
 
 def list_posts(*, visible_to: AnyUser) -> PostQuerySet:
@@ -192,12 +294,12 @@ POST_ROW_FIELDS = (
 def list_space_posts(*, space: Space, visible_to: AnyUser, kind: str = "") -> PostQuerySet:
     """The posts on a space's page, newest first (call only after the policy allowed the page).
     Count these; give the page's slice to ``post_card_rows`` for what the cards show."""
-    posts = Post.objects.filter(space=space)
+    conditions: dict[str, Any] = {"space": space}  # one filter() call: each copies the query
     if kind:
-        posts = posts.filter(kind=kind)
+        conditions["kind"] = kind
     if not policy.is_office(visible_to):
-        posts = posts.shown()
-    return posts.order_by("-created_at", "-pk")
+        conditions["hidden_at__isnull"] = True  # Post.objects.shown()
+    return Post.objects.filter(**conditions).order_by("-created_at", "-pk")
 
 
 def post_card_rows(posts: PostQuerySet) -> QuerySet[Any]:
@@ -207,8 +309,8 @@ def post_card_rows(posts: PostQuerySet) -> QuerySet[Any]:
     # a card needs nine columns, and instances cost more to build than the whole query.
     rows: QuerySet[Any] = posts.values(
         *POST_ROW_FIELDS,
-        comment_count=_count_per_post(Comment.objects.all()),
-        file_count=_count_per_post(Attachment.objects.all()),
+        comment_count=_count_per_post(Comment),
+        file_count=_count_per_post(Attachment),
     )
     return rows
 
@@ -308,9 +410,7 @@ def list_matching_questions(
     the user may read (its own spaces, or library items): a grouping's text stays its own.
     Rows with ``id``, ``title`` and ``space_name``."""
     if space.challenge_id is not None:
-        # A grouping's own space is the only challenge space of its challenge: the others are
-        # the working groups on the challenge (fewer lookups to build on the busiest page).
-        related = Space.objects.filter(activity__challenges=space.challenge_id).values("pk")
+        return _working_group_questions(space.challenge_id, visible_to=visible_to, limit=limit)
     else:
         challenge_ids = _space_challenge_ids(space)
         related = (
@@ -329,6 +429,44 @@ def list_matching_questions(
     )
     for row in rows:
         row["space_name"] = _space_name(row)
+    return rows
+
+
+def _working_group_questions(
+    challenge_id: int, *, visible_to: AnyUser, limit: int
+) -> list[dict[str, Any]]:
+    """``list_matching_questions`` for a challenge grouping's page (the busiest page): a
+    grouping's own space is the only challenge space of its challenge, so the other spaces are
+    the working groups on the challenge. What ``list_posts`` lets the user read of those is
+    then simpler to ask: everything for the office; for others, the working groups their
+    organisations take part in, and library items."""
+    # One filter() call (each call copies the query): Post.objects.open_questions(), on the
+    # working groups of the challenge, that the user may read.
+    readable = Q()
+    if not policy.is_office(visible_to):
+        if policy.can(visible_to, "spaces.view_library"):
+            readable = Q(is_reusable=True)
+        organisation_ids = policy.organisation_ids(visible_to)
+        if organisation_ids:
+            groups = Participation.objects.filter(organisation_id__in=organisation_ids)
+            readable |= Q(space__activity_id__in=groups.values("activity_id"))
+        if not readable:
+            return []
+    found: QuerySet[Any] = (
+        Post.objects.filter(
+            readable,
+            hidden_at__isnull=True,
+            kind=Post.Kind.QUESTION,
+            answered_at__isnull=True,
+            space__activity__challenges=challenge_id,
+        )
+        .order_by("-created_at")
+        .values("id", "title", "space__activity__title")
+    )
+    rows: list[dict[str, Any]] = list(found[:limit])
+    fallback = gettext("Rum")
+    for row in rows:
+        row["space_name"] = row["space__activity__title"] or fallback  # Space.name
     return rows
 
 
@@ -351,23 +489,28 @@ def list_library(
     """
     if not policy.can(visible_to, "spaces.view_library"):
         return Post.objects.none()
-    posts = Post.objects.in_library()
+    # The conditions go into one filter() call (each call copies the query).
+    conditions = [Q(hidden_at__isnull=True, is_reusable=True)]  # Post.objects.in_library()
     if challenge_id:
-        posts = posts.filter(
-            space__in=Space.objects.filter(
-                Q(challenge_id=challenge_id) | Q(activity__challenges=challenge_id)
+        conditions.append(
+            Q(
+                space__in=Space.objects.filter(
+                    Q(challenge_id=challenge_id) | Q(activity__challenges=challenge_id)
+                )
             )
         )
     if focus_area_id:
-        posts = posts.filter(
-            space__in=Space.objects.filter(
-                Q(challenge__focus_area_id=focus_area_id)
-                | Q(activity__challenges__focus_area_id=focus_area_id)
+        conditions.append(
+            Q(
+                space__in=Space.objects.filter(
+                    Q(challenge__focus_area_id=focus_area_id)
+                    | Q(activity__challenges__focus_area_id=focus_area_id)
+                )
             )
         )
     query = query.strip()
     if not query:
-        return posts.order_by("-created_at", "-pk")
+        return Post.objects.filter(*conditions).order_by("-created_at", "-pk")
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 
@@ -376,32 +519,34 @@ def list_library(
         )
         search = SearchQuery(query, config="swedish", search_type="websearch")
         return (
-            posts.annotate(rank=SearchRank(vector, search))
+            Post.objects.filter(*conditions)
+            .annotate(rank=SearchRank(vector, search))
             .filter(rank__gt=0)
             .order_by("-rank", "-created_at", "-pk")
         )
-    condition = Q()
     for word in query.split()[:8]:
-        condition &= Q(title__icontains=word) | Q(body__icontains=word)
-    return posts.filter(condition).order_by("-created_at", "-pk")
+        conditions.append(Q(title__icontains=word) | Q(body__icontains=word))
+    return Post.objects.filter(*conditions).order_by("-created_at", "-pk")
 
 
 def library_rows(posts: PostQuerySet) -> QuerySet[Any]:
-    """Library ``posts`` as rows of ``POST_ROW_FIELDS``, their space's names and ``use_count``;
-    ``add_library_details`` completes the rows shown."""
+    """Library ``posts`` as rows of ``POST_ROW_FIELDS``, their space's challenge id or working
+    group's title, and ``use_count``; ``add_library_details`` completes the rows shown."""
     rows: QuerySet[Any] = posts.values(
         *POST_ROW_FIELDS,
-        *_SPACE_NAME_FIELDS,
-        "space__challenge__focus_area__name_sv",
-        "space__challenge__focus_area__name_en",
-        use_count=_count_per_post(LibraryUse.objects.all()),
+        "space__challenge_id",
+        "space__activity__title",
+        use_count=_count_per_post(LibraryUse),
     )
     return rows
 
 
 def add_library_details(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """The page's library rows with ``space_name``, ``focus_area_name`` (challenge groupings)
-    and ``files`` (their attachments' ``id``, ``original_name`` and ``size``): one query."""
+    and ``files`` (their attachments' ``id``, ``original_name`` and ``size``): one query.
+
+    The challenges and their focus areas come from the cached reference data
+    (``roadmap.selectors.reference_data``), not from two more joins per row."""
     rows = list(rows)
     files: dict[int, list[dict[str, Any]]] = defaultdict(list)
     if rows:
@@ -412,12 +557,16 @@ def add_library_details(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
         )
         for attachment in attachments:
             files[attachment["post_id"]].append(dict(attachment))
+    challenges = {c.pk: c for c in reference_data().challenges}
+    fallback = gettext("Rum")
     for row in rows:
-        row["space_name"] = _space_name(row)
-        area = row["space__challenge__focus_area__name_sv"]
-        row["focus_area_name"] = (
-            _bilingual(area, row["space__challenge__focus_area__name_en"]) if area else ""
-        )
+        challenge = challenges.get(row["space__challenge_id"])
+        if challenge is not None:  # Space.name and the challenge's focus area
+            row["space_name"] = str(challenge)
+            row["focus_area_name"] = challenge.focus_area.name
+        else:
+            row["space_name"] = row["space__activity__title"] or fallback
+            row["focus_area_name"] = ""
         row["files"] = files.get(row["id"], [])
     return rows
 

@@ -24,7 +24,7 @@ from django.views.generic import TemplateView
 from accounts import policy
 from klimatfardplan.pagination import RowPaginator
 from partners.models import Organisation
-from roadmap.models import Challenge, FocusArea
+from roadmap.selectors import reference_data
 from spaces import selectors, services
 from spaces.forms import (
     CommentForm,
@@ -82,28 +82,34 @@ class SpaceListView(policy.PolicyRequiredMixin, TemplateView):
 
 @require_GET
 def space_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    space = _space_or_404(pk)
-    if denied := _not_member_response(request, space, "spaces.view_space"):
-        return denied
+    try:
+        # The space with the user's e-mail choice (one query instead of two).
+        space = selectors.get_space_page(pk, user=request.user)
+    except Space.DoesNotExist:
+        raise Http404 from None
+    # The members and those looking for partners (one query for a grouping), which also fills
+    # the member cache that the access check reads.
+    members, partners_looking = selectors.list_members_and_partners_looking(space)
+    if not policy.can(request.user, "spaces.view_space", space):
+        return render(request, "spaces/not_member.html", {"space": space}, status=403)
     kind = request.GET.get("kind", "")
     if kind not in Post.Kind.values:
         kind = ""
     posts = selectors.list_space_posts(space=space, visible_to=request.user, kind=kind)
     rows = selectors.post_card_rows(posts)
     page = RowPaginator(rows, POSTS_PER_PAGE, counted=posts).get_page(request.GET.get("page"))
-    mode = selectors.get_subscription_mode(space=space, user=request.user)
     context = {
         "space": space,
         "page_obj": page,
         "kind": kind,
         "kinds": Post.Kind.choices,
         "query": urlencode({"kind": kind}) if kind else "",
-        "members": space._kf_member_organisations,  # type: ignore[attr-defined]
-        "partners_looking": selectors.list_partners_looking(space),
+        "members": members,
+        "partners_looking": partners_looking,
         "matching_questions": selectors.list_matching_questions(
             space=space, visible_to=request.user
         ),
-        "subscription_mode": mode,
+        "subscription_mode": space.subscription_mode,  # type: ignore[attr-defined]
         "subscription_choices": Subscription.Mode.choices,
         "can_contribute": policy.can(request.user, "spaces.contribute", space),
         "can_export": policy.can(request.user, "spaces.export", space),
@@ -310,10 +316,11 @@ class LibraryView(policy.PolicyRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        # The choices are read once here and handed to both the form (validation) and the
-        # template (rendering), instead of one query each.
-        challenges = list(Challenge.objects.order_by("number"))
-        focus_areas = list(FocusArea.objects.all())
+        # The choices come from the cached reference data (no query) and are handed to both
+        # the form (validation) and the template (rendering).
+        reference = reference_data()
+        challenges = [(c.pk, str(c)) for c in reference.challenges]
+        focus_areas = [(a.pk, a.name) for a in reference.focus_areas]
         form = LibrarySearchForm(
             self.request.GET or None, challenges=challenges, focus_areas=focus_areas
         )

@@ -6,10 +6,11 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from accounts import policy
 from activities.models import Activity, Participation
 from partners.models import CommitmentSet
 from spaces import selectors, services
-from spaces.models import LibraryUse, Post, Space
+from spaces.models import LibraryUse, Post, Space, Subscription
 from spaces.tests.conftest import SpacesWorld
 from spaces.tests.factories import CommentFactory, PostFactory
 
@@ -21,6 +22,34 @@ def test_members_are_derived_from_confirmed_commitments(sw: SpacesWorld) -> None
     CommitmentSet.objects.filter(organisation=sw.org_d).update(status="confirmed")
     fresh = Space.objects.get(pk=sw.space.pk)
     assert sw.org_d.pk in selectors.member_organisation_ids(fresh)
+
+
+def test_members_and_partners_looking_come_from_one_query(
+    sw: SpacesWorld, django_assert_num_queries
+) -> None:
+    space = Space.objects.select_related("challenge").get(pk=sw.space.pk)
+    policy.organisation_ids(sw.world.contact_b)  # read (and cached) before
+    with django_assert_num_queries(1):  # the current confirmed commitments to challenge 3
+        members, looking = selectors.list_members_and_partners_looking(space)
+        assert selectors.is_member(sw.world.contact_b, space)  # the member cache is filled
+    assert [m.name for m in members] == ["Alfa Energi AB", "Beta Bygg AB"]
+    assert looking == [selectors.PartnerLooking("Alfa Energi AB", 3)]
+    assert [(p["organisation_name"], p["challenge_number"]) for p in
+            selectors.list_partners_looking(space)] == [("Alfa Energi AB", 3)]  # fmt: skip
+
+
+def test_space_page_reads_the_subscription_and_leaves_the_shared_challenge_alone(
+    sw: SpacesWorld,
+) -> None:
+    services.set_subscription(space=sw.space, user=sw.world.contact_a, mode="weekly")
+    space = selectors.get_space_page(sw.space.pk, user=sw.world.contact_a)
+    assert space.subscription_mode == "weekly"
+    assert space.challenge is not None
+    assert space.challenge.focus_area.name  # cached with the challenge
+    other = selectors.get_space_page(sw.space.pk, user=sw.world.contact_b)
+    assert other.subscription_mode == Subscription.Mode.NONE
+    # The challenge is the cached reference data's: its reverse cache is not this request's.
+    assert "space" not in space.challenge._state.fields_cache
 
 
 def test_members_of_a_working_group_are_its_participants(sw: SpacesWorld) -> None:
