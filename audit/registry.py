@@ -9,7 +9,9 @@ Two paths write rows, and both are covered:
   §0.4: the reason signal-based audit packages miss bulk writes). We wrap those three QuerySet
   methods once, at start-up: for an audited model the wrapper reads the affected rows before
   (one SELECT), writes, and records one entry per row (one INSERT). Other models pass straight
-  through. Services may also call :func:`audit.services.record_bulk` for raw SQL.
+  through. Services may also call :func:`audit.services.record_bulk` for raw SQL, or
+  :func:`update_instances` for an UPDATE of rows they hold as loaded instances (no read at all).
+  Inside :func:`audit.services.deferred` the entries of all bulk writes go in one INSERT.
 
 ``AUDITED`` maps a model label to the ORM path of its organisation (or None), which lets an
 organisation's page show the history of everything that belongs to it.
@@ -155,7 +157,8 @@ _original_bulk_create = QuerySet.bulk_create
 _original_bulk_update = QuerySet.bulk_update
 
 
-# Set while bulk_update runs: it calls update() itself, and records its own entries.
+# Set while bulk_update() or update_instances() runs: they call update() themselves, and record
+# their own entries.
 _in_bulk_update: ContextVar[bool] = ContextVar("audit_in_bulk_update", default=False)
 
 
@@ -169,16 +172,24 @@ def _audited_update(self: QuerySet[Any], **kwargs: Any) -> int:
     names = [n for n in names if n not in IGNORED_FIELDS]
     org_path = AUDITED[model._meta.label]
     columns = ["pk", *names] + ([org_path] if org_path and org_path != "pk" else [])
-    before = list(self.values(*columns)) if names else []
+    # No ORDER BY (an UPDATE has none either): a model's default ordering may join other tables.
+    reads = self if self.query.is_sliced else self.order_by()
+    before = list(reads.values(*columns)) if names else []
     count = _original_update(self, **kwargs)
     if not before or not count:
         return count
-    computed = any(isinstance(v, Combinable) for v in kwargs.values())
+    # Values computed in SQL (F() + 1, Case, ...) are read back after the write, but only for
+    # recorded fields: an F("version") + 1 on an ignored field needs no second read.
+    computed = any(
+        isinstance(v, Combinable) and model._meta.get_field(k).attname in names
+        for k, v in kwargs.items()
+    )
     after: dict[Any, dict[str, Any]] = {}
     if computed:
         pks = [row["pk"] for row in before]
         after = {
-            row["pk"]: row for row in model._base_manager.filter(pk__in=pks).values("pk", *names)
+            row["pk"]: row
+            for row in model._base_manager.filter(pk__in=pks).order_by().values("pk", *names)
         }
     plain = {
         model._meta.get_field(k).attname: v.pk if isinstance(v, models.Model) else v
@@ -217,6 +228,32 @@ def _audited_bulk_create(
     return created
 
 
+def _record_instances(model: type[models.Model], objs: list[Any], fields: Iterable[str]) -> None:
+    """One "update" entry per instance whose ``fields`` differ from its values as loaded."""
+    if not is_audited(model) or _suspended.get():
+        return
+    from audit import services
+
+    attnames = [
+        field.attname
+        for field in (model._meta.get_field(name) for name in fields)
+        if isinstance(field, models.Field)
+    ]
+    rows = []
+    for obj in objs:
+        before: dict[str, Any] = getattr(obj, _LOADED, {})
+        current = snapshot(obj)
+        changes = {
+            k: [jsonable(before.get(k)), jsonable(current[k])]
+            for k in attnames
+            if k in current and before.get(k) != current[k]
+        }
+        if changes:
+            rows.append((obj.pk, organisation_of(obj), changes))
+            setattr(obj, _LOADED, current)
+    services.record_bulk(model=model, action="update", rows=rows)
+
+
 def _audited_bulk_update(
     self: QuerySet[Any], objs: Iterable[Any], fields: Iterable[str], *args: Any, **kwargs: Any
 ) -> int:
@@ -227,22 +264,30 @@ def _audited_bulk_update(
         count = _original_bulk_update(self, objs, fields, *args, **kwargs)
     finally:
         _in_bulk_update.reset(token)
-    if is_audited(self.model) and not _suspended.get():
-        from audit import services
+    _record_instances(self.model, objs, fields)
+    return count
 
-        rows = []
-        for obj in objs:
-            before: dict[str, Any] = getattr(obj, _LOADED, {})
-            current = snapshot(obj)
-            changes = {
-                k: [jsonable(before.get(k)), jsonable(current[k])]
-                for k in (self.model._meta.get_field(f).attname for f in fields)
-                if k in current and before.get(k) != current[k]
-            }
-            if changes:
-                rows.append((obj.pk, organisation_of(obj), changes))
-                setattr(obj, _LOADED, current)
-        services.record_bulk(model=self.model, action="update", rows=rows)
+
+def update_instances(queryset: QuerySet[Any], objs: Iterable[Any], **values: Any) -> int:
+    """``queryset.update(**values)`` for rows the caller holds as loaded instances and has
+    already given their new values: recorded from each instance's loaded values, as
+    ``bulk_update()`` is, so no read before or after the write (one UPDATE, one INSERT).
+
+    For a write that ``bulk_update()`` would make heavier than needed: ``values`` may be plain
+    values where every row gets the same one, a ``Case`` only where they differ, an
+    ``F()`` expression on an ignored field. The caller must make ``values`` write exactly what
+    the instances hold, and ``queryset`` match at most their rows; ``queryset`` may add
+    conditions (a guard), but a write that matched only some of the rows cannot tell which:
+    the caller must roll it back. A write that matched none records nothing.
+    """
+    objs = list(objs)
+    token = _in_bulk_update.set(True)
+    try:
+        count = queryset.update(**values)
+    finally:
+        _in_bulk_update.reset(token)
+    if count:
+        _record_instances(queryset.model, objs, values)
     return count
 
 

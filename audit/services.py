@@ -2,14 +2,41 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import models, transaction
 
 from audit.context import current_actor
 from audit.models import AuditEntry
+
+# The entries of bulk writes inside ``deferred()``, written in one INSERT when it ends.
+_pending: ContextVar[list[AuditEntry] | None] = ContextVar("audit_pending", default=None)
+
+
+@contextlib.contextmanager
+def deferred() -> Iterator[None]:
+    """Write the entries of the bulk writes inside the block (``record_bulk``: QuerySet
+    ``update()``, ``bulk_create()``, ``bulk_update()``) in one INSERT as it ends, for a service
+    that writes several audited models in one transaction. Only inside ``transaction.atomic()``:
+    if the block raises, nothing is written, and the rollback discards the writes too. (A bulk
+    write in a savepoint that is rolled back while the block goes on would still be recorded:
+    keep such savepoints out of the block.)"""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit.services.deferred() must run inside transaction.atomic().")
+    if _pending.get() is not None:  # nested: the outer block writes them
+        yield
+        return
+    entries: list[AuditEntry] = []
+    token = _pending.set(entries)
+    try:
+        yield
+    finally:
+        _pending.reset(token)
+    AuditEntry.objects.bulk_create(entries)
 
 
 def _actor_fields() -> dict[str, Any]:
@@ -59,5 +86,9 @@ def record_bulk(
         )
         for pk, organisation_id, changes in rows
     ]
-    AuditEntry.objects.bulk_create(entries)
+    pending = _pending.get()
+    if pending is not None:
+        pending.extend(entries)
+    else:
+        AuditEntry.objects.bulk_create(entries)
     return len(entries)

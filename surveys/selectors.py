@@ -261,18 +261,17 @@ def get_form_state(
     ``survey_round`` as just loaded (its ``questions_token`` names the questionnaire, see
     :func:`round_questions`). ``for_save``: for saving a section, which needs the inputs, the
     response and the stored answers (for the progress it returns) but not last year's figures
-    or each stored field's problem: one query and the checks fewer."""
+    or each stored field's problem, nor the response's last editor: one query, a join and the
+    checks fewer."""
     questions = round_questions(survey_round)
     # At most one row (unique per round and organisation): no ORDER BY (the model's default
     # ordering would join the round and the organisation for nothing).
-    response = next(
-        iter(
-            Response.objects.filter(round_id=survey_round.pk, organisation_id=organisation.pk)
-            .select_related("last_edited_by")
-            .order_by()[:1]
-        ),
-        None,
-    )
+    responses = Response.objects.filter(
+        round_id=survey_round.pk, organisation_id=organisation.pk
+    ).order_by()
+    if not for_save:  # the page names the last editor; a save only writes it
+        responses = responses.select_related("last_edited_by")
+    response = next(iter(responses[:1]), None)
     challenges = commitment_challenges(organisation, survey_round)
     slots = build_slots(
         questions,
@@ -285,8 +284,9 @@ def get_form_state(
     editors: dict[str, str] = {}
     if response is not None:
         # Plain rows, not model instances: a page holds ~100 answers (and Answer is audited,
-        # which snapshots every loaded instance).
-        rows = response.answers.values_list(
+        # which snapshots every loaded instance). Unordered: they are looked up by field name,
+        # and the model's default ordering would join the round, organisation and question.
+        rows = response.answers.order_by().values_list(
             "field_name",
             "raw",
             "choice",

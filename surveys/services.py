@@ -14,18 +14,21 @@ schedules a recompute after commit (``tasks.recompute_indicators``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Case, F, Field, Value, When
+from django.db.models.functions import Cast
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit import registry as audit_registry
+from audit import services as audit_services
 from klimatfardplan.queue import publish_on_commit
 from outbox.services import queue_email
 from surveys import selectors
@@ -158,26 +161,38 @@ def _get_or_create_response(
     return response
 
 
-@dataclass
-class _StoredAnswer:
-    pk: int
-    field_name: str
-    raw: str
-    choice: str
-    not_reported: bool
-    comment: str
-    version: int
-    updated_by__first_name: str | None
-    updated_by__last_name: str | None
-    updated_by__username: str | None
+def _update_answers(answers: list[Answer], *, by: User, now: datetime) -> None:
+    """Write the changed ``answers`` (their new content already set on them) in one UPDATE:
+    a column all of them give the same value is set plainly, a CASE on the id only where they
+    differ (``bulk_update()`` would build a CASE for every column). The version goes up by one
+    in SQL: each row was read, locked, at the version the form had loaded. The audit trail
+    records one entry per answer from the values as loaded, as it does for bulk_update()."""
+    values: dict[str, Any] = {"updated_by": by, "updated_at": now, "version": F("version") + 1}
+    casted = connection.features.requires_casted_case_in_updates
+    for name in ("raw", "choice", "not_reported", "comment", "value"):
+        first = getattr(answers[0], name)
+        if all(getattr(answer, name) == first for answer in answers):
+            values[name] = first
+            continue
+        model_field = cast("Field[Any, Any]", Answer._meta.get_field(name))
+        case: Any = Case(
+            *(
+                When(pk=answer.pk, then=Value(getattr(answer, name), output_field=model_field))
+                for answer in answers
+            ),
+            output_field=model_field,
+        )
+        values[name] = Cast(case, output_field=model_field) if casted else case
+    audit_registry.update_instances(
+        Answer.objects.filter(pk__in=[answer.pk for answer in answers]), answers, **values
+    )
 
-    @property
-    def editor(self) -> str:
-        """The last editor's name as ``User.get_full_name()`` gives it, else the username."""
-        if self.updated_by__username is None:
-            return ""
-        full = f"{self.updated_by__first_name} {self.updated_by__last_name}".strip()
-        return full or self.updated_by__username
+
+def _editor(user: User | None) -> str:
+    """The last editor's name as ``User.get_full_name()`` gives it, else the username."""
+    if user is None:
+        return ""
+    return f"{user.first_name} {user.last_name}".strip() or user.get_username()
 
 
 def save_answers(
@@ -204,24 +219,23 @@ def save_answers(
     if not response.is_editable:
         raise ValidationError(LOCKED_MESSAGE)
     by_name = {slot.field_name: slot for slot in slots}
-    # Plain rows: the stored content, version and last editor of each posted field.
-    existing = {
-        row["field_name"]: _StoredAnswer(**row)
-        for row in Answer.objects.filter(response=response, field_name__in=list(posted)).values(
-            "pk",
-            "field_name",
-            "raw",
-            "choice",
-            "not_reported",
-            "comment",
-            "version",
-            "updated_by__first_name",
-            "updated_by__last_name",
-            "updated_by__username",
-        )
-    }
     now = timezone.now()
-    with transaction.atomic():
+    # deferred(): the audit entries of the answers and of the response in one INSERT.
+    with transaction.atomic(), audit_services.deferred():
+        # The stored rows of the posted fields, read inside the transaction and locked until it
+        # commits (FOR UPDATE on PostgreSQL; SQLite's IMMEDIATE transaction holds the write lock
+        # from its start): the version compared below is then the version the row still has
+        # when it is written, so a colleague's save in between is a conflict, never overwritten.
+        # No ORDER BY: the model's default ordering would join the response, the round, the
+        # organisation and the question for nothing.
+        existing = {
+            answer.field_name: answer
+            for answer in Answer.objects.filter(response=response, field_name__in=list(posted))
+            .select_related("updated_by")
+            .select_for_update(of=("self",))
+            .order_by()
+        }
+        changed: list[Answer] = []
         for name, (data, loaded_version) in posted.items():
             slot = by_name.get(name)
             if slot is None:
@@ -248,19 +262,11 @@ def save_answers(
                         stored_data,
                         data,
                         current_version,
-                        stored.editor if stored else "",
+                        _editor(stored.updated_by) if stored else "",
                     )
                 )
                 continue
-            values = {
-                "raw": data.raw,
-                "choice": data.choice,
-                "not_reported": data.not_reported,
-                "comment": data.comment,
-                "value": None if data.not_reported else data.value,
-                "updated_by": by,
-                "updated_at": now,
-            }
+            value = None if data.not_reported else data.value
             if stored is None:
                 try:
                     with transaction.atomic():
@@ -271,7 +277,13 @@ def save_answers(
                             year=slot.year,
                             challenge_id=slot.challenge_id,
                             version=1,
-                            **values,
+                            raw=data.raw,
+                            choice=data.choice,
+                            not_reported=data.not_reported,
+                            comment=data.comment,
+                            value=value,
+                            updated_by=by,
+                            updated_at=now,
                         )
                 except IntegrityError:  # created by a colleague since we looked
                     theirs = Answer.objects.get(response=response, field_name=name)
@@ -289,50 +301,41 @@ def save_answers(
                     continue
                 result.versions[name] = 1
             else:
-                # The conditional UPDATE is the real guard: between our read and this write a
-                # colleague may have saved; then no row matches and it is a conflict. (The new
-                # version as a plain value: only a row still at loaded_version is written.)
-                updated = Answer.objects.filter(pk=stored.pk, version=loaded_version).update(
-                    version=loaded_version + 1, **values
-                )
-                if not updated:
-                    theirs = Answer.objects.get(pk=stored.pk)
-                    result.conflicts.append(
-                        Conflict(
-                            name,
-                            slot.label,
-                            AnswerData(
-                                theirs.raw, theirs.choice, theirs.not_reported, theirs.comment
-                            ),
-                            data,
-                            theirs.version,
-                        )
-                    )
-                    continue
+                stored.raw = data.raw
+                stored.choice = data.choice
+                stored.not_reported = data.not_reported
+                stored.comment = data.comment
+                stored.value = value
+                stored.updated_by = by
+                stored.updated_at = now
+                stored.version = loaded_version + 1  # as the UPDATE writes it: F("version") + 1
+                stored.response = response  # the audit entry's organisation, without a query
+                changed.append(stored)
                 result.versions[name] = loaded_version + 1
             result.saved.append(name)
+        if changed:
+            _update_answers(changed, by=by, now=now)
         if result.saved:
-            changes: dict[str, Any] = {
-                "last_edited_at": now,
-                "last_edited_by": by,
-                "version": F("version") + 1,
-            }
+            changes: dict[str, Any] = {"last_edited_at": now, "last_edited_by": by}
             if response.state == Response.State.NOT_STARTED:
                 changes["state"] = Response.State.DRAFT
             if response.state == Response.State.REOPENED:
                 changes["changed_since_reopen"] = True
+            # The instance as the row will be, without reading it again: the values written
+            # (the audit trail records them against the values this request loaded), and the
+            # version (incremented in SQL) left to be read if asked for.
+            for name, value in changes.items():
+                setattr(response, name, value)
             # Only an editable response is touched: a submit that raced us wins.
-            touched = Response.objects.filter(
-                pk=response.pk, state__in=list(Response.EDITABLE_STATES)
-            ).update(**changes)
+            touched = audit_registry.update_instances(
+                Response.objects.filter(pk=response.pk, state__in=list(Response.EDITABLE_STATES)),
+                [response],
+                version=F("version") + 1,
+                **changes,
+            )
             if not touched:
                 transaction.set_rollback(True)
                 raise ValidationError(LOCKED_MESSAGE)
-            # The instance as the row now is, without reading it again: the values just
-            # written, and the version (incremented in SQL) left to be read if asked for.
-            for name, value in changes.items():
-                if name != "version":
-                    setattr(response, name, value)
             response.__dict__.pop("version", None)  # a deferred field: loaded on access
             ResponseEvent.objects.create(
                 response=response,

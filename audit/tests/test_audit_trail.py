@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from django.db import transaction
 from django.db.models import F
 
-from audit import selectors, services
+from audit import registry, selectors, services
 from audit.context import acting_as
 from audit.models import AuditEntry
 from audit.sections import organisation_history
@@ -79,6 +80,78 @@ def test_queryset_update_and_bulk_writes_are_recorded_per_row(world: World) -> N
     )
     assert updates.count() == 3
     assert {tuple(e.changes["title"]) for e in updates} == {("", "VD")}
+
+
+def test_update_reads_back_only_values_computed_for_recorded_fields(
+    world: World, django_assert_num_queries: object
+) -> None:
+    Organisation.objects.filter(pk=world.org_a.pk).update(employees=10)
+    rows = Organisation.objects.filter(pk=world.org_a.pk)
+    # 1 the rows before, 2 the UPDATE, 3 the entries: F("version") + 1 bumps an ignored field,
+    # whose new value is never recorded, so nothing is read back.
+    with django_assert_num_queries(3):  # type: ignore[operator]
+        rows.update(sector="Transport", version=F("version") + 1)
+    # A computed value of a recorded field is read back (4) to record what was written.
+    with django_assert_num_queries(4):  # type: ignore[operator]
+        rows.update(employees=F("employees") + 5)
+    latest = _entries(world.org_a)[0]
+    assert latest.changes == {"employees": [10, 15]}
+
+
+def test_update_instances_records_from_the_loaded_values(world: World) -> None:
+    before = AuditEntry.objects.count()
+    organisation = Organisation.objects.get(pk=world.org_a.pk)
+    organisation.city = "Luleå"
+    with acting_as(world.office):
+        count = registry.update_instances(
+            Organisation.objects.filter(pk=organisation.pk),
+            [organisation],
+            city="Luleå",
+            version=F("version") + 1,
+        )
+    assert count == 1
+    (entry,) = AuditEntry.objects.order_by("-pk")[:1]
+    assert entry.changes == {"city": [world.org_a.city, "Luleå"]}
+    assert entry.bulk
+    assert entry.actor == world.office
+    assert entry.organisation_id == organisation.pk
+    # A write whose guard matched no row records nothing.
+    organisation.city = "Kiruna"
+    assert (
+        registry.update_instances(
+            Organisation.objects.filter(pk=organisation.pk, status="no-such-status"),
+            [organisation],
+            city="Kiruna",
+        )
+        == 0
+    )
+    assert AuditEntry.objects.count() == before + 1
+
+
+def test_deferred_writes_the_entries_of_several_bulk_writes_at_once(
+    world: World, django_assert_num_queries: object
+) -> None:
+    before = AuditEntry.objects.count()
+    # 1-2 the organisation before and its UPDATE, 3-4 the contact person's, 5 both entries
+    with (
+        transaction.atomic(),
+        django_assert_num_queries(5),  # type: ignore[operator]
+        services.deferred(),
+    ):
+        Organisation.objects.filter(pk=world.org_a.pk).update(sector="Transport")
+        ContactPerson.objects.filter(user=world.contact_a).update(title="VD")
+    assert AuditEntry.objects.count() == before + 2
+    # If the block fails, nothing is written (and the transaction's rollback undoes the writes).
+
+    def failing_write() -> None:
+        with transaction.atomic(), services.deferred():
+            Organisation.objects.filter(pk=world.org_a.pk).update(sector="Energi")
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        failing_write()
+    assert AuditEntry.objects.count() == before + 2
+    assert Organisation.objects.get(pk=world.org_a.pk).sector == "Transport"
 
 
 def test_queryset_delete_is_recorded_for_each_row(world: World) -> None:

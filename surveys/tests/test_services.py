@@ -8,6 +8,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from audit.context import acting_as
+from audit.models import AuditEntry
 from outbox.models import OutgoingEmail
 from partners.tests.factories import ContactPersonFactory, MembershipFactory
 from surveys import selectors, services
@@ -108,6 +110,71 @@ def test_second_save_with_stale_version_is_a_conflict_with_both_values(
     )
     assert third.saved == ["scope1_total__2022"]
     assert Answer.objects.get(field_name="scope1_total__2022").raw == "12"
+
+
+def test_a_save_records_each_changed_answer_and_the_response_in_the_audit_trail(
+    world: World, baseline_round: SurveyRound
+) -> None:
+    first = save(
+        baseline_round,
+        world.org_a,
+        world.contact_a,
+        {"scope1_total__2022": AnswerData(raw="10"), "calc_tool": AnswerData(raw="Excel")},
+    )
+    ids = dict(Answer.objects.values_list("field_name", "pk"))
+    with acting_as(world.contact_a2):
+        second = save(
+            baseline_round,
+            world.org_a,
+            world.contact_a2,
+            {
+                "scope1_total__2022": AnswerData(raw="12"),
+                "calc_tool": AnswerData(raw="Excel", comment="v2"),
+                "scope1_total__2023": AnswerData(raw="7"),
+            },
+        )
+    assert sorted(second.saved) == ["calc_tool", "scope1_total__2022", "scope1_total__2023"]
+    entries = AuditEntry.objects.filter(action="update", content_type__model="answer")
+    changes = {int(e.object_id): e.changes for e in entries}
+    user = world.contact_a2.pk
+    assert changes == {
+        ids["scope1_total__2022"]: {
+            "raw": ["10", "12"],
+            "value": [changes[ids["scope1_total__2022"]]["value"][0], "12"],
+            "updated_by_id": [world.contact_a.pk, user],
+        },
+        ids["calc_tool"]: {"comment": ["", "v2"], "updated_by_id": [world.contact_a.pk, user]},
+    }
+    assert Decimal(changes[ids["scope1_total__2022"]]["value"][0]) == Decimal("10")
+    assert all(e.organisation_id == world.org_a.pk and e.actor_label for e in entries)
+    (created,) = AuditEntry.objects.filter(
+        action="create",
+        content_type__model="answer",
+        object_id__in=[
+            str(pk)
+            for pk in Answer.objects.filter(field_name="scope1_total__2023").values_list(
+                "pk", flat=True
+            )
+        ],
+    )
+    assert created.changes["raw"] == [None, "7"]
+    response_entry = (
+        AuditEntry.objects.filter(
+            action="update", content_type__model="response", object_id=str(first.response.pk)
+        )
+        .order_by("-pk")
+        .first()
+    )
+    assert response_entry is not None
+    assert set(response_entry.changes) == {"last_edited_at", "last_edited_by_id"}
+    assert response_entry.changes["last_edited_by_id"] == [world.contact_a.pk, user]
+    # Versions move on by one per write; the response's too.
+    assert dict(Answer.objects.values_list("field_name", "version")) == {
+        "scope1_total__2022": 2,
+        "calc_tool": 2,
+        "scope1_total__2023": 1,
+    }
+    assert Response.objects.get(pk=first.response.pk).version == 3
 
 
 def test_same_value_from_a_stale_form_is_not_a_conflict(

@@ -151,6 +151,41 @@ def test_form_page_runs_a_constant_number_of_queries(
         assert client.get(url + "?unanswered=1").status_code == 200
 
 
+def test_autosave_runs_a_constant_number_of_queries(
+    world: World, baseline_round: SurveyRound, django_assert_num_queries: object
+) -> None:
+    client = client_for(world.contact_a)
+    url = form_url(baseline_round, world.org_a)
+    save(
+        baseline_round,
+        world.org_a,
+        world.contact_a,
+        {
+            "scope1_total__2022": AnswerData(raw="10"),
+            "scope1_stationary__2022": AnswerData(raw="4"),
+        },
+    )
+    client.get(url)  # warm-up: session, questionnaire
+    data = {
+        "section": "scope1",
+        "scope1_total__2022": "11",
+        "scope1_total__2022__version": "1",
+        "scope1_stationary__2022": "5",
+        "scope1_stationary__2022__version": "1",
+    }
+    # 1 session, 2 user, 3 round (+period, +deadline extension), 4 organisation, 5 membership
+    # (policy), 6 response, 7 commitments (+challenges), 8 answers (the progress returned);
+    # 9 savepoint, 10 the posted answers (+editors), locked, 11 one UPDATE of both answers,
+    # 12 UPDATE the response (only while editable), 13 the "saved" event, 14 the audit entries
+    # of both answers and the response (one INSERT), 15 release the savepoint.
+    with django_assert_num_queries(15):  # type: ignore[operator]
+        response = client.post(url, data, **JSON)
+    assert response.status_code == 200
+    assert response.json()["versions"] == {"scope1_total__2022": 2, "scope1_stationary__2022": 2}
+    stored = dict(Answer.objects.values_list("field_name", "raw"))
+    assert stored == {"scope1_total__2022": "11", "scope1_stationary__2022": "5"}
+
+
 def test_form_page_shows_a_question_edited_after_it_was_loaded(
     world: World, baseline_round: SurveyRound
 ) -> None:
