@@ -34,9 +34,9 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext
 
 from accounts import policy
-from activities.models import Participation
+from activities.models import Activity, Participation
 from partners.models import Commitment, CommitmentSet, Organisation
-from roadmap.models import Challenge
+from roadmap.models import Challenge, PartnershipPeriod
 from roadmap.selectors import reference_data
 from spaces.models import Attachment, Comment, LibraryUse, Post, PostQuerySet, Space, Subscription
 
@@ -116,15 +116,30 @@ def list_members_and_partners_looking(
     if space.challenge_id is None:
         looking = [PartnerLooking(**row) for row in list_partners_looking(space)]
         return list_member_names(space), looking
-    rows = (
-        current_commitments(challenge_id=space.challenge_id)
-        .order_by("commitment_set__organisation__name", "commitment_set__organisation_id")
-        .values_list(
-            "commitment_set__organisation_id",
-            "commitment_set__organisation__name",
-            "looking_for_partners",
-        )
+    # ``current_commitments(challenge_id=…)`` written out as SQL (names from the models'
+    # _meta, every value a parameter): Django spent more time building it than the database
+    # running it. Keep the two in step (the tests compare them).
+    period = PartnershipPeriod
+    sql = (
+        f"SELECT {_column(CommitmentSet, 'organisation')}, {_column(Organisation, 'name')},"  # noqa: S608 (names only, values as parameters)
+        f" {_column(Commitment, 'looking_for_partners')}"
+        f" FROM {_table(Commitment)}"
+        f" INNER JOIN {_table(CommitmentSet)}"
+        f" ON {_column(Commitment, 'commitment_set')} = {_column(CommitmentSet, 'id')}"
+        f" INNER JOIN {_table(period)}"
+        f" ON {_column(CommitmentSet, 'period')} = {_column(period, 'id')}"
+        f" INNER JOIN {_table(Organisation)}"
+        f" ON {_column(CommitmentSet, 'organisation')} = {_column(Organisation, 'id')}"
+        f" WHERE ({_column(period, 'is_open')}"
+        f" OR ({_column(period, 'start_year')} <= %s AND {_column(period, 'end_year')} >= %s))"
+        f" AND {_column(Commitment, 'challenge')} = %s"
+        f" AND {_column(CommitmentSet, 'status')} = %s"
+        f" ORDER BY {_column(Organisation, 'name')}, {_column(CommitmentSet, 'organisation')}"
     )
+    year = timezone.localdate().year
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [year, year, space.challenge_id, CommitmentSet.Status.CONFIRMED.value])
+        rows = cursor.fetchall()
     members: dict[int, OrganisationName] = {}  # one entry per organisation, in name order
     looking = []
     number = space.challenge.number  # type: ignore[union-attr]  # challenge_id is set
@@ -440,34 +455,53 @@ def _working_group_questions(
     the working groups on the challenge. What ``list_posts`` lets the user read of those is
     then simpler to ask: everything for the office; for others, the working groups their
     organisations take part in, and library items."""
-    # One filter() call (each call copies the query): Post.objects.open_questions(), on the
-    # working groups of the challenge, that the user may read.
-    readable = Q()
+    # Written out as SQL (names from the models' _meta, every value a parameter), as
+    # ``_count_per_post``: Django spent more time building this query than the database
+    # running it. Post.objects.open_questions() on the working groups of the challenge, that
+    # the user may read.
+    readable: list[str] = []
+    params: list[Any] = []
     if not policy.is_office(visible_to):
         if policy.can(visible_to, "spaces.view_library"):
-            readable = Q(is_reusable=True)
+            readable.append(_column(Post, "is_reusable"))
         organisation_ids = policy.organisation_ids(visible_to)
         if organisation_ids:
-            groups = Participation.objects.filter(organisation_id__in=organisation_ids)
-            readable |= Q(space__activity_id__in=groups.values("activity_id"))
+            marks = ", ".join(["%s"] * len(organisation_ids))
+            readable.append(
+                f"{_column(Space, 'activity')} IN (SELECT {_column(Participation, 'activity')}"  # noqa: S608 (names only)
+                f" FROM {_table(Participation)}"
+                f" WHERE {_column(Participation, 'organisation')} IN ({marks}))"
+            )
+            params.extend(sorted(organisation_ids))
         if not readable:
             return []
-    found: QuerySet[Any] = (
-        Post.objects.filter(
-            readable,
-            hidden_at__isnull=True,
-            kind=Post.Kind.QUESTION,
-            answered_at__isnull=True,
-            space__activity__challenges=challenge_id,
-        )
-        .order_by("-created_at")
-        .values("id", "title", "space__activity__title")
+    through: type[Model] = Activity.challenges.through
+    conditions = [
+        f"({' OR '.join(readable)})" if readable else "",
+        f"{_column(Post, 'hidden_at')} IS NULL",
+        f"{_column(Post, 'kind')} = %s",
+        f"{_column(Post, 'answered_at')} IS NULL",
+        f"{_column(through, 'challenge')} = %s",
+    ]
+    params.extend([Post.Kind.QUESTION.value, challenge_id, limit])
+    sql = (
+        f"SELECT {_column(Post, 'id')}, {_column(Post, 'title')}, {_column(Activity, 'title')}"  # noqa: S608 (names only, values as parameters)
+        f" FROM {_table(Post)}"
+        f" INNER JOIN {_table(Space)} ON {_column(Post, 'space')} = {_column(Space, 'id')}"
+        f" INNER JOIN {_table(Activity)} ON {_column(Space, 'activity')} = {_column(Activity, 'id')}"
+        f" INNER JOIN {_table(through)}"
+        f" ON {_column(through, 'activity')} = {_column(Activity, 'id')}"
+        f" WHERE {' AND '.join(c for c in conditions if c)}"
+        f" ORDER BY {_column(Post, 'created_at')} DESC LIMIT %s"
     )
-    rows: list[dict[str, Any]] = list(found[:limit])
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
     fallback = gettext("Rum")
-    for row in rows:
-        row["space_name"] = row["space__activity__title"] or fallback  # Space.name
-    return rows
+    return [  # Space.name: the working group's activity
+        {"id": pk, "title": title, "space__activity__title": group, "space_name": group or fallback}
+        for pk, title, group in found
+    ]
 
 
 # --- the knowledge library ----------------------------------------------------------------------
@@ -550,13 +584,21 @@ def add_library_details(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     rows = list(rows)
     files: dict[int, list[dict[str, Any]]] = defaultdict(list)
     if rows:
-        attachments = (
-            Attachment.objects.filter(post_id__in=[row["id"] for row in rows])
-            .order_by("pk")
-            .values("id", "post_id", "original_name", "size")
+        # Written out as SQL (names from _meta, the ids as parameters), as ``_count_per_post``.
+        ids = [row["id"] for row in rows]
+        sql = (
+            f"SELECT {_column(Attachment, 'id')}, {_column(Attachment, 'post')},"  # noqa: S608 (names only, values as parameters)
+            f" {_column(Attachment, 'original_name')}, {_column(Attachment, 'size')}"
+            f" FROM {_table(Attachment)}"
+            f" WHERE {_column(Attachment, 'post')} IN ({', '.join(['%s'] * len(ids))})"
+            f" ORDER BY {_column(Attachment, 'id')}"
         )
-        for attachment in attachments:
-            files[attachment["post_id"]].append(dict(attachment))
+        with connection.cursor() as cursor:
+            cursor.execute(sql, ids)
+            for pk, post_id, original_name, size in cursor.fetchall():
+                files[post_id].append(
+                    {"id": pk, "post_id": post_id, "original_name": original_name, "size": size}
+                )
     challenges = {c.pk: c for c in reference_data().challenges}
     fallback = gettext("Rum")
     for row in rows:
