@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.db import connection
 from django.db.models import (
-    CharField,
     Count,
     F,
     IntegerField,
@@ -221,22 +220,43 @@ def get_space_page(pk: int, *, user: AnyUser) -> Space:
 
     The challenge and its focus area come from the cached reference data
     (``roadmap.selectors.reference_data``) instead of two joins: the page reads them on every
-    request, the office edits them a few times a year."""
-    spaces = Space.objects.select_related("activity")
-    if user.is_authenticated:
-        # At most one row (unique per space and user). Written out, as ``_count_per_post``.
+    request, the office edits them a few times a year.
+
+    Written out as SQL (names from the models' _meta, every value a parameter), as
+    ``_count_per_post``: Django spent more time building this query than the database running
+    it. The working group's activity is joined, as ``select_related("activity")`` would."""
+    space_fields = _Fields(Space)
+    activity_fields = _Fields(Activity)
+    mode = "NULL"
+    params: list[Any] = []
+    if user.is_authenticated:  # at most one row (unique per space and user)
         mode = (
-            f"SELECT {_column(Subscription, 'mode')} FROM {_table(Subscription)}"  # noqa: S608 (names only, the user as a parameter)
+            f"(SELECT {_column(Subscription, 'mode')} FROM {_table(Subscription)}"  # noqa: S608 (names only, the user as a parameter)
             f" WHERE {_column(Subscription, 'space')} = {_column(Space, 'id')}"
-            f" AND {_column(Subscription, 'user')} = %s"
+            f" AND {_column(Subscription, 'user')} = %s)"
         )
-        spaces = spaces.annotate(
-            subscription_mode=RawSQL(mode, (user.pk,), output_field=CharField())  # noqa: S611
-        )
-    space = spaces.get(pk=pk)
-    space.subscription_mode = (  # type: ignore[attr-defined]
-        getattr(space, "subscription_mode", None) or Subscription.Mode.NONE
+        params.append(user.pk)
+    params.append(pk)
+    sql = (
+        f"SELECT {space_fields.sql}, {activity_fields.sql}, {mode}"  # noqa: S608 (names only, values as parameters)
+        f" FROM {_table(Space)} LEFT OUTER JOIN {_table(Activity)}"
+        f" ON {_column(Space, 'activity')} = {_column(Activity, 'id')}"
+        f" WHERE {_column(Space, 'id')} = %s"
     )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        raise Space.DoesNotExist("Space matching query does not exist.")
+    width = len(space_fields.names)
+    space: Space = space_fields.instance(row[:width])
+    activity = None
+    if space.activity_id is not None:
+        activity = activity_fields.instance(row[width : width + len(activity_fields.names)])
+        forward: Any = Space._meta.get_field("activity")
+        forward.remote_field.set_cached_value(activity, space)  # activity.space, as the ORM
+    Space._meta.get_field("activity").set_cached_value(space, activity)
+    space.subscription_mode = row[-1] or Subscription.Mode.NONE  # type: ignore[attr-defined]
     if space.challenge_id is not None:
         for challenge in reference_data().challenges:
             if challenge.pk == space.challenge_id:
@@ -259,6 +279,38 @@ def _column(model: type[Model], field: str) -> str:
     (the base table of a queryset, or the table of a subquery written out)."""
     column: Any = model._meta.get_field(field).column  # type: ignore[union-attr]  # a Field
     return f"{_table(model)}.{connection.ops.quote_name(column)}"
+
+
+class _Fields:
+    """The concrete fields of a model as a written-out SELECT list (``sql``), and a row of
+    them back as a model instance or values with the database's converters applied, as the
+    ORM would (SQLite returns naive datetimes, integers for booleans, text for JSON)."""
+
+    def __init__(self, model: type[Model], names: Iterable[str] | None = None) -> None:
+        self.model = model
+        fields = (
+            [model._meta.get_field(name) for name in names]
+            if names is not None
+            else list(model._meta.concrete_fields)
+        )
+        self.names = [field.attname for field in fields]  # type: ignore[union-attr]
+        self.sql = ", ".join(_column(model, field.name) for field in fields)
+        self.converters = []
+        for field in fields:
+            col = field.get_col(model._meta.db_table)  # type: ignore[union-attr]
+            found = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+            self.converters.append([(converter, col) for converter in found])
+
+    def values(self, row: Iterable[Any]) -> list[Any]:
+        values = []
+        for value, converters in zip(row, self.converters, strict=True):
+            for converter, col in converters:
+                value = converter(value, col, connection)
+            values.append(value)
+        return values
+
+    def instance(self, row: Iterable[Any]) -> Any:
+        return self.model.from_db(connection.alias, self.names, self.values(row))
 
 
 def _count_per_post(model: type[Comment | Attachment | LibraryUse]) -> RawSQL:
@@ -315,6 +367,71 @@ def list_space_posts(*, space: Space, visible_to: AnyUser, kind: str = "") -> Po
     if not policy.is_office(visible_to):
         conditions["hidden_at__isnull"] = True  # Post.objects.shown()
     return Post.objects.filter(**conditions).order_by("-created_at", "-pk")
+
+
+class SpacePostRows:
+    """The posts on a space's page (``list_space_posts``) for ``RowPaginator``: slices of it
+    are the rows ``post_card_rows`` gives, ``count()`` their number.
+
+    Written out as SQL (names from the models' _meta, every value a parameter), as
+    ``_count_per_post``: Django spent more time building these two queries than the database
+    running them. Newest first, in the order of the ``spaces_post_space_newest`` index."""
+
+    def __init__(self, *, space: Space, visible_to: AnyUser, kind: str = "") -> None:
+        conditions = [f"{_column(Post, 'space')} = %s"]
+        self.params: list[Any] = [space.pk]
+        if kind:
+            conditions.append(f"{_column(Post, 'kind')} = %s")
+            self.params.append(kind)
+        if not policy.is_office(visible_to):  # Post.objects.shown()
+            conditions.append(f"{_column(Post, 'hidden_at')} IS NULL")
+        self.where = " AND ".join(conditions)
+
+    def count(self) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT COUNT(*) FROM {_table(Post)} WHERE {self.where}",  # noqa: S608 (names only, values as parameters)
+                self.params,
+            )
+            return int(cursor.fetchone()[0])
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]:
+        start = index.start or 0
+        if index.stop is None or index.step is not None or start < 0 or index.stop < start:
+            raise TypeError("SpacePostRows takes a slice [start:stop] only.")
+        posts = _Fields(Post, [name for name in POST_ROW_FIELDS if "__" not in name])
+        organisation = _Fields(Organisation, ["name"])
+        names = [*posts.names, "organisation__name", "comment_count", "file_count"]
+        comments = _count_per_post(Comment).sql
+        files = _count_per_post(Attachment).sql
+        sql = (
+            f"SELECT {posts.sql}, {organisation.sql}, ({comments}), ({files})"  # noqa: S608 (names only, values as parameters)
+            f" FROM {_table(Post)} LEFT OUTER JOIN {_table(Organisation)}"
+            f" ON {_column(Post, 'organisation')} = {_column(Organisation, 'id')}"
+            f" WHERE {self.where}"
+            f" ORDER BY {_column(Post, 'created_at')} DESC, {_column(Post, 'id')} DESC"
+            " LIMIT %s OFFSET %s"
+        )
+        width = len(posts.names)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*self.params, index.stop - start, start])
+            return [
+                dict(
+                    zip(
+                        names,
+                        [
+                            *posts.values(row[:width]),
+                            *organisation.values(row[width:-2]),
+                            *row[-2:],
+                        ],
+                        strict=True,
+                    )
+                )
+                for row in cursor.fetchall()
+            ]
 
 
 def post_card_rows(posts: PostQuerySet) -> QuerySet[Any]:

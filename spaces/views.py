@@ -95,9 +95,8 @@ def space_detail(request: HttpRequest, pk: int) -> HttpResponse:
     kind = request.GET.get("kind", "")
     if kind not in Post.Kind.values:
         kind = ""
-    posts = selectors.list_space_posts(space=space, visible_to=request.user, kind=kind)
-    rows = selectors.post_card_rows(posts)
-    page = RowPaginator(rows, POSTS_PER_PAGE, counted=posts).get_page(request.GET.get("page"))
+    rows = selectors.SpacePostRows(space=space, visible_to=request.user, kind=kind)
+    page = RowPaginator(rows, POSTS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "space": space,
         "page_obj": page,

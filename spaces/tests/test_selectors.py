@@ -195,3 +195,63 @@ def test_indicator_sources_for_sharing_and_using_knowledge(sw: SpacesWorld) -> N
     assert selectors.space_count(year) == {sw.world.org_a.pk: 2}  # one post, used once by C
     assert selectors.space_use_count(year) == {sw.org_c.pk: 1}
     assert selectors.space_count(year - 5) == {}
+
+
+def test_space_page_of_a_working_group_reads_its_activity_in_one_query(
+    sw: SpacesWorld, django_assert_num_queries
+) -> None:
+    activity = Activity.objects.create(
+        title="Laddinfrastruktur",
+        kind=Activity.Kind.INVESTIGATION,
+        purpose="p",
+        goal="g",
+        start_date=dt.date(2026, 1, 1),
+        end_date=dt.date(2026, 6, 1),
+    )
+    Participation.objects.create(activity=activity, organisation=sw.world.org_a, is_lead=True)
+    services.ensure_spaces()
+    expected = Space.objects.select_related("activity").get(activity=activity)
+    services.set_subscription(space=expected, user=sw.world.contact_a, mode="weekly")
+    with django_assert_num_queries(1):
+        space = selectors.get_space_page(expected.pk, user=sw.world.contact_a)
+        assert space.activity == expected.activity
+        assert space.name == "Laddinfrastruktur"
+    assert space.subscription_mode == "weekly"
+    assert space.created_at == expected.created_at  # converted as the ORM does (aware)
+    assert space.activity is not None
+    for field in Activity._meta.concrete_fields:  # every column converted as the ORM does
+        assert getattr(space.activity, field.attname) == getattr(
+            expected.activity, field.attname
+        ), field.name
+    with pytest.raises(Space.DoesNotExist):
+        selectors.get_space_page(0, user=sw.world.contact_a)
+
+
+def test_space_post_rows_are_the_cards_of_list_space_posts(sw: SpacesWorld) -> None:
+    """The written-out rows and count: the same as the ORM's, hidden posts for the office
+    only, filtered by kind, newest first, sliced."""
+    shown = [
+        PostFactory(space=sw.space, organisation=sw.world.org_a, is_reusable=n == 1)
+        for n in range(3)
+    ]
+    question = PostFactory(space=sw.space, kind=Post.Kind.QUESTION, organisation=None)
+    hidden = PostFactory(space=sw.space, hidden_at=timezone.now())
+    PostFactory(space=sw.other_space)
+    CommentFactory(post=shown[0])
+    for user in (sw.world.contact_a, sw.world.office):
+        for kind in ("", Post.Kind.QUESTION):
+            rows = selectors.SpacePostRows(space=sw.space, visible_to=user, kind=kind)
+            posts = selectors.list_space_posts(space=sw.space, visible_to=user, kind=kind)
+            assert rows.count() == posts.count()
+            assert rows[0:10] == list(selectors.post_card_rows(posts)[0:10])
+            assert rows[1:2] == list(selectors.post_card_rows(posts)[1:2])
+    member = selectors.SpacePostRows(space=sw.space, visible_to=sw.world.contact_a)
+    assert hidden.pk not in [row["id"] for row in member[0:10]]
+    assert member.count() == 4
+    office = selectors.SpacePostRows(space=sw.space, visible_to=sw.world.office)
+    assert hidden.pk in [row["id"] for row in office[0:10]]
+    row = next(r for r in office[0:10] if r["id"] == shown[0].pk)
+    assert row["comment_count"] == 1
+    assert row["organisation__name"] == sw.world.org_a.name
+    assert row["is_reusable"] is False
+    assert next(r for r in office[0:10] if r["id"] == question.pk)["organisation__name"] is None
