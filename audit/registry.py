@@ -228,8 +228,11 @@ def _audited_bulk_create(
     return created
 
 
-def _record_instances(model: type[models.Model], objs: list[Any], fields: Iterable[str]) -> None:
-    """One "update" entry per instance whose ``fields`` differ from its values as loaded."""
+def record_instances(model: type[models.Model], objs: list[Any], fields: Iterable[str]) -> None:
+    """One "update" entry per instance whose ``fields`` differ from its values as loaded.
+
+    For a caller that wrote the rows itself (a hand-written UPDATE, as the survey autosave
+    does) and holds them as loaded instances with their new values."""
     if not is_audited(model) or _suspended.get():
         return
     from audit import services
@@ -264,7 +267,7 @@ def _audited_bulk_update(
         count = _original_bulk_update(self, objs, fields, *args, **kwargs)
     finally:
         _in_bulk_update.reset(token)
-    _record_instances(self.model, objs, fields)
+    record_instances(self.model, objs, fields)
     return count
 
 
@@ -287,7 +290,7 @@ def update_instances(queryset: QuerySet[Any], objs: Iterable[Any], **values: Any
     finally:
         _in_bulk_update.reset(token)
     if count:
-        _record_instances(queryset.model, objs, values)
+        record_instances(queryset.model, objs, values)
     return count
 
 

@@ -20,13 +20,16 @@ Access is decided by the caller's policy check; selectors that list things take 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pandas as pd
+from django.db import connection
 from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.utils.translation import get_language
 
 from accounts import policy
 from surveys.models import (
@@ -117,6 +120,130 @@ def list_my_responses(*, visible_to: Any) -> list[dict[str, Any]]:
         for rnd in rounds
         for org in organisations
     ]
+
+
+# --- values_list() queries compiled once per process ----------------------------------------------
+#
+# The form page and the autosave run the same few row queries on every request, differing only
+# in ids. Compiling them through the ORM cost more than running them: each is compiled once per
+# process (and database vendor) with stand-in ids, and later run with the real ids as
+# parameters, its rows converted by the converters the ORM would apply.
+
+# Stand-in ids: within every integer field's range (a lookup with an out-of-range value is
+# compiled away), each of which must appear exactly once among the compiled parameters.
+_STAND_IN = 32_001
+_COMPILED: dict[tuple[str, str, str], tuple[str, list[int | None], list[Any], list[Any]]] = {}
+
+
+def _rows(name: str, build: Callable[..., QuerySet[Any]], *ids: int) -> list[tuple[Any, ...]]:
+    """The rows of the ``values_list()`` queryset ``build(*ids)``, ``ids`` integers, compiled
+    once (``name`` names the query; ``build`` must make the same query for any ids)."""
+    key = (name, connection.alias, connection.vendor)
+    entry = _COMPILED.get(key)
+    if entry is None:
+        stand_ins = [_STAND_IN + i for i in range(len(ids))]
+        queryset = build(*stand_ins)
+        compiler = queryset.query.get_compiler(using=queryset.db)
+        sql, params = compiler.as_sql()
+        positions = [
+            stand_ins.index(p) if type(p) is int and p in stand_ins else None for p in params
+        ]
+        if sorted(i for i in positions if i is not None) != list(range(len(ids))):
+            return [tuple(row) for row in build(*ids)]  # not a query to reuse: run it as is
+        converters = [
+            (i, convs, expression)
+            for i, (convs, expression) in compiler.get_converters(
+                [expression for expression, _sql, _alias in compiler.select]
+            ).items()
+        ]
+        entry = (sql, positions, list(params), converters)
+        _COMPILED[key] = entry
+    sql, positions, params, converters = entry
+    values = [p if i is None else ids[i] for i, p in zip(positions, params, strict=True)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        rows = cursor.fetchall()
+    if not converters:
+        return [tuple(row) for row in rows]
+    result = []
+    for fetched in rows:
+        row = list(fetched)
+        for i, convs, expression in converters:
+            value = row[i]
+            for converter in convs:
+                value = converter(value, expression, connection)
+            row[i] = value
+        result.append(tuple(row))
+    return result
+
+
+def _instance(
+    name: str, model: type[Any], build: Callable[..., QuerySet[Any]], *ids: int, extra: int = 0
+) -> tuple[Any, tuple[Any, ...]] | None:
+    """The one ``model`` instance ``build(*ids)`` finds (or None), loaded as the ORM loads it
+    (``Model.from_db()``), through :func:`_rows`. ``build`` returns a ``values_list()`` of the
+    model's concrete fields (:func:`_fields`) then ``extra`` more values, given back beside it."""
+    rows = _rows(name, build, *ids)
+    if not rows:
+        return None
+    row = rows[0]
+    n = len(row) - extra
+    return model.from_db(connection.alias, _fields(model), row[:n]), row[n:]
+
+
+def _fields(model: type[Any]) -> list[str]:
+    return [f.attname for f in model._meta.concrete_fields]
+
+
+def round_for_form(round_pk: int, organisation_id: int) -> SurveyRound | None:
+    """The round as :func:`rounds_with_deadline` loads it for the organisation (its deadline
+    extension included), compiled once per process. Without its period."""
+
+    def build(round_pk: int, organisation_id: int) -> QuerySet[Any]:
+        return (
+            rounds_with_deadline(organisation_id)
+            .filter(pk=round_pk)
+            .order_by()
+            .values_list(*_fields(SurveyRound), "extended_until")
+        )
+
+    found = _instance("round_for_form", SurveyRound, build, round_pk, organisation_id, extra=1)
+    if found is None:
+        return None
+    survey_round, (extended_until,) = found
+    survey_round.extended_until = extended_until
+    survey_round.extension_for = organisation_id
+    return cast(SurveyRound, survey_round)
+
+
+def organisation_by_pk(organisation_pk: int) -> Organisation | None:
+    """``Organisation.objects.get(pk=...)`` (or None), compiled once per process."""
+    from partners.models import Organisation as Org
+
+    def build(pk: int) -> QuerySet[Any]:
+        return Org.objects.filter(pk=pk).order_by().values_list(*_fields(Org))
+
+    found = _instance("organisation_by_pk", Org, build, organisation_pk)
+    return None if found is None else cast("Organisation", found[0])
+
+
+def locked_answer_rows(response_id: int) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Every answer of the response, locked (``select_for_update()``, inside a transaction):
+    the Answer model's concrete field names, and a row per answer of those fields' values. One
+    query (no join: FOR UPDATE locks the answers only), compiled once per process."""
+    fields = _fields(Answer)
+
+    def build(response_id: int) -> QuerySet[Any]:
+        # No ORDER BY: the model's default ordering would join the response, the round, the
+        # organisation and the question for nothing.
+        return (
+            Answer.objects.filter(response_id=response_id)
+            .select_for_update(of=("self",))
+            .order_by()
+            .values_list(*fields)
+        )
+
+    return fields, _rows("locked_answers", build, response_id)
 
 
 @dataclass
@@ -213,12 +340,15 @@ def partner_choices(organisation: Organisation) -> list[tuple[int, str]]:
     form page asks only when that question is on screen."""
     from partners.models import Organisation as Org
 
-    return list(
-        Org.objects.exclude(pk=organisation.pk)
-        .filter(status__in=EXPECTED_STATUSES)
-        .order_by("name")
-        .values_list("pk", "name")
-    )
+    def build(organisation_id: int) -> QuerySet[Any]:
+        return (
+            Org.objects.exclude(pk=organisation_id)
+            .filter(status__in=EXPECTED_STATUSES)
+            .order_by("name")
+            .values_list("pk", "name")
+        )
+
+    return [(pk, name) for pk, name in _rows("partner_choices", build, organisation.pk)]
 
 
 def commitment_challenges(organisation: Organisation, survey_round: SurveyRound) -> list[Any]:
@@ -228,23 +358,84 @@ def commitment_challenges(organisation: Organisation, survey_round: SurveyRound)
         from partners.models import Commitment
     except ImportError:  # partners without commitments (issue 3 not merged)
         return []
-    qs = Commitment.objects.filter(commitment_set__organisation=organisation).select_related(
-        "challenge", "commitment_set"
-    )
+    # Plain rows, not three model instances per commitment (commitment, set and challenge).
+
+    def build(organisation_id: int, period_id: int | None = None) -> QuerySet[Any]:
+        qs = Commitment.objects.filter(commitment_set__organisation_id=organisation_id)
+        if period_id is not None:
+            qs = qs.filter(commitment_set__period_id=period_id)
+        return qs.order_by("challenge__number").values_list(
+            "challenge_id",
+            "challenge__number",
+            "challenge__name_sv",
+            "challenge__name_en",
+            "commitment_set__status",
+        )
+
     if survey_round.period_id:
-        qs = qs.filter(commitment_set__period_id=survey_round.period_id)
-    rows = list(qs.order_by("challenge__number"))
-    confirmed = [c for c in rows if c.commitment_set.status == "confirmed"]
+        rows = _rows("commitments:period", build, organisation.pk, survey_round.period_id)
+    else:
+        rows = _rows("commitments", build, organisation.pk)
+    confirmed = [row for row in rows if row[4] == "confirmed"]
     chosen = confirmed or rows
+    english = (get_language() or "sv").startswith("en")
     seen: set[int] = set()
     result = []
-    for commitment in chosen:
-        challenge = commitment.challenge
-        if challenge.pk in seen:
+    for pk, number, name_sv, name_en, _status in chosen:
+        if pk in seen:
             continue
-        seen.add(challenge.pk)
-        result.append((challenge.pk, challenge.number, str(challenge)))
+        seen.add(pk)
+        # As str(challenge): "number. name", the name in the active language.
+        name = name_en if english and name_en else name_sv
+        result.append((pk, number, f"{number}. {name}"))
     return result
+
+
+def _answer_rows(response_id: int) -> QuerySet[Any]:
+    return (
+        Answer.objects.filter(response_id=response_id)
+        .order_by()
+        .values_list(
+            "field_name",
+            "raw",
+            "choice",
+            "not_reported",
+            "comment",
+            "value",
+            "version",
+            "updated_by__first_name",
+            "updated_by__last_name",
+            "updated_by__username",
+        )
+    )
+
+
+def _form_response(round_id: int, organisation_id: int, *, with_editor: bool) -> Response | None:
+    """The organisation's response for the round (or None), as
+    ``select_related("last_edited_by")`` loads it ``with_editor`` (the page names the last
+    editor; a save only writes it). One query, compiled once per process."""
+    from accounts.models import User
+
+    user_fields = _fields(User) if with_editor else []
+
+    def build(round_id: int, organisation_id: int) -> QuerySet[Any]:
+        return (
+            Response.objects.filter(round_id=round_id, organisation_id=organisation_id)
+            .order_by()
+            .values_list(*_fields(Response), *(f"last_edited_by__{f}" for f in user_fields))
+        )
+
+    name = "form_response:editor" if with_editor else "form_response"
+    found = _instance(name, Response, build, round_id, organisation_id, extra=len(user_fields))
+    if found is None:
+        return None
+    response, editor_row = found
+    if with_editor:
+        editor = None
+        if response.last_edited_by_id is not None:
+            editor = User.from_db(connection.alias, user_fields, editor_row)
+        Response.last_edited_by.field.set_cached_value(response, editor)
+    return cast(Response, response)
 
 
 def get_form_state(
@@ -259,19 +450,15 @@ def get_form_state(
     the organisation list (for "included in another partner") and the deadline.
 
     ``survey_round`` as just loaded (its ``questions_token`` names the questionnaire, see
-    :func:`round_questions`). ``for_save``: for saving a section, which needs the inputs, the
-    response and the stored answers (for the progress it returns) but not last year's figures
-    or each stored field's problem, nor the response's last editor: one query, a join and the
-    checks fewer."""
+    :func:`round_questions`). ``for_save``: for saving a section, which needs the inputs and
+    the response, but not the stored answers (the save reads them itself, locked, and its
+    result gives them for the progress it returns: set ``answers`` from it), last year's
+    figures, each stored field's problem or the response's last editor: two queries, a join
+    and the checks fewer."""
     questions = round_questions(survey_round)
     # At most one row (unique per round and organisation): no ORDER BY (the model's default
     # ordering would join the round and the organisation for nothing).
-    responses = Response.objects.filter(
-        round_id=survey_round.pk, organisation_id=organisation.pk
-    ).order_by()
-    if not for_save:  # the page names the last editor; a save only writes it
-        responses = responses.select_related("last_edited_by")
-    response = next(iter(responses[:1]), None)
+    response = _form_response(survey_round.pk, organisation.pk, with_editor=not for_save)
     challenges = commitment_challenges(organisation, survey_round)
     slots = build_slots(
         questions,
@@ -282,22 +469,11 @@ def get_form_state(
     answers: dict[str, AnswerData] = {}
     versions: dict[str, int] = {}
     editors: dict[str, str] = {}
-    if response is not None:
+    if response is not None and not for_save:  # a save reads them itself, locked
         # Plain rows, not model instances: a page holds ~100 answers (and Answer is audited,
         # which snapshots every loaded instance). Unordered: they are looked up by field name,
         # and the model's default ordering would join the round, organisation and question.
-        rows = response.answers.order_by().values_list(
-            "field_name",
-            "raw",
-            "choice",
-            "not_reported",
-            "comment",
-            "value",
-            "version",
-            "updated_by__first_name",
-            "updated_by__last_name",
-            "updated_by__username",
-        )
+        rows = _rows("answers", _answer_rows, response.pk)
         for name, raw, choice, not_reported, comment, value, version, first, last, user in rows:
             answers[name] = AnswerData(raw, choice, not_reported, comment, value)
             versions[name] = version
@@ -356,16 +532,20 @@ def previous_values(
 ) -> dict[tuple[str, int], Decimal]:
     """(key, year) → value from the organisation's earlier rounds (submitted or approved), the
     "last year" figures shown beside each number. One query."""
-    rows = (
-        Answer.objects.filter(
-            response__organisation=organisation,
-            response__round__year__lt=survey_round.year,
-            response__state__in=[Response.State.SUBMITTED, Response.State.APPROVED],
-            value__isnull=False,
+
+    def build(organisation_id: int, year: int) -> QuerySet[Any]:
+        return (
+            Answer.objects.filter(
+                response__organisation_id=organisation_id,
+                response__round__year__lt=year,
+                response__state__in=[Response.State.SUBMITTED, Response.State.APPROVED],
+                value__isnull=False,
+            )
+            .order_by("response__round__year")
+            .values_list("question__key", "year", "value")
         )
-        .order_by("response__round__year")
-        .values_list("question__key", "year", "value")
-    )
+
+    rows = _rows("previous_values", build, organisation.pk, survey_round.year)
     return {(key, year): value for key, year, value in rows if value is not None}
 
 

@@ -20,8 +20,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Case, F, Field, Value, When
-from django.db.models.functions import Cast
+from django.db.models import F, Field
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -146,6 +145,8 @@ class SaveResult:
     conflicts: list[Conflict] = field(default_factory=list)
     errors: dict[str, str] = field(default_factory=dict)
     versions: dict[str, int] = field(default_factory=dict)
+    # Every stored answer of the response after the save (the saved ones as posted).
+    answers: dict[str, AnswerData] = field(default_factory=dict)
 
 
 def _get_or_create_response(
@@ -166,25 +167,65 @@ def _update_answers(answers: list[Answer], *, by: User, now: datetime) -> None:
     a column all of them give the same value is set plainly, a CASE on the id only where they
     differ (``bulk_update()`` would build a CASE for every column). The version goes up by one
     in SQL: each row was read, locked, at the version the form had loaded. The audit trail
-    records one entry per answer from the values as loaded, as it does for bulk_update()."""
-    values: dict[str, Any] = {"updated_by": by, "updated_at": now, "version": F("version") + 1}
+    records one entry per answer from the values as loaded, as it does for bulk_update().
+
+    Hand-written SQL (names quoted from ``_meta``, every value a parameter prepared by its
+    field): compiling the CASE expressions through the ORM cost more than running them."""
+    meta = Answer._meta
+    qn = connection.ops.quote_name
     casted = connection.features.requires_casted_case_in_updates
+    pk_column = qn(meta.pk.column)
+    assignments: list[str] = []
+    params: list[Any] = []
+
+    def model_field(name: str) -> Field[Any, Any]:
+        return cast("Field[Any, Any]", meta.get_field(name))
+
+    def prep(name: str, value: Any) -> Any:
+        return model_field(name).get_db_prep_save(value, connection)
+
+    for name, value in (("updated_by", by.pk), ("updated_at", now)):
+        assignments.append(f"{qn(model_field(name).column)} = %s")
+        params.append(prep(name, value))
+    version = qn(model_field("version").column)
+    assignments.append(f"{version} = {version} + 1")
     for name in ("raw", "choice", "not_reported", "comment", "value"):
+        column = qn(model_field(name).column)
         first = getattr(answers[0], name)
         if all(getattr(answer, name) == first for answer in answers):
-            values[name] = first
+            assignments.append(f"{column} = %s")
+            params.append(prep(name, first))
             continue
-        model_field = cast("Field[Any, Any]", Answer._meta.get_field(name))
-        case: Any = Case(
-            *(
-                When(pk=answer.pk, then=Value(getattr(answer, name), output_field=model_field))
-                for answer in answers
-            ),
-            output_field=model_field,
-        )
-        values[name] = Cast(case, output_field=model_field) if casted else case
-    audit_registry.update_instances(
-        Answer.objects.filter(pk__in=[answer.pk for answer in answers]), answers, **values
+        whens = []
+        for answer in answers:
+            whens.append(f"WHEN {pk_column} = %s THEN %s")
+            params.extend([answer.pk, prep(name, getattr(answer, name))])
+        case = f"CASE {' '.join(whens)} ELSE NULL END"
+        if casted:
+            case = f"CAST({case} AS {model_field(name).db_type(connection)})"
+        assignments.append(f"{column} = {case}")
+    ids = [answer.pk for answer in answers]
+    params.extend(ids)
+    sql = (
+        f"UPDATE {qn(meta.db_table)} SET {', '.join(assignments)} "  # noqa: S608 (names quoted)
+        f"WHERE {pk_column} IN ({', '.join(['%s'] * len(ids))})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+    # The entries as update_instances() records them (from the instances as loaded).
+    audit_registry.record_instances(
+        Answer,
+        answers,
+        [
+            "updated_by",
+            "updated_at",
+            "version",
+            "raw",
+            "choice",
+            "not_reported",
+            "comment",
+            "value",
+        ],
     )
 
 
@@ -222,20 +263,25 @@ def save_answers(
     now = timezone.now()
     # deferred(): the audit entries of the answers and of the response in one INSERT.
     with transaction.atomic(), audit_services.deferred():
-        # The stored rows of the posted fields, read inside the transaction and locked until it
+        # The response's stored answers, read inside the transaction and locked until it
         # commits (FOR UPDATE on PostgreSQL; SQLite's IMMEDIATE transaction holds the write lock
         # from its start): the version compared below is then the version the row still has
         # when it is written, so a colleague's save in between is a conflict, never overwritten.
-        # No ORDER BY: the model's default ordering would join the response, the round, the
-        # organisation and the question for nothing.
-        existing = {
-            answer.field_name: answer
-            for answer in Answer.objects.filter(response=response, field_name__in=list(posted))
-            .select_related("updated_by")
-            .select_for_update(of=("self",))
-            .order_by()
-        }
+        # Plain rows (one query compiled once per process), all of the response's answers: they
+        # are also the progress the save returns. An instance only for a row written.
+        fields, rows = selectors.locked_answer_rows(response.pk)
+        at = {name: i for i, name in enumerate(fields)}
+        stored_rows = {row[at["field_name"]]: row for row in rows}
+        for fetched in rows:
+            result.answers[fetched[at["field_name"]]] = AnswerData(
+                fetched[at["raw"]],
+                fetched[at["choice"]],
+                fetched[at["not_reported"]],
+                fetched[at["comment"]],
+                fetched[at["value"]],
+            )
         changed: list[Answer] = []
+        conflict_editors: dict[str, int] = {}  # field name → the last editor's id
         for name, (data, loaded_version) in posted.items():
             slot = by_name.get(name)
             if slot is None:
@@ -244,28 +290,26 @@ def save_answers(
             if error:
                 result.errors[name] = error
                 data.value = None
-            stored = existing.get(name)
+            row = stored_rows.get(name)
             stored_data = (
-                AnswerData(stored.raw, stored.choice, stored.not_reported, stored.comment)
-                if stored
+                AnswerData(
+                    row[at["raw"]], row[at["choice"]], row[at["not_reported"]], row[at["comment"]]
+                )
+                if row
                 else AnswerData()
             )
+            current_version = row[at["version"]] if row else 0
             if stored_data.same_content(data):
-                result.versions[name] = stored.version if stored else 0
+                result.versions[name] = current_version
                 continue
-            current_version = stored.version if stored else 0
             if loaded_version != current_version:
                 result.conflicts.append(
-                    Conflict(
-                        name,
-                        slot.label,
-                        stored_data,
-                        data,
-                        current_version,
-                        _editor(stored.updated_by) if stored else "",
-                    )
+                    Conflict(name, slot.label, stored_data, data, current_version)
                 )
+                if row and row[at["updated_by_id"]]:
+                    conflict_editors[name] = row[at["updated_by_id"]]
                 continue
+            stored = None if row is None else Answer.from_db(connection.alias, fields, row)
             value = None if data.not_reported else data.value
             if stored is None:
                 try:
@@ -313,6 +357,17 @@ def save_answers(
                 changed.append(stored)
                 result.versions[name] = loaded_version + 1
             result.saved.append(name)
+            result.answers[name] = data
+        if conflict_editors:  # who made the colleague's change, named in the conflict
+            from accounts.models import User as UserModel
+
+            editors = {
+                user.pk: _editor(user)
+                for user in UserModel.objects.filter(pk__in=set(conflict_editors.values()))
+            }
+            for conflict in result.conflicts:
+                if conflict.field_name in conflict_editors:
+                    conflict.by = editors.get(conflict_editors[conflict.field_name], "")
         if changed:
             _update_answers(changed, by=by, now=now)
         if result.saved:

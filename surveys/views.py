@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -48,12 +48,28 @@ def _form_url(survey_round: SurveyRound, organisation: Organisation, section: st
 
 
 def _load(
-    request: HttpRequest, round_pk: int, organisation_pk: int, action: str
+    request: HttpRequest,
+    round_pk: int,
+    organisation_pk: int,
+    action: str,
+    *,
+    with_period: bool = True,
 ) -> tuple[SurveyRound, Organisation]:
-    survey_round = get_object_or_404(
-        selectors.rounds_with_deadline(organisation_pk).select_related("period"), pk=round_pk
-    )
-    organisation = get_object_or_404(Organisation, pk=organisation_pk)
+    """The round (with the organisation's deadline) and the organisation, or 404. The form page
+    and its autosave never use the round's period (``with_period=False``): their two queries
+    are then compiled once per process."""
+    survey_round: SurveyRound | None
+    if with_period:
+        survey_round = get_object_or_404(
+            selectors.rounds_with_deadline(organisation_pk).select_related("period"), pk=round_pk
+        )
+        organisation = get_object_or_404(Organisation, pk=organisation_pk)
+    else:
+        survey_round = selectors.round_for_form(round_pk, organisation_pk)
+        found = selectors.organisation_by_pk(organisation_pk) if survey_round else None
+        if survey_round is None or found is None:
+            raise Http404
+        organisation = found
     policy.require(request.user, action, organisation)
     return survey_round, organisation
 
@@ -80,7 +96,7 @@ class ResponseFormView(View):
 
     def get(self, request: HttpRequest, round_pk: int, organisation_pk: int) -> HttpResponse:
         survey_round, organisation = _load(
-            request, round_pk, organisation_pk, "surveys.view_response"
+            request, round_pk, organisation_pk, "surveys.view_response", with_period=False
         )
         state = selectors.get_form_state(survey_round, organisation)
         return self._render(request, state)
@@ -145,7 +161,7 @@ class ResponseFormView(View):
 
     def post(self, request: HttpRequest, round_pk: int, organisation_pk: int) -> HttpResponse:
         survey_round, organisation = _load(
-            request, round_pk, organisation_pk, "surveys.edit_response"
+            request, round_pk, organisation_pk, "surveys.edit_response", with_period=False
         )
         state = selectors.get_form_state(survey_round, organisation, for_save=True)
         posted: dict[str, Any] = {}
@@ -174,8 +190,8 @@ class ResponseFormView(View):
             messages.error(request, " ".join(exc.messages))
             return redirect(_form_url(survey_round, organisation, section))
         if _wants_json(request):
-            for name in result.saved:
-                state.answers[name] = posted[name][0]
+            # The progress from the stored answers as the save read them (locked) and wrote them.
+            state.answers = result.answers
             return JsonResponse(
                 {
                     "ok": not result.conflicts,

@@ -98,6 +98,8 @@ def test_second_save_with_stale_version_is_a_conflict_with_both_values(
     [conflict] = second.conflicts
     assert conflict.theirs.raw == "11"
     assert conflict.yours.raw == "12"
+    assert conflict.by == services._editor(world.contact_a)  # who made the change
+    assert conflict.by
     assert Answer.objects.get(field_name="scope1_total__2022").raw == "11"
     assert ResponseEvent.objects.filter(kind=ResponseEvent.Kind.CONFLICT).count() == 1
     # Saving again with the version shown in the conflict replaces it deliberately.

@@ -173,12 +173,12 @@ def test_autosave_runs_a_constant_number_of_queries(
         "scope1_stationary__2022": "5",
         "scope1_stationary__2022__version": "1",
     }
-    # 1 session, 2 user, 3 round (+period, +deadline extension), 4 organisation, 5 membership
-    # (policy), 6 response, 7 commitments (+challenges), 8 answers (the progress returned);
-    # 9 savepoint, 10 the posted answers (+editors), locked, 11 one UPDATE of both answers,
-    # 12 UPDATE the response (only while editable), 13 the "saved" event, 14 the audit entries
-    # of both answers and the response (one INSERT), 15 release the savepoint.
-    with django_assert_num_queries(15):  # type: ignore[operator]
+    # 1 session, 2 user, 3 round (+deadline extension), 4 organisation, 5 membership (policy),
+    # 6 response, 7 commitments (+challenges); 8 savepoint, 9 the response's answers, locked
+    # (also the progress returned), 10 one UPDATE of both answers, 11 UPDATE the response (only
+    # while editable), 12 the "saved" event, 13 the audit entries of both answers and the
+    # response (one INSERT), 14 release the savepoint.
+    with django_assert_num_queries(14):  # type: ignore[operator]
         response = client.post(url, data, **JSON)
     assert response.status_code == 200
     assert response.json()["versions"] == {"scope1_total__2022": 2, "scope1_stationary__2022": 2}
