@@ -70,59 +70,83 @@ class FollowUpSignal(Expression):
         self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
     ) -> tuple[str, list[Any]]:
         pk, lifecycle, start, end, override = (compiler.compile(c)[0] for c in self.columns)
-        q = connection.ops.quote_name
-        m = q("kf_ms")
-        table = q(Milestone._meta.db_table)
-        activity_id = f"{m}.{q(Milestone._meta.get_field('activity').column)}"
-        due = f"{m}.{q(Milestone._meta.get_field('due_date').column)}"
-        done_on = f"{m}.{q(Milestone._meta.get_field('done_on').column)}"
-        if connection.vendor == "sqlite":  # dates are ISO text; julianday() counts days
-            day = "%s"
-
-            def days(later: str, earlier: str) -> str:
-                return f"(julianday({later}) - julianday({earlier}))"
-        else:  # PostgreSQL: date - date is a number of days
-            day = "CAST(%s AS date)"
-
-            def days(later: str, earlier: str) -> str:
-                return f"({later} - {earlier})"
-
-        first_open = f"MIN(CASE WHEN {done_on} IS NULL THEN {due} END)"
-        span = days(end, start)
-        margin = followup.RISK_MARGIN
-        # Only quoted column and table names and the margin's integers go into the text; every
-        # value is a parameter.
-        sql = (
-            f"CASE WHEN {override} <> '' THEN {override}"  # noqa: S608
-            f" WHEN {lifecycle} NOT IN (%s, %s) THEN NULL"
-            f" WHEN {end} < {day} THEN %s"
-            f" ELSE (SELECT CASE"
-            f" WHEN {first_open} < {day} THEN %s"
-            f" WHEN {first_open} < {day} THEN %s"
-            f" WHEN {lifecycle} = %s AND {start} < {day} THEN %s"
-            f" WHEN {start} < {day} AND COUNT(*) * ({margin.denominator} * {days(day, start)}"
-            f" - {margin.numerator} * {span}) > {margin.denominator} * COUNT({done_on}) * {span}"
-            f" THEN %s"
-            f" ELSE %s END"
-            f" FROM {table} {m} WHERE {activity_id} = {pk}) END"
+        return signal_sql(
+            connection,
+            self.today,
+            pk=pk,
+            lifecycle=lifecycle,
+            start=start,
+            end=end,
+            override=override,
         )
-        adapt = connection.ops.adapt_datefield_value
-        today = adapt(self.today)
-        late_before = adapt(self.today - dt.timedelta(days=followup.LATE_AFTER_DAYS))
-        params = [
-            *sorted(lifecycle.value for lifecycle in followup.FOLLOWED_UP),
-            today,
-            Signal.LATE.value,
-            late_before,
-            Signal.LATE.value,
-            today,
-            Signal.AT_RISK.value,
-            Lifecycle.PLANNED.value,
-            today,
-            Signal.AT_RISK.value,
-            today,
-            today,
-            Signal.AT_RISK.value,
-            Signal.ON_TRACK.value,
-        ]
-        return sql, params
+
+
+def signal_sql(
+    connection: BaseDatabaseWrapper,
+    today: dt.date,
+    *,
+    pk: str,
+    lifecycle: str,
+    start: str,
+    end: str,
+    override: str,
+) -> tuple[str, list[Any]]:
+    """:class:`FollowUpSignal`'s SQL and parameters for an activity row whose columns are the
+    given (already quoted) SQL names: also used by hand-written statements
+    (:func:`activities.selectors.list_activity_page`)."""
+    q = connection.ops.quote_name
+    m = q("kf_ms")
+    table = q(Milestone._meta.db_table)
+    activity_id = f"{m}.{q(Milestone._meta.get_field('activity').column)}"
+    due = f"{m}.{q(Milestone._meta.get_field('due_date').column)}"
+    done_on = f"{m}.{q(Milestone._meta.get_field('done_on').column)}"
+    if connection.vendor == "sqlite":  # dates are ISO text; julianday() counts days
+        day = "%s"
+
+        def days(later: str, earlier: str) -> str:
+            return f"(julianday({later}) - julianday({earlier}))"
+    else:  # PostgreSQL: date - date is a number of days
+        day = "CAST(%s AS date)"
+
+        def days(later: str, earlier: str) -> str:
+            return f"({later} - {earlier})"
+
+    first_open = f"MIN(CASE WHEN {done_on} IS NULL THEN {due} END)"
+    span = days(end, start)
+    margin = followup.RISK_MARGIN
+    # Only quoted column and table names and the margin's integers go into the text; every
+    # value is a parameter.
+    sql = (
+        f"CASE WHEN {override} <> '' THEN {override}"  # noqa: S608
+        f" WHEN {lifecycle} NOT IN (%s, %s) THEN NULL"
+        f" WHEN {end} < {day} THEN %s"
+        f" ELSE (SELECT CASE"
+        f" WHEN {first_open} < {day} THEN %s"
+        f" WHEN {first_open} < {day} THEN %s"
+        f" WHEN {lifecycle} = %s AND {start} < {day} THEN %s"
+        f" WHEN {start} < {day} AND COUNT(*) * ({margin.denominator} * {days(day, start)}"
+        f" - {margin.numerator} * {span}) > {margin.denominator} * COUNT({done_on}) * {span}"
+        f" THEN %s"
+        f" ELSE %s END"
+        f" FROM {table} {m} WHERE {activity_id} = {pk}) END"
+    )
+    adapt = connection.ops.adapt_datefield_value
+    today_param = adapt(today)
+    late_before = adapt(today - dt.timedelta(days=followup.LATE_AFTER_DAYS))
+    params = [
+        *sorted(followed.value for followed in followup.FOLLOWED_UP),
+        today_param,
+        Signal.LATE.value,
+        late_before,
+        Signal.LATE.value,
+        today_param,
+        Signal.AT_RISK.value,
+        Lifecycle.PLANNED.value,
+        today_param,
+        Signal.AT_RISK.value,
+        today_param,
+        today_param,
+        Signal.AT_RISK.value,
+        Signal.ON_TRACK.value,
+    ]
+    return sql, params

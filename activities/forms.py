@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import (
@@ -194,6 +196,22 @@ class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("Fil"))
 
 
+class _Choices(BaseChoiceIterator):
+    """A filter's choices as they are: (value, label) pairs, never groups. Django normalises a
+    plain list item by item, for the field and again for its widget, and deep-copies it for each
+    form: with 200 organisations that cost more than reading them. These lists are not changed
+    after they are made, so a form shares them."""
+
+    def __init__(self, choices: list[tuple[Any, Any]]) -> None:
+        self.choices = choices
+
+    def __iter__(self) -> Iterator[tuple[Any, Any]]:
+        return iter(self.choices)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _Choices:
+        return self
+
+
 class ActivityFilterForm(forms.Form):
     """Filters of the list and the dashboard. Choices are plain lists (not model choice fields):
     focus areas and challenges from the cached reference data, organisations with one query.
@@ -204,13 +222,17 @@ class ActivityFilterForm(forms.Form):
     challenge = forms.TypedChoiceField(coerce=int, required=False, label=_("Klimatutmaning"))
     organisation = forms.TypedChoiceField(coerce=int, required=False, label=_("Organisation"))
     kind = forms.ChoiceField(
-        choices=[("", _("Alla typer")), *Activity.Kind.choices], required=False, label=_("Typ")
+        choices=_Choices([("", _("Alla typer")), *Activity.Kind.choices]),
+        required=False,
+        label=_("Typ"),
     )
     lifecycle = forms.ChoiceField(
-        choices=[("", _("Alla")), *Lifecycle.choices], required=False, label=_("Status")
+        choices=_Choices([("", _("Alla")), *Lifecycle.choices]), required=False, label=_("Status")
     )
     signal = forms.ChoiceField(
-        choices=[("", _("Alla")), *Signal.choices], required=False, label=_("Uppföljning")
+        choices=_Choices([("", _("Alla")), *Signal.choices]),
+        required=False,
+        label=_("Uppföljning"),
     )
     q = forms.CharField(required=False, label=_("Sök i titel"), max_length=100)
 
@@ -219,11 +241,13 @@ class ActivityFilterForm(forms.Form):
         every = ("", _("Alla"))
         reference = reference_data()  # cached: no query for areas and challenges
         areas = reference.focus_areas
-        self.fields["focus_area"].choices = [every, *((a.pk, a.name) for a in areas)]  # type: ignore[attr-defined]
+        self.fields["focus_area"].choices = _Choices([every, *((a.pk, a.name) for a in areas)])  # type: ignore[attr-defined]
         challenges = reference.challenges  # by number
-        self.fields["challenge"].choices = [every, *((c.pk, str(c)) for c in challenges)]  # type: ignore[attr-defined]
+        self.fields["challenge"].choices = _Choices(  # type: ignore[attr-defined]
+            [every, *((c.pk, str(c)) for c in challenges)]
+        )
         organisations = Organisation.objects.order_by("name").values_list("pk", "name")
-        self.fields["organisation"].choices = [every, *organisations]  # type: ignore[attr-defined]
+        self.fields["organisation"].choices = _Choices([every, *organisations])  # type: ignore[attr-defined]
 
     def filters(self) -> ActivityFilters:
         if not self.is_valid():

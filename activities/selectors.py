@@ -43,7 +43,7 @@ from django.utils import timezone
 from accounts import policy
 from accounts.policy import AnyUser
 from activities import followup
-from activities.followup_sql import FollowUpSignal
+from activities.followup_sql import FollowUpSignal, signal_sql
 from activities.models import (
     Activity,
     ActivityPerson,
@@ -325,53 +325,143 @@ class ActivityListRow:
 def list_activity_page(
     page: QuerySet[Activity], *, now: dt.datetime | None = None
 ) -> list[ActivityListRow]:
-    """The rows of one page of the activity list, in the page's order, in 2 queries: the rows
-    with the lead, team size, milestone counts, signal and staleness; then challenge numbers.
+    """The rows of one page of the activity list, in the page's order, in 1 query: the rows
+    with the lead, team size, milestone counts, signal and staleness, and the challenge numbers.
 
-    ``page`` is a sliced, ordered queryset from :func:`filter_activities`. The page is selected
-    first and read after, so the correlated subqueries run for the rows shown only."""
+    ``page`` is a sliced queryset from :func:`filter_activities`, ordered by model fields. The
+    page is selected first and read after, so the correlated subqueries run for the rows shown
+    only.
+
+    Written as SQL around the compiled page query (as :func:`_counts_and_shown`): Django took
+    longer to build the row query's seven annotations than the database took to run it. The
+    signal is :func:`activities.followup_sql.signal_sql`, the SQL of ``FollowUpSignal``; the
+    staleness test says what :func:`_stale_q` says (a test keeps the page, the rule and that
+    condition in step). Only quoted names go into the text; every value is a parameter."""
     now = now or timezone.now()
-    ordering = [str(o) for o in (page.query.order_by or Activity._meta.ordering or ())]
-    values = (
-        Activity.objects.filter(pk__in=page.values("pk"))
-        .order_by(*ordering)
-        .annotate(
-            is_overridden=ExpressionWrapper(~Q(signal_override=""), BooleanField()),
-            lead_name=_lead_name(),
-            team_size=_count(Participation.objects.filter(activity=OuterRef("pk"))),
-            ms_total=_count(Milestone.objects.filter(activity=OuterRef("pk"))),
-            ms_done=_count(
-                Milestone.objects.filter(activity=OuterRef("pk"), done_on__isnull=False)
-            ),
-            signal=FollowUpSignal(timezone.localdate(now)),
-            stale=ExpressionWrapper(_stale_q(now, stale_days()), BooleanField()),
-        )
-        .values_list(
-            "pk",
-            "title",
-            "kind",
-            "lifecycle",
-            "start_date",
-            "end_date",
-            "is_shared",
-            "learning_and_sharing",
-            "is_overridden",
-            "lead_name",
-            "team_size",
-            "ms_total",
-            "ms_done",
-            "signal",
-            "stale",
-        )
+    try:
+        page_sql, page_params = page.values_list("pk").query.get_compiler(page.db).as_sql()
+    except EmptyResultSet:  # an empty page, or a user who sees no activity
+        return []
+    connection = connections[page.db]
+    q = connection.ops.quote_name
+    activity, participation, milestone = Activity._meta, Participation._meta, Milestone._meta
+    organisation = Participation.organisation.field.related_model._meta  # type: ignore[union-attr]
+    through = Activity.challenges.through._meta
+    challenge = Activity.challenges.field.related_model._meta  # type: ignore[union-attr]
+
+    def column(meta: Any, name: str, alias: str = "a") -> str:
+        return f"{alias}.{q(meta.get_field(name).column)}"
+
+    pk = f"a.{q(activity.pk.column)}"
+    ordering = [str(o) for o in (page.query.order_by or activity.ordering or ())]
+    order_columns = [
+        column(activity, name.lstrip("-")) if name.lstrip("-") != "pk" else pk for name in ordering
+    ]
+    order_by = ", ".join(
+        f"o{i}{' DESC' if name.startswith('-') else ''}" for i, name in enumerate(ordering)
     )
-    rows = [ActivityListRow(*v) for v in values]
-    by_pk = {row.pk: row for row in rows}
-    for activity_id, number in (
-        Activity.challenges.through.objects.filter(activity_id__in=list(by_pk))
-        .order_by("challenge__number")
-        .values_list("activity_id", "challenge__number")
-    ):
-        by_pk[activity_id].challenge_numbers.append(number)
+    lifecycle = column(activity, "lifecycle")
+    override = column(activity, "signal_override")
+    signal, signal_params = signal_sql(
+        connection,
+        timezone.localdate(now),
+        pk=pk,
+        lifecycle=lifecycle,
+        start=column(activity, "start_date"),
+        end=column(activity, "end_date"),
+        override=override,
+    )
+    updated, created = column(activity, "last_status_update_at"), column(activity, "created_at")
+    stale = (
+        f"{lifecycle} IN (%s, %s) AND ({updated} < %s OR ({updated} IS NULL AND {created} < %s))"
+    )
+    cutoff = connection.ops.adapt_datetimefield_value(now - dt.timedelta(days=stale_days()))
+    stale_params = [*sorted(lc.value for lc in followup.FOLLOWED_UP), cutoff, cutoff]
+    ms = q(milestone.db_table)
+    ms_activity = column(milestone, "activity", "m")
+    lead_name = (
+        f"(SELECT {column(organisation, 'name', 'o')}"  # noqa: S608 (names only, no values)
+        f" FROM {q(participation.db_table)} p INNER JOIN {q(organisation.db_table)} o"
+        f" ON o.{q(organisation.pk.column)} = {column(participation, 'organisation', 'p')}"
+        f" WHERE {column(participation, 'activity', 'p')} = {pk}"
+        f" AND {column(participation, 'is_lead', 'p')})"
+    )
+    team_size = (
+        f"(SELECT COUNT(*) FROM {q(participation.db_table)} p"  # noqa: S608
+        f" WHERE {column(participation, 'activity', 'p')} = {pk})"
+    )
+    ms_total = f"(SELECT COUNT(*) FROM {ms} m WHERE {ms_activity} = {pk})"  # noqa: S608
+    ms_done = (
+        f"(SELECT COUNT({column(milestone, 'done_on', 'm')}) FROM {ms} m"  # noqa: S608
+        f" WHERE {ms_activity} = {pk})"
+    )
+    row_columns = ", ".join(
+        [
+            pk,
+            *(
+                column(activity, name)
+                for name in (
+                    "title",
+                    "kind",
+                    "lifecycle",
+                    "start_date",
+                    "end_date",
+                    "is_shared",
+                    "learning_and_sharing",
+                )
+            ),
+            f"{override} <> ''",
+            lead_name,
+            team_size,
+            ms_total,
+            ms_done,
+        ]
+    )
+    orders = ", ".join(f"{c} AS o{i}" for i, c in enumerate(order_columns))
+    null_orders = ", ".join(f"NULL AS o{i}" for i in range(len(order_columns)))
+    through_activity = column(through, "activity", "t")
+    sql = (
+        f"WITH page (id) AS ({page_sql})"  # noqa: S608 (names only, no values)
+        f" SELECT 0 AS part, {row_columns}, {signal}, {stale}, NULL AS ch_number"
+        f"{', ' + orders if orders else ''}"
+        f" FROM {q(activity.db_table)} a WHERE {pk} IN (SELECT id FROM page)"
+        f" UNION ALL SELECT 1, {through_activity}, {', '.join(['NULL'] * 14)},"
+        f" {column(challenge, 'number', 'c')}"
+        f"{', ' + null_orders if null_orders else ''}"
+        f" FROM {q(through.db_table)} t INNER JOIN {q(challenge.db_table)} c"
+        f" ON c.{q(challenge.pk.column)} = {column(through, 'challenge', 't')}"
+        f" WHERE {through_activity} IN (SELECT id FROM page)"
+        f" ORDER BY part{', ' + order_by if order_by else ''}, ch_number"
+    )
+    rows: list[ActivityListRow] = []
+    by_pk: dict[int, ActivityListRow] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*page_params, *signal_params, *stale_params])
+        for part, activity_pk, *values in cursor.fetchall():
+            if part:
+                by_pk[activity_pk].challenge_numbers.append(values[14])
+                continue
+            (title, kind, lc, start, end, shared, learning, overridden) = values[:8]
+            (lead, team, total, done, row_signal, is_stale) = values[8:14]
+            row = ActivityListRow(
+                pk=activity_pk,
+                title=title,
+                kind=kind,
+                lifecycle=lc,
+                start_date=_date(start),
+                end_date=_date(end),
+                is_shared=bool(shared),
+                learning_and_sharing=bool(learning),
+                is_overridden=bool(overridden),
+                lead_name=lead,
+                team_size=team,
+                ms_total=total,
+                ms_done=done,
+                signal=row_signal,
+                is_stale=bool(is_stale),
+            )
+            rows.append(row)
+            by_pk[activity_pk] = row
     return rows
 
 
@@ -637,6 +727,124 @@ def _date(value: dt.date | str) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
 
 
+def _by_focus_area(matching: QuerySet[Activity]) -> list[tuple[str, int]]:
+    """Every focus area (in its order) with the number of ``matching`` activities that serve
+    it through their challenges or their clusters' challenges, an activity once per area.
+
+    SQL around the compiled ``matching`` query (as :func:`_counts_and_shown`): built as Django
+    subqueries it cost more time to compile than to run. Every visible activity unfiltered
+    (the office's usual view) needs no "in matching" test."""
+    from roadmap.models import Challenge, Cluster, FocusArea  # here: roadmap may import us
+
+    connection = connections[matching.db]
+    q = connection.ops.quote_name
+    in_matching, params = "", []
+    if matching.query.where:
+        try:
+            ids_sql, ids_params = (
+                matching.order_by().values_list("pk").query.get_compiler(matching.db).as_sql()
+            )
+            in_matching, params = f" WHERE links.activity_id IN ({ids_sql})", [*ids_params]
+        except EmptyResultSet:  # a user who sees no activity
+            in_matching = " WHERE 1 = 0"
+
+    def column(meta: Any, name: str, alias: str) -> str:
+        return f"{alias}.{q(meta.get_field(name).column)}"
+
+    area, challenge = FocusArea._meta, Challenge._meta
+    via_challenge = Activity.challenges.through._meta
+    via_cluster = Activity.clusters.through._meta
+    cluster_challenge = Cluster.challenges.through._meta
+    ordering = ", ".join(
+        f"{column(area, name.lstrip('-'), 'f')}{' DESC' if name.startswith('-') else ''}"
+        for name in area.ordering or ()
+    )
+    sql = (
+        f"SELECT {column(area, 'name_sv', 'f')}, {column(area, 'name_en', 'f')},"  # noqa: S608 (names only, no values)
+        f" COALESCE(x.n, 0) FROM {q(area.db_table)} f LEFT JOIN"
+        f" (SELECT links.area_id, COUNT(DISTINCT links.activity_id) AS n FROM"
+        f" (SELECT {column(via_challenge, 'activity', 't')} AS activity_id,"
+        f" {column(challenge, 'focus_area', 'c')} AS area_id"
+        f" FROM {q(via_challenge.db_table)} t INNER JOIN {q(challenge.db_table)} c"
+        f" ON {column(challenge, 'id', 'c')} = {column(via_challenge, 'challenge', 't')}"
+        f" UNION SELECT {column(via_cluster, 'activity', 'k')},"
+        f" {column(challenge, 'focus_area', 'c')}"
+        f" FROM {q(via_cluster.db_table)} k INNER JOIN {q(cluster_challenge.db_table)} kc"
+        f" ON {column(cluster_challenge, 'cluster', 'kc')} = {column(via_cluster, 'cluster', 'k')}"
+        f" INNER JOIN {q(challenge.db_table)} c"
+        f" ON {column(challenge, 'id', 'c')} = {column(cluster_challenge, 'challenge', 'kc')})"
+        f" links{in_matching} GROUP BY links.area_id) x"
+        f" ON x.area_id = {column(area, 'id', 'f')} ORDER BY {ordering}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [
+            (FocusArea(name_sv=name_sv, name_en=name_en).name, n)
+            for name_sv, name_en, n in cursor.fetchall()
+        ]
+
+
+def _uncovered_challenges() -> list[dict[str, Any]]:
+    """Challenges some partner has committed to (confirmed sets) that no live (not cancelled)
+    activity serves, directly or through a cluster, with the number of committed
+    organisations, by number. Hand-written SQL for the reason of :func:`_by_focus_area`."""
+    from partners.models import Commitment, CommitmentSet  # here: partners may import us
+    from roadmap.models import Challenge, Cluster
+
+    connection = connections[Activity.objects.db]
+    q = connection.ops.quote_name
+
+    def column(meta: Any, name: str, alias: str) -> str:
+        return f"{alias}.{q(meta.get_field(name).column)}"
+
+    challenge, commitment, commitment_set = Challenge._meta, Commitment._meta, CommitmentSet._meta
+    activity = Activity._meta
+    via_challenge = Activity.challenges.through._meta
+    via_cluster = Activity.clusters.through._meta
+    cluster_challenge = Cluster.challenges.through._meta
+    c_id = column(challenge, "id", "c")
+    live = f"{column(activity, 'lifecycle', 'a')} <> %s"
+    sql = (
+        f"SELECT {column(challenge, 'number', 'c')}, {column(challenge, 'name_sv', 'c')},"  # noqa: S608 (names only, no values)
+        f" {column(challenge, 'name_en', 'c')},"
+        f" COUNT(DISTINCT {column(commitment_set, 'organisation', 's')})"
+        f" FROM {q(challenge.db_table)} c INNER JOIN {q(commitment.db_table)} m"
+        f" ON {column(commitment, 'challenge', 'm')} = {c_id}"
+        f" INNER JOIN {q(commitment_set.db_table)} s"
+        f" ON {column(commitment_set, 'id', 's')} = {column(commitment, 'commitment_set', 'm')}"
+        f" WHERE {column(commitment_set, 'status', 's')} = %s"
+        f" AND NOT EXISTS (SELECT 1 FROM {q(via_challenge.db_table)} t"
+        f" INNER JOIN {q(activity.db_table)} a"
+        f" ON {column(activity, 'id', 'a')} = {column(via_challenge, 'activity', 't')}"
+        f" WHERE {column(via_challenge, 'challenge', 't')} = {c_id} AND {live})"
+        f" AND NOT EXISTS (SELECT 1 FROM {q(via_cluster.db_table)} k"
+        f" INNER JOIN {q(activity.db_table)} a"
+        f" ON {column(activity, 'id', 'a')} = {column(via_cluster, 'activity', 'k')}"
+        f" INNER JOIN {q(cluster_challenge.db_table)} kc"
+        f" ON {column(cluster_challenge, 'cluster', 'kc')} = {column(via_cluster, 'cluster', 'k')}"
+        f" WHERE {column(cluster_challenge, 'challenge', 'kc')} = {c_id} AND {live})"
+        f" GROUP BY {c_id}, {column(challenge, 'number', 'c')}, {column(challenge, 'name_sv', 'c')},"
+        f" {column(challenge, 'name_en', 'c')} ORDER BY {column(challenge, 'number', 'c')}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [
+                CommitmentSet.Status.CONFIRMED.value,
+                Lifecycle.CANCELLED.value,
+                Lifecycle.CANCELLED.value,
+            ],
+        )
+        return [
+            {
+                "number": number,
+                "name": Challenge(name_sv=name_sv, name_en=name_en).name,
+                "organisations": n,
+            }
+            for number, name_sv, name_en, n in cursor.fetchall()
+        ]
+
+
 def dashboard(
     *, visible_to: AnyUser, filters: ActivityFilters | None = None, now: dt.datetime | None = None
 ) -> Dashboard:
@@ -645,9 +853,6 @@ def dashboard(
     The database counts and picks the rows: the follow-up signal is computed in SQL
     (:class:`~activities.followup_sql.FollowUpSignal`), once per activity, so no activity is
     read into Python except the few rows the page shows."""
-    from partners.models import Commitment, CommitmentSet  # here: partners may import us
-    from roadmap.models import Challenge, FocusArea
-
     now = now or timezone.now()
     today = timezone.localdate(now)
     filters = filters or ActivityFilters()
@@ -691,68 +896,10 @@ def dashboard(
     late, at_risk = shown["late"], shown["at_risk"]
     stale_rows, no_lead_rows, timeline = shown["stale"], shown["no_lead"], shown["timeline"]
 
-    # Query 2: activities per focus area, through their challenges or their clusters'
-    # challenges (an activity counts once per area), with every area. Two subqueries per area
-    # rather than joins: an outer join would run the clusters' subquery once per joined row.
-    # Every visible activity unfiltered (the office's usual view) needs no "in matching" test.
-    ids = matching.values("pk")
-    in_matching = Q(activity_id__in=ids) if matching.query.where else Q()
-    through: Any = Activity.challenges.through  # Any: the stubs reject annotations on it
-    clusters_through: Any = Activity.clusters.through
-    via_challenges = (
-        through.objects.filter(in_matching, challenge__focus_area=OuterRef("pk"))
-        .values("challenge__focus_area")
-        .annotate(n=Count("activity_id", distinct=True))
-        .values("n")
-    )
-    via_clusters_only = (
-        clusters_through.objects.filter(in_matching, cluster__challenges__focus_area=OuterRef("pk"))
-        .filter(
-            ~Exists(
-                through.objects.filter(
-                    activity_id=OuterRef("activity_id"),
-                    challenge__focus_area=OuterRef(OuterRef("pk")),
-                )
-            )
-        )
-        .values("cluster__challenges__focus_area")
-        .annotate(n=Count("activity_id", distinct=True))
-        .values("n")
-    )
-    by_focus_area = [
-        (area.name, area.via_challenges + area.via_clusters_only)
-        for area in FocusArea.objects.annotate(
-            via_challenges=Coalesce(Subquery(via_challenges), 0),
-            via_clusters_only=Coalesce(Subquery(via_clusters_only), 0),
-        )
-    ]
-
-    # Query 3: challenges some partner has committed to (confirmed sets) that no live activity
-    # serves.
-    live = Activity.objects.exclude(lifecycle=Lifecycle.CANCELLED)
-    uncovered = (
-        Challenge.objects.filter(
-            Exists(
-                Commitment.objects.filter(
-                    challenge=OuterRef("pk"),
-                    commitment_set__status=CommitmentSet.Status.CONFIRMED,
-                )
-            )
-        )
-        .exclude(Exists(live.filter(challenges=OuterRef("pk"))))
-        .exclude(Exists(live.filter(clusters__challenges=OuterRef("pk"))))
-        .annotate(
-            organisations=Count(
-                "commitments__commitment_set__organisation",
-                filter=Q(commitments__commitment_set__status=CommitmentSet.Status.CONFIRMED),
-                distinct=True,
-            )
-        )
-        .order_by("number")
-    )
-    uncovered_challenges = [
-        {"number": c.number, "name": c.name, "organisations": c.organisations} for c in uncovered
-    ]
+    # Query 2: activities per focus area (see _by_focus_area); query 3: challenges some
+    # partner has committed to (confirmed sets) that no live activity serves.
+    by_focus_area = _by_focus_area(matching)
+    uncovered_challenges = _uncovered_challenges()
 
     # Query 4: meetings this year, held and planned per kind.
     year = today.year

@@ -155,6 +155,44 @@ def test_dashboard_counts_and_needs_attention(world, mixed):
     }
 
 
+def test_dashboard_focus_areas_and_uncovered_challenges_follow_clusters(world, mixed):
+    """The focus-area counts and the uncovered challenges are hand-written SQL: an activity
+    counts once per area through its challenges or its clusters'; a cancelled activity covers
+    nothing; each organisation counts once; filters narrow the counts."""
+    cluster = Cluster.objects.create(code="bygg", name_sv="Byggande")
+    cluster.challenges.set(Challenge.objects.filter(number__in=[1, 6, 7]))
+    mixed["shared"].clusters.set([cluster])  # also serves challenge 1's area through 1
+    mixed["late"].clusters.set([cluster])
+    cancelled = activity_with_team(world.org_a, lifecycle=Activity.Lifecycle.CANCELLED)
+    cancelled.challenges.set(Challenge.objects.filter(number=4))
+    commit(world.org_a, [1, 4, 6, 8])
+    commit(world.org_b, [8, 9])
+
+    def expected(activities):
+        counts = dict.fromkeys(FocusArea.objects.all(), 0)
+        for a in activities:
+            areas = {c.focus_area for c in a.challenges.all()}
+            areas |= {c.focus_area for k in a.clusters.all() for c in k.challenges.all()}
+            for area in areas:
+                counts[area] += 1
+        return [(area.name, n) for area, n in counts.items()]
+
+    data = selectors.dashboard(visible_to=world.strategic)
+    assert data.by_focus_area == expected(Activity.objects.all())
+    assert data.uncovered_challenges == [
+        {"number": c.number, "name": c.name, "organisations": n}
+        for c, n in [
+            (Challenge.objects.get(number=4), 1),
+            (Challenge.objects.get(number=8), 2),
+            (Challenge.objects.get(number=9), 1),
+        ]
+    ]
+    filters = selectors.ActivityFilters(kind=Activity.Kind.INVESTIGATION)
+    data = selectors.dashboard(visible_to=world.strategic, filters=filters)
+    assert data.by_focus_area == expected(Activity.objects.filter(kind=filters.kind))
+    assert selectors.dashboard(visible_to=world.inactive).by_focus_area == expected([])
+
+
 def test_dashboard_runs_a_constant_number_of_queries(world, mixed, django_assert_num_queries):
     commit(world.org_a, [2])
     selectors.dashboard(visible_to=world.office)  # warm the content-type and other caches
@@ -296,6 +334,48 @@ def test_the_sql_stale_flag_agrees_with_the_followup_rule(world, mixed):
     assert {a.pk: a.is_stale for a in cards} == rows
     assert sorted(pk for pk, stale in rows.items() if stale) == sorted(
         [mixed["stale"].pk, mixed["no_lead"].pk]
+    )
+
+
+def test_the_list_page_rows_agree_with_the_rule_and_the_cards(world, mixed):
+    """selectors.list_activity_page is hand-written SQL: its signal, staleness, lead, team,
+    milestones and challenges must match the ORM reads and the Python rule, in page order."""
+    Activity.objects.filter(pk=mixed["no_lead"].pk).update(
+        last_status_update_at=None, created_at=timezone.now() - dt.timedelta(days=61)
+    )
+    Activity.objects.filter(pk=mixed["on_track"].pk).update(signal_override=Signal.LATE)
+    MilestoneFactory(activity=mixed["late"], done_on=TODAY())
+    mixed["late"].challenges.add(Challenge.objects.get(number=3))
+
+    def ordered():
+        return selectors.filter_activities(visible_to=world.office).order_by("-start_date", "title")
+
+    order = [a.pk for a in ordered()]
+    cards = selectors.with_signals(list(selectors.list_activities(visible_to=world.office)))
+    rule = {r.pk: r for r in selectors.list_activity_rows(visible_to=world.office)}
+    for low, high in ((1, 5), (0, 25)):
+        page = selectors.list_activity_page(ordered()[low:high])
+        expected = sorted(
+            (c for c in cards if c.pk in order[low:high]), key=lambda c: order.index(c.pk)
+        )
+        assert [r.pk for r in page] == [c.pk for c in expected]
+        for row, card in zip(page, expected, strict=True):
+            assert row.signal == rule[row.pk].signal == card.signal
+            assert row.is_stale == rule[row.pk].is_stale == card.is_stale
+            assert row.is_overridden == rule[row.pk].is_overridden
+            assert row.lead_name == rule[row.pk].lead_name
+            assert row.team_size == len(card.participations.all())
+            assert (row.ms_total, row.ms_done) == (card.ms_total, card.ms_done)
+            assert row.challenge_numbers == sorted(c.number for c in card.challenges.all())
+            assert (row.start_date, row.end_date) == (card.start_date, card.end_date)
+            assert (row.is_shared, row.learning_and_sharing) == (
+                card.is_shared,
+                card.learning_and_sharing,
+            )
+    assert selectors.list_activity_page(ordered()[0:0]) == []
+    assert (
+        selectors.list_activity_page(selectors.filter_activities(visible_to=world.inactive)[:5])
+        == []
     )
 
 
