@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.db import connection
@@ -632,7 +633,9 @@ def list_library(
     focus_area_id: int | None = None,
 ) -> PostQuerySet:
     """Library items (reusable, not hidden), searchable and filtered; best match first. Count
-    these; give the page's slice to ``library_rows`` for what the list shows.
+    these; give the page's slice to ``library_rows`` for what the list shows. The library's
+    page reads the same rows and count through ``LibraryRows`` (written-out SQL): a change
+    here goes there too (the tests compare the two).
 
     Full-text search on PostgreSQL (``swedish`` configuration: stems "resepolicyn" to match
     "resepolicy"); on SQLite a case-insensitive substring match on title and text. Same
@@ -690,6 +693,192 @@ def library_rows(posts: PostQuerySet) -> QuerySet[Any]:
         use_count=_count_per_post(LibraryUse),
     )
     return rows
+
+
+def _aliased(alias: str, model: type[Model], field: str) -> str:
+    """A model's column as SQL in a subquery where its table is ``alias``."""
+    column: Any = model._meta.get_field(field).column  # type: ignore[union-attr]  # a Field
+    return f"{alias}.{connection.ops.quote_name(column)}"
+
+
+class _LibrarySql(NamedTuple):
+    """The parts of ``LibraryRows``' queries that do not depend on the request."""
+
+    posts: _Fields
+    organisation: _Fields
+    space: _Fields
+    activity: _Fields
+    select: str  # SELECT … FROM … (the row query's columns and joins)
+    count_all: str  # SELECT COUNT(*) FROM …
+    in_library: list[str]
+    in_challenge: str  # two parameters: the challenge id, twice
+    in_focus_area: str  # two parameters: the focus area id, twice
+    rank: str  # PostgreSQL: ``RANK_PARAMS`` and the query
+    word: str  # elsewhere: the word's LIKE pattern, twice
+    newest: str
+
+
+RANK_PARAMS = ["swedish", "", "A", "swedish", "", "B", "swedish"]
+
+
+@cache
+def _library_sql(vendor: str) -> _LibrarySql:
+    """``_LibrarySql`` for the database (``vendor``: a cache key, the SQL is the connection's)."""
+    posts = _Fields(Post, [name for name in POST_ROW_FIELDS if "__" not in name])
+    organisation = _Fields(Organisation, ["name"])
+    space = _Fields(Space, ["challenge"])
+    activity = _Fields(Activity, ["title"])
+    uses = _count_per_post(LibraryUse).sql
+    select = (
+        f"SELECT {posts.sql}, {organisation.sql}, {space.sql}, {activity.sql}, ({uses})"  # noqa: S608 (names only)
+        f" FROM {_table(Post)}"
+        f" INNER JOIN {_table(Space)} ON {_column(Post, 'space')} = {_column(Space, 'id')}"
+        f" LEFT OUTER JOIN {_table(Organisation)}"
+        f" ON {_column(Post, 'organisation')} = {_column(Organisation, 'id')}"
+        f" LEFT OUTER JOIN {_table(Activity)}"
+        f" ON {_column(Space, 'activity')} = {_column(Activity, 'id')}"
+    )
+    # The filters' subqueries, as list_library's Q(space__in=Space.objects.filter(…)).
+    through: type[Model] = Activity.challenges.through
+    spaces = (
+        f"{_column(Post, 'space')} IN (SELECT {_aliased('S', Space, 'id')}"  # noqa: S608 (names only)
+        f" FROM {_table(Space)} S"
+    )
+    groups = (
+        f" LEFT OUTER JOIN {_table(through)} T"
+        f" ON {_aliased('S', Space, 'activity')} = {_aliased('T', through, 'activity')}"
+    )
+    in_challenge = (
+        f"{spaces}{groups} WHERE ({_aliased('S', Space, 'challenge')} = %s"
+        f" OR {_aliased('T', through, 'challenge')} = %s))"
+    )
+    in_focus_area = (
+        f"{spaces} LEFT OUTER JOIN {_table(Challenge)} C"
+        f" ON {_aliased('S', Space, 'challenge')} = {_aliased('C', Challenge, 'id')}{groups}"
+        f" LEFT OUTER JOIN {_table(Challenge)} G"
+        f" ON {_aliased('T', through, 'challenge')} = {_aliased('G', Challenge, 'id')}"
+        f" WHERE ({_aliased('C', Challenge, 'focus_area')} = %s"
+        f" OR {_aliased('G', Challenge, 'focus_area')} = %s))"
+    )
+    # SearchRank(SearchVector("title", weight="A", config="swedish") + SearchVector("body",
+    # weight="B", config="swedish"), SearchQuery(query, config="swedish",
+    # search_type="websearch")) as Django writes it (RANK_PARAMS, then the query).
+    vector = " || ".join(
+        f"setweight(to_tsvector(%s::regconfig, COALESCE({_column(Post, name)}, %s)), %s)"
+        for name in ("title", "body")
+    )
+    rank = f"ts_rank(({vector}), websearch_to_tsquery(%s::regconfig, %s))"
+    # Q(title__icontains=word) | Q(body__icontains=word), as Django writes it.
+    like = connection.operators["icontains"] % "%s"
+    title = connection.ops.lookup_cast("icontains") % _column(Post, "title")
+    body = connection.ops.lookup_cast("icontains") % _column(Post, "body")
+    return _LibrarySql(
+        posts=posts,
+        organisation=organisation,
+        space=space,
+        activity=activity,
+        select=select,
+        count_all=f"SELECT COUNT(*) FROM {_table(Post)}",  # noqa: S608 (names only)
+        in_library=[f"{_column(Post, 'hidden_at')} IS NULL", _column(Post, "is_reusable")],
+        in_challenge=in_challenge,
+        in_focus_area=in_focus_area,
+        rank=rank,
+        word=f"({title} {like} OR {body} {like})",
+        newest=f"{_column(Post, 'created_at')} DESC, {_column(Post, 'id')} DESC",
+    )
+
+
+class LibraryRows:
+    """The library's items (``list_library``) for ``RowPaginator``: slices of it are the rows
+    ``library_rows`` gives, ``count()`` their number; ``add_library_details`` completes the
+    rows shown.
+
+    Written out as SQL (names from the models' _meta, every value a parameter, the SQL built
+    once per database), as ``SpacePostRows``: Django spent more time building these two
+    queries than the database running them. The same conditions, order and escaping as
+    ``list_library``: full-text search ranked on PostgreSQL; elsewhere each word (at most
+    eight) matched in title or text with the ORM's ``icontains`` SQL and LIKE escaping."""
+
+    def __init__(
+        self,
+        *,
+        visible_to: AnyUser,
+        query: str = "",
+        challenge_id: int | None = None,
+        focus_area_id: int | None = None,
+    ) -> None:
+        self.allowed = policy.can(visible_to, "spaces.view_library")
+        self.sql = sql = _library_sql(connection.vendor)
+        conditions = list(sql.in_library)  # Post.objects.in_library()
+        self.params: list[Any] = []
+        if challenge_id:
+            conditions.append(sql.in_challenge)
+            self.params.extend([challenge_id, challenge_id])
+        if focus_area_id:
+            conditions.append(sql.in_focus_area)
+            self.params.extend([focus_area_id, focus_area_id])
+        self.order = sql.newest
+        self.order_params: list[Any] = []
+        query = query.strip()
+        if query and connection.vendor == "postgresql":
+            rank_params = [*RANK_PARAMS, query]
+            conditions.append(f"{sql.rank} > %s")
+            self.params.extend([*rank_params, 0.0])
+            self.order = f"{sql.rank} DESC, {sql.newest}"
+            self.order_params = rank_params
+        elif query:
+            for word in query.split()[:8]:
+                conditions.append(sql.word)
+                pattern = f"%{connection.ops.prep_for_like_query(word)}%"
+                self.params.extend([pattern, pattern])
+        self.where = " AND ".join(conditions)
+
+    def count(self) -> int:
+        if not self.allowed:
+            return 0
+        with connection.cursor() as cursor:
+            cursor.execute(f"{self.sql.count_all} WHERE {self.where}", self.params)
+            return int(cursor.fetchone()[0])
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]:
+        start = index.start or 0
+        if index.stop is None or index.step is not None or start < 0 or index.stop < start:
+            raise TypeError("LibraryRows takes a slice [start:stop] only.")
+        if not self.allowed:
+            return []
+        sql = self.sql
+        names = [
+            *sql.posts.names,
+            "organisation__name",
+            "space__challenge_id",
+            "space__activity__title",
+            "use_count",
+        ]
+        width = len(sql.posts.names)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"{sql.select} WHERE {self.where} ORDER BY {self.order} LIMIT %s OFFSET %s",
+                [*self.params, *self.order_params, index.stop - start, start],
+            )
+            return [
+                dict(
+                    zip(
+                        names,
+                        [
+                            *sql.posts.values(row[:width]),
+                            *sql.organisation.values(row[width : width + 1]),
+                            *sql.space.values(row[width + 1 : width + 2]),
+                            *sql.activity.values(row[width + 2 : width + 3]),
+                            row[-1],
+                        ],
+                        strict=True,
+                    )
+                )
+                for row in cursor.fetchall()
+            ]
 
 
 def add_library_details(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:

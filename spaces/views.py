@@ -331,11 +331,8 @@ class LibraryView(policy.PolicyRequiredMixin, TemplateView):
                 "challenge_id": data["challenge"] or None,
                 "focus_area_id": data["focus_area"] or None,
             }
-        posts = selectors.list_library(visible_to=self.request.user, **filters)
-        rows = selectors.library_rows(posts)
-        page = RowPaginator(rows, LIBRARY_PER_PAGE, counted=posts).get_page(
-            self.request.GET.get("page")
-        )
+        rows = selectors.LibraryRows(visible_to=self.request.user, **filters)
+        page = RowPaginator(rows, LIBRARY_PER_PAGE).get_page(self.request.GET.get("page"))
         page.object_list = selectors.add_library_details(page.object_list)
         query = self.request.GET.copy()
         query.pop("page", None)

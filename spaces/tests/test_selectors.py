@@ -122,6 +122,62 @@ def test_library_search_filters_by_text_challenge_and_focus_area(sw: SpacesWorld
     assert titles(query="finnsinte") == []
 
 
+def test_library_rows_are_the_rows_and_count_of_list_library(sw: SpacesWorld) -> None:
+    """The written-out rows and count: the same as the ORM's for a partner, a member and the
+    office, with and without a search (its LIKE wildcards escaped), challenge and focus area
+    filter; working groups on the challenge included; sliced."""
+    activity = Activity.objects.create(
+        title="Tjänsteresor",
+        kind=Activity.Kind.INVESTIGATION,
+        purpose="p",
+        goal="g",
+        start_date=dt.date(2026, 1, 1),
+        end_date=dt.date(2026, 6, 1),
+    )
+    activity.challenges.add(sw.space.challenge)
+    Participation.objects.create(activity=activity, organisation=sw.org_c, is_lead=True)
+    services.ensure_spaces()
+    group = Space.objects.get(activity=activity)
+    travel = PostFactory(
+        space=sw.space,
+        organisation=sw.world.org_a,
+        title="Resepolicy för tjänsteresor",
+        body="Tåg före flyg, 50% färre resor.",
+        is_reusable=True,
+    )
+    LibraryUse.objects.create(post=travel, organisation=sw.org_c)
+    PostFactory(
+        space=group, organisation=None, title="Tåg_plan", body="Resepolicy.", is_reusable=True
+    )
+    PostFactory(space=sw.other_space, title="Matsvinn", body="Tåg 50 gånger.", is_reusable=True)
+    PostFactory(
+        space=sw.space, title="Resepolicy, dold", is_reusable=True, hidden_at=timezone.now()
+    )
+    PostFactory(space=sw.space, title="Resepolicy, utkast", body="Privat", is_reusable=False)
+    for n in range(3):
+        PostFactory(space=sw.space, title=f"Tåg {n}", body="Resepolicy", is_reusable=True)
+    focus_area_id = sw.space.challenge.focus_area_id
+    users = (sw.contact_c, sw.world.contact_a, sw.world.office, sw.world.inactive)
+    for user in users:
+        for query in ("", "resepolicy", "tåg", "50%", "g_p", "  tåg  resepolicy "):
+            for challenge_id in (None, sw.space.challenge_id, sw.other_space.challenge_id):
+                for area in (None, focus_area_id):
+                    filters = {"query": query, "challenge_id": challenge_id, "focus_area_id": area}
+                    rows = selectors.LibraryRows(visible_to=user, **filters)
+                    posts = selectors.list_library(visible_to=user, **filters)
+                    expected = list(selectors.library_rows(posts)[0:10])
+                    assert rows.count() == posts.count(), (user, filters)
+                    assert rows[0:10] == expected, (user, filters)
+                    assert rows[1:3] == list(selectors.library_rows(posts)[1:3]), (user, filters)
+    partner = selectors.LibraryRows(visible_to=sw.contact_c)
+    found = {row["id"]: row for row in partner[0:10]}
+    assert partner.count() == 6  # not hidden, not the draft
+    assert found[travel.pk]["use_count"] == 1
+    assert found[travel.pk]["space__challenge_id"] == sw.space.challenge_id
+    assert found[travel.pk]["is_reusable"] is True
+    assert selectors.LibraryRows(visible_to=sw.world.inactive)[0:10] == []
+
+
 @pytest.mark.service("postgres")
 def test_library_full_text_search_stems_swedish_words_on_postgresql(sw: SpacesWorld) -> None:
     assert connection.vendor == "postgresql"
