@@ -370,7 +370,38 @@ def list_space_posts(*, space: Space, visible_to: AnyUser, kind: str = "") -> Po
     return Post.objects.filter(**conditions).order_by("-created_at", "-pk")
 
 
-class SpacePostRows:
+class _SlicedRows:
+    """Rows from hand-written SQL for ``RowPaginator``: ``count()`` and ``[start:stop]`` slices,
+    nothing else. Subclasses give the COUNT statement (over ``self.where``/``self.params``) and
+    the rows of one slice; a user who may not see them (``allowed`` false) gets none."""
+
+    allowed = True
+    params: list[Any]
+
+    def count_sql(self) -> str:
+        raise NotImplementedError
+
+    def rows(self, offset: int, limit: int) -> list[dict[str, Any]]:
+        raise NotImplementedError
+
+    def count(self) -> int:
+        if not self.allowed:
+            return 0
+        with connection.cursor() as cursor:
+            cursor.execute(self.count_sql(), self.params)
+            return int(cursor.fetchone()[0])
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]:
+        start = index.start or 0
+        if index.stop is None or index.step is not None or start < 0 or index.stop < start:
+            raise TypeError(f"{type(self).__name__} takes a slice [start:stop] only.")
+        return self.rows(start, index.stop - start) if self.allowed else []
+
+
+class SpacePostRows(_SlicedRows):
     """The posts on a space's page (``list_space_posts``) for ``RowPaginator``: slices of it
     are the rows ``post_card_rows`` gives, ``count()`` their number.
 
@@ -388,21 +419,10 @@ class SpacePostRows:
             conditions.append(f"{_column(Post, 'hidden_at')} IS NULL")
         self.where = " AND ".join(conditions)
 
-    def count(self) -> int:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT COUNT(*) FROM {_table(Post)} WHERE {self.where}",  # noqa: S608 (names only, values as parameters)
-                self.params,
-            )
-            return int(cursor.fetchone()[0])
+    def count_sql(self) -> str:
+        return f"SELECT COUNT(*) FROM {_table(Post)} WHERE {self.where}"  # noqa: S608 (names only, values as parameters)
 
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, index: slice) -> list[dict[str, Any]]:
-        start = index.start or 0
-        if index.stop is None or index.step is not None or start < 0 or index.stop < start:
-            raise TypeError("SpacePostRows takes a slice [start:stop] only.")
+    def rows(self, offset: int, limit: int) -> list[dict[str, Any]]:
         posts = _Fields(Post, [name for name in POST_ROW_FIELDS if "__" not in name])
         organisation = _Fields(Organisation, ["name"])
         names = [*posts.names, "organisation__name", "comment_count", "file_count"]
@@ -418,7 +438,7 @@ class SpacePostRows:
         )
         width = len(posts.names)
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*self.params, index.stop - start, start])
+            cursor.execute(sql, [*self.params, limit, offset])
             return [
                 dict(
                     zip(
@@ -788,7 +808,7 @@ def _library_sql(vendor: str) -> _LibrarySql:
     )
 
 
-class LibraryRows:
+class LibraryRows(_SlicedRows):
     """The library's items (``list_library``) for ``RowPaginator``: slices of it are the rows
     ``library_rows`` gives, ``count()`` their number; ``add_library_details`` completes the
     rows shown.
@@ -833,22 +853,10 @@ class LibraryRows:
                 self.params.extend([pattern, pattern])
         self.where = " AND ".join(conditions)
 
-    def count(self) -> int:
-        if not self.allowed:
-            return 0
-        with connection.cursor() as cursor:
-            cursor.execute(f"{self.sql.count_all} WHERE {self.where}", self.params)
-            return int(cursor.fetchone()[0])
+    def count_sql(self) -> str:
+        return f"{self.sql.count_all} WHERE {self.where}"
 
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, index: slice) -> list[dict[str, Any]]:
-        start = index.start or 0
-        if index.stop is None or index.step is not None or start < 0 or index.stop < start:
-            raise TypeError("LibraryRows takes a slice [start:stop] only.")
-        if not self.allowed:
-            return []
+    def rows(self, offset: int, limit: int) -> list[dict[str, Any]]:
         sql = self.sql
         names = [
             *sql.posts.names,
@@ -861,7 +869,7 @@ class LibraryRows:
         with connection.cursor() as cursor:
             cursor.execute(
                 f"{sql.select} WHERE {self.where} ORDER BY {self.order} LIMIT %s OFFSET %s",
-                [*self.params, *self.order_params, index.stop - start, start],
+                [*self.params, *self.order_params, limit, offset],
             )
             return [
                 dict(
