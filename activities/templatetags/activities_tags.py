@@ -12,16 +12,18 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from django import template
-from django.utils.html import conditional_escape, format_html, format_html_join
+from django.urls import reverse
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from activities.models import Activity, Lifecycle, Signal
 from klimatfardplan.rendering import choice_labels, url_maker
 
 if TYPE_CHECKING:
-    from activities.selectors import ActivityListRow, ActivityRow
+    from activities.selectors import ActivityListRow, ActivityRow, Dashboard
 
 register = template.Library()
 
@@ -157,72 +159,199 @@ def activity_rows(rows: Iterable[ActivityListRow]) -> SafeString:
 
 @register.simple_tag
 def gantt_labels(timeline: dict[str, Any]) -> SafeString:
-    return format_html_join(
-        "",
-        '<div class="kf-gantt-label">{}</div>',
-        ((Truncator(bar["row"].title).chars(40),) for bar in timeline["bars"]),
+    return SafeString(
+        "".join(
+            f'<div class="kf-gantt-label">{escape(Truncator(bar["row"].title).chars(40))}</div>'
+            for bar in timeline["bars"]
+        )
     )
 
 
 @register.simple_tag
 def gantt_bars(timeline: dict[str, Any]) -> SafeString:
-    """The year lines and one ``<rect>`` per activity, with its dates and signal as a title."""
-    years = format_html_join(
-        "",
-        '<line x1="{}%" x2="{}%" y1="0" y2="100%" class="kf-gantt-year"/>',
-        ((f"{y['x']}", f"{y['x']}") for y in timeline["years"]),
+    """The year lines and one ``<rect>`` per activity, with its dates and signal as a title.
+    Plain ``html.escape`` per value, as ``format_html_join`` cost as much as the rest."""
+    years = "".join(
+        f'<line x1="{y["x"]}%" x2="{y["x"]}%" y1="0" y2="100%" class="kf-gantt-year"/>'
+        for y in timeline["years"]
     )
-    bars = format_html_join(
-        "",
-        '<rect x="{}%" y="{}" width="{}%" height="14" rx="2" class="kf-gantt-bar kf-gantt-{}">'
-        "<title>{}: {} – {} ({})</title></rect>",
-        (
-            (
-                f"{bar['x']}",
-                bar["y"] + 4,
-                f"{bar['width']}",
-                bar["row"].signal or "none",
-                bar["row"].title,
-                bar["row"].start_date.isoformat(),
-                bar["row"].end_date.isoformat(),
-                bar["row"].signal_label or bar["row"].lifecycle_label,
-            )
-            for bar in timeline["bars"]
-        ),
-    )
-    return SafeString(years + bars)
+    bars = []
+    for bar in timeline["bars"]:
+        row = bar["row"]
+        bars.append(
+            f'<rect x="{bar["x"]}%" y="{bar["y"] + 4}" width="{bar["width"]}%" height="14" rx="2"'
+            f' class="kf-gantt-bar kf-gantt-{escape(row.signal or "none")}">'
+            f"<title>{escape(row.title)}: {row.start_date.isoformat()} – "
+            f"{row.end_date.isoformat()} ({escape(str(row.signal_label or row.lifecycle_label))})"
+            "</title></rect>"
+        )
+    return SafeString(years + "".join(bars))
 
 
 @register.simple_tag
 def timeline_rows(rows: Iterable[ActivityRow]) -> SafeString:
     """The timeline as table rows (the chart's accessible twin)."""
-    return format_html_join(
-        "",
-        '<tr><th scope="row"><a href="{}">{}</a></th><td>{}</td><td>{}</td><td>{}</td>'
-        "<td>{}</td><td>{}</td></tr>",
-        (
-            (
-                r.url,
-                r.title,
-                r.start_date.isoformat(),
-                r.end_date.isoformat(),
-                r.lifecycle_label,
-                r.signal_label,
-                r.lead_name or "–",
-            )
+    return SafeString(
+        "".join(
+            f'<tr><th scope="row"><a href="{escape(r.url)}">{escape(r.title)}</a></th>'
+            f"<td>{r.start_date.isoformat()}</td><td>{r.end_date.isoformat()}</td>"
+            f"<td>{escape(str(r.lifecycle_label))}</td><td>{escape(str(r.signal_label))}</td>"
+            f"<td>{escape(r.lead_name or '–')}</td></tr>"
             for r in rows
-        ),
+        )
     )
 
 
 @register.simple_tag
 def attention_items(rows: Iterable[ActivityRow]) -> SafeString:
     """The ``<li>`` items of a "needs attention" list."""
-    return format_html_join(
-        "",
-        '<li><a href="{}">{}</a> <span class="small text-muted">{}{}</span></li>',
-        (
-            (r.url, r.title, r.end_date.isoformat(), f" · {r.lead_name}" if r.lead_name else "")
+    return SafeString(
+        "".join(
+            f'<li><a href="{escape(r.url)}">{escape(r.title)}</a> <span class="small text-muted">'
+            f"{r.end_date.isoformat()}{escape(f' · {r.lead_name}') if r.lead_name else ''}"
+            "</span></li>"
             for r in rows
-        ),
+        )
+    )
+
+
+# --- the dashboard's tables and attention lists --------------------------------------------------
+# Once ``_count_table.html`` and ``_attention_list.html`` included seven times, each include
+# copying the context; the same markup, built in Python.
+
+
+def _count_table(
+    caption: str, head: str, rows: Iterable[tuple[object, object]], testid: str
+) -> str:
+    body = "".join(
+        f'<tr><th scope="row">{escape(str(label))}</th><td class="text-end">{escape(str(count))}</td></tr>'
+        for label, count in rows
+    )
+    # Texts to translate stay outside f-strings: xgettext does not read inside them.
+    number = _("Antal")
+    return (
+        f'<table class="table table-sm kf-count-table" data-testid="{escape(testid)}">\n'
+        f"  <caption>{escape(caption)}</caption>\n"
+        f'  <thead><tr><th scope="col">{escape(head)}</th>'
+        f'<th scope="col" class="text-end">{escape(number)}</th></tr></thead>\n'
+        f"  <tbody>{body}</tbody>\n</table>"
+    )
+
+
+@register.simple_tag
+def dashboard_counts(data: Dashboard, stale_days: object) -> SafeString:
+    """The four count tables of the dashboard (status, follow-up, kind, focus area), each with
+    a caption and row headers, and the number of activities not updated lately."""
+    category = _("Kategori")
+
+    def choices(rows: Iterable[tuple[str, object, int]]) -> list[tuple[object, int]]:
+        return [(label, count) for _value, label, count in rows]
+
+    # As {% blocktranslate %}: the values escaped, the translation itself not.
+    stale = _("Ej uppdaterade på %(days)s dagar: %(n)s") % {
+        "days": escape(str(stale_days)),
+        "n": escape(str(data.stale_count)),
+    }
+    focus = _("Fokusområde")
+    status, followed, kind = _("Status"), _("Uppföljning"), _("Typ")
+    return SafeString(
+        f"<div>{_count_table(status, category, choices(data.by_lifecycle), 'by-lifecycle')}"
+        "</div>\n    <div>"
+        f"{_count_table(followed, category, choices(data.by_signal), 'by-signal')}\n"
+        f'      <p class="small" data-testid="stale-count">{stale}</p></div>\n    <div>'
+        f"{_count_table(kind, category, choices(data.by_kind), 'by-kind')}</div>\n    <div>"
+        f"{_count_table(focus, focus, data.by_focus_area, 'by-focus-area')}</div>"
+    )
+
+
+def _attention_list(
+    title: str, rows: list[ActivityRow], total: int, testid: str, more_url: str = ""
+) -> str:
+    show_all, none = _("Visa alla"), _("Inga.")
+    html = [
+        f'<section class="kf-attention" data-testid="{escape(testid)}">\n'
+        f'  <h3 class="h6">{escape(title)} ({total})</h3>\n  '
+    ]
+    if rows:
+        html.append(f'<ul class="mb-2">{attention_items(rows)}</ul>\n  ')
+        if total > len(rows):
+            shown = _("Visar de första %(n)s.") % {"n": len(rows)}
+            more = (
+                f' <a href="{escape(more_url)}">{escape(show_all)}'
+                f'<span class="visually-hidden"> {escape(title)}</span></a>'
+                if more_url
+                else ""
+            )
+            html.append(f'<p class="small">{shown}{more}</p>')
+    else:
+        html.append(f'<p class="small mb-2">{escape(none)}</p>')
+    html.append("\n</section>")
+    return "".join(html)
+
+
+@register.simple_tag
+def attention_lists(data: Dashboard) -> SafeString:
+    """The dashboard's "needs attention" lists (late, at risk, stale, without a lead), the first
+    rows of each with a link to the full list where there is one, and the challenges with
+    commitments but no activity."""
+    counts = data.attention_counts
+    list_url = reverse("activities:activity_list")
+    none = _("Inga.")
+    challenges = (
+        "".join(
+            f"<li>{escape(str(c['number']))}. {escape(str(c['name']))} "
+            '<span class="small text-muted">'
+            + ngettext("%(n)s partner", "%(n)s partner", c["organisations"])
+            % {"n": escape(str(c["organisations"]))}
+            + "</span></li>"
+            for c in data.uncovered_challenges
+        )
+        or f'<li class="small">{escape(none)}</li>'
+    )
+    title = _("Utmaningar med åtaganden men utan aktivitet")
+    return SafeString(
+        "\n    ".join(
+            (
+                _attention_list(
+                    _("Försenade"),
+                    data.late,
+                    counts["late"],
+                    "attention-late",
+                    f"{list_url}?signal=late",
+                ),
+                _attention_list(
+                    _("Risk för försening"),
+                    data.at_risk,
+                    counts["at_risk"],
+                    "attention-at-risk",
+                    f"{list_url}?signal=at_risk",
+                ),
+                _attention_list(
+                    _("Inte uppdaterade"), data.stale, counts["stale"], "attention-stale"
+                ),
+                _attention_list(
+                    _("Saknar ledande organisation"),
+                    data.no_lead,
+                    counts["no_lead"],
+                    "attention-no-lead",
+                ),
+                '<section class="kf-attention" data-testid="attention-uncovered">\n'
+                f'      <h3 class="h6">{escape(title)} ({len(data.uncovered_challenges)})</h3>\n'
+                f"      <ul>{challenges}</ul>\n    </section>",
+            )
+        )
+    )
+
+
+@register.simple_tag
+def meeting_rows(rows: Iterable[dict[str, Any]]) -> SafeString:
+    """The rows of the dashboard's table of meetings by kind (held, planned, cancelled)."""
+    return SafeString(
+        "".join(
+            f'<tr><th scope="row">{escape(str(m["label"]))}</th>'
+            f'<td class="text-end">{escape(str(m["held"]))}</td>'
+            f'<td class="text-end">{escape(str(m["planned"]))}</td>'
+            f'<td class="text-end">{escape(str(m["cancelled"]))}</td></tr>'
+            for m in rows
+        )
     )

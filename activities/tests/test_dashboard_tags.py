@@ -1,0 +1,90 @@
+"""The dashboard's tables and lists built in Python give the markup the template loops gave."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.template import Context, Template
+from django.utils import translation
+
+from activities.selectors import Dashboard
+from activities.templatetags.activities_tags import attention_lists, dashboard_counts, meeting_rows
+
+
+def _dashboard(**changes: object) -> Dashboard:
+    values: dict[str, object] = {
+        "total": 3,
+        "by_lifecycle": [("ongoing", "Pågående", 2), ("planned", "<Planerad>", 1)],
+        "by_signal": [("late", "Försenad", 1)],
+        "stale_count": 4,
+        "by_kind": [("initiative", "Initiativ & co", 3)],
+        "by_focus_area": [("Energi <&>", 2)],
+        "timeline": [],
+        "timeline_total": 0,
+        "timeline_start": dt.date(2026, 1, 1),
+        "timeline_end": dt.date(2026, 1, 1),
+        "late": [],
+        "at_risk": [],
+        "stale": [],
+        "no_lead": [],
+        "uncovered_challenges": [
+            {"number": 1, "name": 'Utmaning <ett> & "två"', "organisations": 1},
+            {"number": 12, "name": "Annan", "organisations": 3},
+        ],
+        "meetings_by_kind": [{"label": "Träff <x>", "held": 1, "planned": 2, "cancelled": 0}],
+        "year": 2026,
+        "attention_counts": {"late": 0, "at_risk": 0, "stale": 0, "no_lead": 0},
+    }
+    values.update(changes)
+    return Dashboard(**values)
+
+
+def _squash(html: str) -> str:
+    return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", html)).strip()
+
+
+UNCOVERED = (
+    "{% load i18n %}"
+    '<section class="kf-attention" data-testid="attention-uncovered">'
+    '<h3 class="h6">{% translate "Utmaningar med åtaganden men utan aktivitet" %}'
+    " ({{ data.uncovered_challenges|length }})</h3>"
+    "<ul>{% for c in data.uncovered_challenges %}<li>{{ c.number }}. {{ c.name }} "
+    '<span class="small text-muted">{% blocktranslate count n=c.organisations %}{{ n }} partner'
+    "{% plural %}{{ n }} partner{% endblocktranslate %}</span></li>"
+    '{% empty %}<li class="small">{% translate "Inga." %}</li>{% endfor %}</ul></section>'
+)
+
+MEETINGS = (
+    '{% for m in rows %}<tr><th scope="row">{{ m.label }}</th><td class="text-end">{{ m.held }}'
+    '</td><td class="text-end">{{ m.planned }}</td><td class="text-end">{{ m.cancelled }}</td>'
+    "</tr>{% endfor %}"
+)
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+@pytest.mark.parametrize("challenges", [None, []])
+def test_uncovered_challenges_as_the_template_loop(language: str, challenges: object) -> None:
+    data = _dashboard() if challenges is None else _dashboard(uncovered_challenges=challenges)
+    with translation.override(language):
+        expected = _squash(Template(UNCOVERED).render(Context({"data": data})))
+        html = _squash(attention_lists(data))
+    assert html.endswith(expected)
+    assert html.count('<p class="small mb-2">') == 4  # the four empty attention lists
+
+
+def test_meeting_rows_as_the_template_loop() -> None:
+    rows = _dashboard().meetings_by_kind
+    assert meeting_rows(rows) == Template(MEETINGS).render(Context({"rows": rows}))
+
+
+def test_count_tables_escape_and_keep_table_semantics() -> None:
+    with translation.override("en"):
+        html = dashboard_counts(_dashboard(), 60)
+    assert html.count("<caption>") == 4
+    assert html.count('<th scope="col"') == 8
+    assert '<th scope="row">&lt;Planerad&gt;</th><td class="text-end">1</td>' in html
+    assert '<th scope="row">Energi &lt;&amp;&gt;</th>' in html
+    assert "Initiativ &amp; co" in html
+    assert "Not updated in 60 days: 4" in html
