@@ -16,11 +16,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import partial
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import (
     BooleanField,
     Count,
@@ -56,6 +58,7 @@ from activities.models import (
     StatusUpdate,
 )
 from activities.services import stale_days
+from klimatfardplan import sql as sql_names
 from klimatfardplan.rendering import choice_labels, url_maker
 
 if TYPE_CHECKING:
@@ -300,6 +303,22 @@ def _lead_name() -> Subquery:
     )
 
 
+def _lead_name_sql(activity_pk: str, connection: BaseDatabaseWrapper) -> str:
+    """``(SELECT name of the activity's lead organisation)`` for the activity whose id is the
+    SQL expression ``activity_pk``: the hand-written form of :func:`_lead_name`."""
+    participation = Participation._meta
+    organisation = Participation.organisation.field.related_model._meta  # type: ignore[union-attr]
+    column = partial(sql_names.column, connection=connection)
+    q = connection.ops.quote_name
+    return (
+        f"(SELECT {column(organisation, 'name', 'o')}"  # noqa: S608 (names only, no values)
+        f" FROM {q(participation.db_table)} p INNER JOIN {q(organisation.db_table)} o"
+        f" ON {column(organisation, 'id', 'o')} = {column(participation, 'organisation', 'p')}"
+        f" WHERE {column(participation, 'activity', 'p')} = {activity_pk}"
+        f" AND {column(participation, 'is_lead', 'p')})"
+    )
+
+
 @dataclass(slots=True)
 class ActivityListRow:
     """One row of the activity list: plain values, no model instance."""
@@ -345,33 +364,32 @@ def list_activity_page(
     connection = connections[page.db]
     q = connection.ops.quote_name
     activity, participation, milestone = Activity._meta, Participation._meta, Milestone._meta
-    organisation = Participation.organisation.field.related_model._meta  # type: ignore[union-attr]
     through = Activity.challenges.through._meta
     challenge = Activity.challenges.field.related_model._meta  # type: ignore[union-attr]
 
-    def column(meta: Any, name: str, alias: str = "a") -> str:
-        return f"{alias}.{q(meta.get_field(name).column)}"
-
+    column = partial(sql_names.column, connection=connection)
     pk = f"a.{q(activity.pk.column)}"
     ordering = [str(o) for o in (page.query.order_by or activity.ordering or ())]
     order_columns = [
-        column(activity, name.lstrip("-")) if name.lstrip("-") != "pk" else pk for name in ordering
+        column(activity, name.lstrip("-"), "a") if name.lstrip("-") != "pk" else pk
+        for name in ordering
     ]
     order_by = ", ".join(
         f"o{i}{' DESC' if name.startswith('-') else ''}" for i, name in enumerate(ordering)
     )
-    lifecycle = column(activity, "lifecycle")
-    override = column(activity, "signal_override")
+    lifecycle = column(activity, "lifecycle", "a")
+    override = column(activity, "signal_override", "a")
     signal, signal_params = signal_sql(
         connection,
         timezone.localdate(now),
         pk=pk,
         lifecycle=lifecycle,
-        start=column(activity, "start_date"),
-        end=column(activity, "end_date"),
+        start=column(activity, "start_date", "a"),
+        end=column(activity, "end_date", "a"),
         override=override,
     )
-    updated, created = column(activity, "last_status_update_at"), column(activity, "created_at")
+    updated = column(activity, "last_status_update_at", "a")
+    created = column(activity, "created_at", "a")
     stale = (
         f"{lifecycle} IN (%s, %s) AND ({updated} < %s OR ({updated} IS NULL AND {created} < %s))"
     )
@@ -379,13 +397,7 @@ def list_activity_page(
     stale_params = [*sorted(lc.value for lc in followup.FOLLOWED_UP), cutoff, cutoff]
     ms = q(milestone.db_table)
     ms_activity = column(milestone, "activity", "m")
-    lead_name = (
-        f"(SELECT {column(organisation, 'name', 'o')}"  # noqa: S608 (names only, no values)
-        f" FROM {q(participation.db_table)} p INNER JOIN {q(organisation.db_table)} o"
-        f" ON o.{q(organisation.pk.column)} = {column(participation, 'organisation', 'p')}"
-        f" WHERE {column(participation, 'activity', 'p')} = {pk}"
-        f" AND {column(participation, 'is_lead', 'p')})"
-    )
+    lead_name = _lead_name_sql(pk, connection)
     team_size = (
         f"(SELECT COUNT(*) FROM {q(participation.db_table)} p"  # noqa: S608
         f" WHERE {column(participation, 'activity', 'p')} = {pk})"
@@ -399,7 +411,7 @@ def list_activity_page(
         [
             pk,
             *(
-                column(activity, name)
+                column(activity, name, "a")
                 for name in (
                     "title",
                     "kind",
@@ -643,20 +655,7 @@ def _counts_and_shown(
     except EmptyResultSet:  # a user who sees no activity
         return [], {"late": [], "at_risk": [], "stale": [], "no_lead": [], "timeline": []}
     connection = connections[facts.db]
-    q = connection.ops.quote_name
-    participation = Participation._meta
-    organisation = Participation.organisation.field.related_model._meta  # type: ignore[union-attr]
-
-    def column(meta: Any, name: str) -> str:
-        return q(meta.get_field(name).column)
-
-    lead_name = (
-        f"(SELECT o.{column(organisation, 'name')}"  # noqa: S608 (names only, no values)
-        f" FROM {q(participation.db_table)} p INNER JOIN {q(organisation.db_table)} o"
-        f" ON o.{q(organisation.pk.column)} = p.{column(participation, 'organisation')}"
-        f" WHERE p.{column(participation, 'activity')} = shown.pk"
-        f" AND p.{column(participation, 'is_lead')})"
-    )
+    lead_name = _lead_name_sql("shown.pk", connection)
     followed = "lifecycle IN (%s, %s)"
     followed_params = sorted(lifecycle.value for lifecycle in followup.FOLLOWED_UP)
     by_end, by_start = "end_date, title", "start_date, title"
@@ -748,8 +747,7 @@ def _by_focus_area(matching: QuerySet[Activity]) -> list[tuple[str, int]]:
         except EmptyResultSet:  # a user who sees no activity
             in_matching = " WHERE 1 = 0"
 
-    def column(meta: Any, name: str, alias: str) -> str:
-        return f"{alias}.{q(meta.get_field(name).column)}"
+    column = partial(sql_names.column, connection=connection)
 
     area, challenge = FocusArea._meta, Challenge._meta
     via_challenge = Activity.challenges.through._meta
@@ -794,8 +792,7 @@ def _uncovered_challenges() -> list[dict[str, Any]]:
     connection = connections[Activity.objects.db]
     q = connection.ops.quote_name
 
-    def column(meta: Any, name: str, alias: str) -> str:
-        return f"{alias}.{q(meta.get_field(name).column)}"
+    column = partial(sql_names.column, connection=connection)
 
     challenge, commitment, commitment_set = Challenge._meta, Commitment._meta, CommitmentSet._meta
     activity = Activity._meta

@@ -35,6 +35,8 @@ from django.utils.translation import get_language, gettext
 
 from accounts import policy
 from activities.models import Activity, Participation
+from klimatfardplan.sql import column as _column
+from klimatfardplan.sql import table as _table
 from partners.models import Commitment, CommitmentSet, Organisation
 from roadmap.models import Challenge, PartnershipPeriod
 from roadmap.selectors import reference_data
@@ -269,17 +271,6 @@ def get_space_page(pk: int, *, user: AnyUser) -> Space:
 
 
 # --- posts -----------------------------------------------------------------------------------
-
-
-def _table(model: type[Model]) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def _column(model: type[Model], field: str) -> str:
-    """A model's column as SQL, ``"table"."column"``: the table must be unaliased in the query
-    (the base table of a queryset, or the table of a subquery written out)."""
-    column: Any = model._meta.get_field(field).column  # type: ignore[union-attr]  # a Field
-    return f"{_table(model)}.{connection.ops.quote_name(column)}"
 
 
 class _Fields:

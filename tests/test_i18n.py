@@ -82,3 +82,24 @@ def test_english_catalogue_is_current_and_complete(tmp_path: Path) -> None:
     assert not untranslated, (
         f"{len(untranslated)} strings untranslated in locale/en: {untranslated[:10]}"
     )
+
+
+# gettext(...) or _(...) called inside an f-string's braces.
+_TRANSLATED_IN_F_STRING = re.compile(
+    r"""\b[rR]?[fF][rR]?(['"]).*\{[^}]*\b(?:_|gettext|ngettext|pgettext|gettext_lazy)\("""
+)
+
+
+def test_no_text_is_translated_inside_an_f_string() -> None:
+    """makemessages (xgettext) does not read inside f-strings: a text translated there never
+    reaches the catalogue, so the test above cannot see it missing and English pages show
+    Swedish. Translate into a variable first."""
+    skipped = {".venv", "node_modules", "var", "static", ".git"}
+    offenders = []
+    for path in ROOT.rglob("*.py"):
+        if skipped.intersection(path.relative_to(ROOT).parts):
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if _TRANSLATED_IN_F_STRING.search(line):
+                offenders.append(f"{path.relative_to(ROOT)}:{number}")
+    assert not offenders, offenders

@@ -101,7 +101,9 @@ class _FieldsRenderer:
         self.organisations = organisations
         self.readonly = "" if editable else " readonly"
         self.disabled = "" if editable else " disabled"
-        self.required = f' <span class="kf-required">({esc(_("obligatorisk"))})</span>'
+        # Texts to translate stay outside f-strings: xgettext does not read inside them.
+        required = _("obligatorisk")
+        self.required = f' <span class="kf-required">({esc(required)})</span>'
         self.t_status = esc(_("Status"))
         self.t_choose_status = esc(_("Välj status"))
         self.t_not_reported = esc(_("Ej rapporterat"))
@@ -195,10 +197,11 @@ class _FieldsRenderer:
                 f"{described}{self.readonly}>{esc(data.raw)}</textarea>\n"
             )
         elif q.kind == Question.Kind.ORGANISATION:
+            nobody = _("Nej, ingen annan partner")
             out.append(
                 f'  <select class="form-select" id="f-{name}" name="{name}" '
                 f"{described}{self.disabled}>\n"
-                f'    <option value="">{esc(_("Nej, ingen annan partner"))}</option>\n'
+                f'    <option value="">{esc(nobody)}</option>\n'
             )
             for pk, org_name in self._organisation_options():
                 selected = " selected" if data.choice == pk else ""
@@ -261,15 +264,17 @@ class _FieldsRenderer:
             % {"by": conflict.by or _("en kollega")}
         )
         theirs, yours = conflict.theirs, conflict.yours
+        clash, saved, typed = _("Krock:"), _("Sparat värde:"), _("Ditt värde (i fältet):")
+        save_again = _("Spara igen för att behålla ditt värde.")
         theirs_comment = f" ({esc(theirs.comment)})" if theirs.comment else ""
         return (
             '  <div class="alert alert-warning mt-2 mb-0 kf-conflict" role="alert">\n'
-            f'    <p class="mb-1"><strong>{esc(_("Krock:"))}</strong> {by}</p>\n'
-            f'    <p class="mb-1">{esc(_("Sparat värde:"))} '
+            f'    <p class="mb-1"><strong>{esc(clash)}</strong> {by}</p>\n'
+            f'    <p class="mb-1">{esc(saved)} '
             f"<strong>{esc(theirs.raw or theirs.choice or '–')}</strong>{theirs_comment}</p>\n"
-            f'    <p class="mb-0">{esc(_("Ditt värde (i fältet):"))} '
+            f'    <p class="mb-0">{esc(typed)} '
             f"<strong>{esc(yours.raw or yours.choice or '–')}</strong>. "
-            f"{esc(_('Spara igen för att behålla ditt värde.'))}</p>\n"
+            f"{esc(save_again)}</p>\n"
             "  </div>\n"
         )
 
