@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from django.utils import timezone
 
+from activities.milestone_facts import refresh_milestone_facts
 from activities.models import (
     Activity,
     ActivityPerson,
@@ -353,6 +354,7 @@ def create_demo(rng: random.Random, organisations: Sequence[Organisation]) -> st
             )
         if state != "none":
             Milestone.objects.bulk_create(_milestones(activity, state, today, rng))
+            refresh_milestone_facts([activity.pk])  # bulk_create sends no signals
         if lifecycle in (Lifecycle.PLANNED, Lifecycle.ONGOING, Lifecycle.COMPLETED):
             at = now - dt.timedelta(days=90 if state == "stale" else rng.randint(3, 40))
             StatusUpdate.objects.create(

@@ -4,13 +4,12 @@ The dashboard counts the signal of every planned and ongoing activity and lists 
 and at-risk ones; the activity list filters by signal. Reading every activity into Python to run
 :func:`activities.followup.compute_signal` on it cost more than the rest of those pages together
 (2,000 activities, 10,000 milestones), so :class:`FollowUpSignal` says the same in SQL, as one
-``CASE`` with one correlated subquery over the activity's milestones (covered by the index
-``milestone_open_due``). ``test_followup_sql`` checks the two against each other, boundaries
-included; change them together.
+``CASE`` over the activity's own columns: its milestone facts are stored on the row
+(:mod:`activities.milestone_facts`), so no milestone is read. ``test_followup_sql`` checks the two
+against each other, boundaries included; change them together.
 
-Written as one expression with a fixed SQL text rather than nested ``Case``/``When``/``Exists``:
-Django took longer to compile that tree than the database took to run it, and it needed the
-milestone subquery three times.
+Written as one expression with a fixed SQL text rather than nested ``Case``/``When``: Django
+took longer to compile that tree than the database took to run it.
 """
 
 from __future__ import annotations
@@ -24,7 +23,7 @@ from django.db.models import CharField, Expression, F
 from django.db.models.sql.compiler import SQLCompiler
 
 from activities import followup
-from activities.models import Lifecycle, Milestone, Signal
+from activities.models import Lifecycle, Signal
 
 
 class FollowUpSignal(Expression):
@@ -32,7 +31,7 @@ class FollowUpSignal(Expression):
     one, else :func:`~activities.followup.compute_signal`; NULL when not followed up.
 
     The rule, as the database evaluates it (``first_open`` is the earliest due date of an open
-    milestone, ``total``/``done`` count the milestones)::
+    milestone, ``total``/``done`` count the milestones; all three stored on the activity)::
 
         override                                      -> override
         not planned or ongoing                        -> NULL
@@ -58,6 +57,9 @@ class FollowUpSignal(Expression):
             F("start_date"),
             F("end_date"),
             F("signal_override"),
+            F("milestones_total"),
+            F("milestones_done"),
+            F("first_open_due"),
         ]
 
     def get_source_expressions(self) -> list[Any]:
@@ -69,15 +71,19 @@ class FollowUpSignal(Expression):
     def as_sql(
         self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
     ) -> tuple[str, list[Any]]:
-        pk, lifecycle, start, end, override = (compiler.compile(c)[0] for c in self.columns)
+        _pk, lifecycle, start, end, override, total, done, first_open = (
+            compiler.compile(c)[0] for c in self.columns
+        )
         return signal_sql(
             connection,
             self.today,
-            pk=pk,
             lifecycle=lifecycle,
             start=start,
             end=end,
             override=override,
+            total=total,
+            done=done,
+            first_open=first_open,
         )
 
 
@@ -85,21 +91,17 @@ def signal_sql(
     connection: BaseDatabaseWrapper,
     today: dt.date,
     *,
-    pk: str,
     lifecycle: str,
     start: str,
     end: str,
     override: str,
+    total: str,
+    done: str,
+    first_open: str,
 ) -> tuple[str, list[Any]]:
     """:class:`FollowUpSignal`'s SQL and parameters for an activity row whose columns are the
     given (already quoted) SQL names: also used by hand-written statements
     (:func:`activities.selectors.list_activity_page`)."""
-    q = connection.ops.quote_name
-    m = q("kf_ms")
-    table = q(Milestone._meta.db_table)
-    activity_id = f"{m}.{q(Milestone._meta.get_field('activity').column)}"
-    due = f"{m}.{q(Milestone._meta.get_field('due_date').column)}"
-    done_on = f"{m}.{q(Milestone._meta.get_field('done_on').column)}"
     if connection.vendor == "sqlite":  # dates are ISO text; julianday() counts days
         day = "%s"
 
@@ -111,24 +113,21 @@ def signal_sql(
         def days(later: str, earlier: str) -> str:
             return f"({later} - {earlier})"
 
-    first_open = f"MIN(CASE WHEN {done_on} IS NULL THEN {due} END)"
     span = days(end, start)
     margin = followup.RISK_MARGIN
-    # Only quoted column and table names and the margin's integers go into the text; every
-    # value is a parameter.
+    # Only quoted column names and the margin's integers go into the text; every value is a
+    # parameter.
     sql = (
-        f"CASE WHEN {override} <> '' THEN {override}"  # noqa: S608
+        f"CASE WHEN {override} <> '' THEN {override}"
         f" WHEN {lifecycle} NOT IN (%s, %s) THEN NULL"
         f" WHEN {end} < {day} THEN %s"
-        f" ELSE (SELECT CASE"
         f" WHEN {first_open} < {day} THEN %s"
         f" WHEN {first_open} < {day} THEN %s"
         f" WHEN {lifecycle} = %s AND {start} < {day} THEN %s"
-        f" WHEN {start} < {day} AND COUNT(*) * ({margin.denominator} * {days(day, start)}"
-        f" - {margin.numerator} * {span}) > {margin.denominator} * COUNT({done_on}) * {span}"
+        f" WHEN {start} < {day} AND {total} * ({margin.denominator} * {days(day, start)}"
+        f" - {margin.numerator} * {span}) > {margin.denominator} * {done} * {span}"
         f" THEN %s"
         f" ELSE %s END"
-        f" FROM {table} {m} WHERE {activity_id} = {pk}) END"
     )
     adapt = connection.ops.adapt_datefield_value
     today_param = adapt(today)

@@ -169,6 +169,15 @@ class Activity(models.Model):
     updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
     # Optimistic locking: edit forms carry the version they started from (security.md §0.2).
     version = models.PositiveIntegerField(default=1, editable=False)
+    # What the follow-up rule needs of the milestones, kept on the row so that the dashboard and
+    # the list compute every activity's signal without reading its milestones (2,000 activities,
+    # 10,000 milestones). None of them depends on the day; activities.milestone_facts keeps them
+    # true on every change of a milestone (test_milestone_facts).
+    milestones_total = models.PositiveIntegerField(_("delmål"), default=0, editable=False)
+    milestones_done = models.PositiveIntegerField(_("klara delmål"), default=0, editable=False)
+    first_open_due = models.DateField(
+        _("första öppna delmålets datum"), null=True, blank=True, editable=False
+    )
 
     objects = ActivityQuerySet.as_manager()
 

@@ -25,19 +25,20 @@ from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import (
     BooleanField,
+    Case,
     Count,
     Exists,
     ExpressionWrapper,
     F,
     Func,
     IntegerField,
-    Min,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -52,7 +53,6 @@ from activities.models import (
     Lifecycle,
     Meeting,
     MeetingAttendance,
-    Milestone,
     Participation,
     Signal,
     StatusUpdate,
@@ -97,14 +97,15 @@ def _visible_activities(visible_to: AnyUser) -> QuerySet[Activity]:
 
 
 def _with_facts(qs: QuerySet[Activity], today: dt.date) -> QuerySet[Activity]:
-    """Annotate what the follow-up rule needs: milestone counts and the oldest open overdue
-    milestone (one LEFT JOIN and GROUP BY: measured faster than three correlated subqueries at
-    10,000 milestones), and the lead organisation's name (a subquery)."""
-    open_overdue = Q(milestones__done_on__isnull=True, milestones__due_date__lt=today)
+    """Annotate what the follow-up rule needs from the milestone facts stored on each activity
+    (:mod:`activities.milestone_facts`): the counts, and the oldest open milestone when it is
+    overdue; and the lead organisation's name (a subquery)."""
     return qs.annotate(
-        ms_total=Count("milestones"),
-        ms_done=Count("milestones", filter=Q(milestones__done_on__isnull=False)),
-        ms_overdue_since=Min("milestones__due_date", filter=open_overdue),
+        ms_total=F("milestones_total"),
+        ms_done=F("milestones_done"),
+        ms_overdue_since=Case(
+            When(first_open_due__lt=today, then=F("first_open_due")), default=None
+        ),
         lead_name=Subquery(
             Participation.objects.filter(activity=OuterRef("pk"), is_lead=True).values(
                 "organisation__name"
@@ -196,6 +197,21 @@ def _stale_q(now: dt.datetime, days: int) -> Q:
     return Q(lifecycle__in=followup.FOLLOWED_UP) & (
         Q(last_status_update_at__lt=cutoff)
         | Q(last_status_update_at__isnull=True, created_at__lt=cutoff)
+    )
+
+
+def _stale_sql(
+    connection: BaseDatabaseWrapper, now: dt.datetime, alias: str
+) -> tuple[str, list[Any]]:
+    """:func:`_stale_q` as SQL text and parameters, for the activity table aliased ``alias``
+    in a hand-written statement."""
+    column = partial(sql_names.column, Activity._meta, connection=connection)
+    lifecycle = column("lifecycle", alias)
+    updated, created = column("last_status_update_at", alias), column("created_at", alias)
+    cutoff = connection.ops.adapt_datetimefield_value(now - dt.timedelta(days=stale_days()))
+    return (
+        f"({lifecycle} IN (%s, %s) AND ({updated} < %s OR ({updated} IS NULL AND {created} < %s)))",
+        [*sorted(lc.value for lc in followup.FOLLOWED_UP), cutoff, cutoff],
     )
 
 
@@ -363,7 +379,7 @@ def list_activity_page(
         return []
     connection = connections[page.db]
     q = connection.ops.quote_name
-    activity, participation, milestone = Activity._meta, Participation._meta, Milestone._meta
+    activity, participation = Activity._meta, Participation._meta
     through = Activity.challenges.through._meta
     challenge = Activity.challenges.field.related_model._meta  # type: ignore[union-attr]
 
@@ -379,33 +395,24 @@ def list_activity_page(
     )
     lifecycle = column(activity, "lifecycle", "a")
     override = column(activity, "signal_override", "a")
+    ms_total = column(activity, "milestones_total", "a")
+    ms_done = column(activity, "milestones_done", "a")
     signal, signal_params = signal_sql(
         connection,
         timezone.localdate(now),
-        pk=pk,
         lifecycle=lifecycle,
         start=column(activity, "start_date", "a"),
         end=column(activity, "end_date", "a"),
         override=override,
+        total=ms_total,
+        done=ms_done,
+        first_open=column(activity, "first_open_due", "a"),
     )
-    updated = column(activity, "last_status_update_at", "a")
-    created = column(activity, "created_at", "a")
-    stale = (
-        f"{lifecycle} IN (%s, %s) AND ({updated} < %s OR ({updated} IS NULL AND {created} < %s))"
-    )
-    cutoff = connection.ops.adapt_datetimefield_value(now - dt.timedelta(days=stale_days()))
-    stale_params = [*sorted(lc.value for lc in followup.FOLLOWED_UP), cutoff, cutoff]
-    ms = q(milestone.db_table)
-    ms_activity = column(milestone, "activity", "m")
+    stale, stale_params = _stale_sql(connection, now, "a")
     lead_name = _lead_name_sql(pk, connection)
     team_size = (
         f"(SELECT COUNT(*) FROM {q(participation.db_table)} p"  # noqa: S608
         f" WHERE {column(participation, 'activity', 'p')} = {pk})"
-    )
-    ms_total = f"(SELECT COUNT(*) FROM {ms} m WHERE {ms_activity} = {pk})"  # noqa: S608
-    ms_done = (
-        f"(SELECT COUNT({column(milestone, 'done_on', 'm')}) FROM {ms} m"  # noqa: S608
-        f" WHERE {ms_activity} = {pk})"
     )
     row_columns = ", ".join(
         [
@@ -618,7 +625,7 @@ class Dashboard:
     attention_counts: dict[str, int] = field(default_factory=dict)
 
 
-_FACT_COLUMNS = (  # what the dashboard reads of each matching activity (lead's name apart)
+_FACT_COLUMNS = (  # what the dashboard reads of each open activity (lead's name apart)
     "pk",
     "title",
     "kind",
@@ -632,32 +639,91 @@ _FACT_COLUMNS = (  # what the dashboard reads of each matching activity (lead's 
 )
 
 
+@dataclass
+class _Counts:
+    lifecycle: Counter[str] = field(default_factory=Counter)
+    kind: Counter[str] = field(default_factory=Counter)
+    signal: Counter[str] = field(default_factory=Counter)
+    followed: int = 0
+    stale: int = 0
+    no_lead: int = 0
+
+
+def _matching_ids(matching: QuerySet[Activity]) -> tuple[str, list[Any]] | None:
+    """``matching`` as a compiled query of its ids, or None when it is every activity (the
+    office's and the strategic group's usual view), so that statements need no "in matching"
+    test. Raises EmptyResultSet when nothing can match."""
+    if not matching.query.where:
+        return None
+    sql, params = matching.order_by().values_list("pk").query.get_compiler(matching.db).as_sql()
+    return sql, list(params)
+
+
 def _counts_and_shown(
-    facts: QuerySet[Activity],
-) -> tuple[list[tuple[str, str, str | None, bool, bool, int]], dict[str, list[ActivityRow]]]:
-    """The dashboard's counts and the rows it shows, in one query over ``facts`` (the matching
-    activities annotated with ``row_signal``, ``is_overridden``, ``is_stale`` and ``no_lead``).
+    matching: QuerySet[Activity], *, now: dt.datetime
+) -> tuple[_Counts, dict[str, list[ActivityRow]]]:
+    """The dashboard's counts and the rows it shows, in one query over ``matching``.
 
-    Returns the counts grouped by lifecycle, kind, signal, staleness and lead, and the first
-    rows of each list (late, at risk, stale and lead-less by end date, the timeline by start
-    date), each in its order.
+    Returns the counts by lifecycle and kind (of every matching activity), by signal (of those
+    followed up), of the stale and of the lead-less, and the first rows of each list (late, at
+    risk, stale and lead-less by end date, the timeline by start date), each in its order.
 
-    Written as SQL around the compiled ``facts`` query: a ``MATERIALIZED`` common table
-    expression computes each activity's follow-up signal (a correlated subquery over its
-    milestones) and lead test once, and the counts and each list read that table. As separate
-    Django queries the signal ran up to four times per activity, and building the five list
-    subqueries cost Django more time than the database took to run them. The lead's name is
-    read for the rows shown only."""
+    Written as SQL around the compiled ids of ``matching``: a ``MATERIALIZED`` common table
+    expression computes each open activity's follow-up signal
+    (:func:`activities.followup_sql.signal_sql`), staleness (:func:`_stale_sql`) and lead test
+    once, and the signal counts and each list read that table; completed and cancelled
+    activities, which carry no signal and need no lead, are only counted, from the
+    lifecycle-and-kind index. As Django queries the signal ran up to four times per activity,
+    and building and compiling them cost more time than the database took to run them. The
+    lead's name is read for the rows shown only. Only quoted names go into the text; every
+    value is a parameter."""
+    counts = _Counts()
+    shown: dict[str, list[ActivityRow]] = {
+        name: [] for name in ("late", "at_risk", "stale", "no_lead", "timeline")
+    }
     try:
-        facts_sql, params = (
-            facts.order_by().values_list(*_FACT_COLUMNS).query.get_compiler(facts.db).as_sql()
-        )
+        ids = _matching_ids(matching)
     except EmptyResultSet:  # a user who sees no activity
-        return [], {"late": [], "at_risk": [], "stale": [], "no_lead": [], "timeline": []}
-    connection = connections[facts.db]
+        return counts, shown
+    connection = connections[matching.db]
+    q = connection.ops.quote_name
+    activity, participation = Activity._meta, Participation._meta
+    column = partial(sql_names.column, activity, connection=connection)
+    pk, lifecycle, override = (
+        column("id", "a"),
+        column("lifecycle", "a"),
+        column("signal_override", "a"),
+    )
+    in_matching, ids_params = (f" AND {pk} IN ({ids[0]})", list(ids[1])) if ids else ("", [])
+    signal, signal_params = signal_sql(
+        connection,
+        timezone.localdate(now),
+        lifecycle=lifecycle,
+        start=column("start_date", "a"),
+        end=column("end_date", "a"),
+        override=override,
+        total=column("milestones_total", "a"),
+        done=column("milestones_done", "a"),
+        first_open=column("first_open_due", "a"),
+    )
+    stale, stale_params = _stale_sql(connection, now, "a")
+    p_activity = sql_names.column(participation, "activity", "p", connection=connection)
+    p_lead = sql_names.column(participation, "is_lead", "p", connection=connection)
+    closed = sorted([Lifecycle.COMPLETED.value, Lifecycle.CANCELLED.value])
+    # Booleans as 1/0 so that they sum on PostgreSQL as on SQLite.
+    facts_sql = (
+        f"SELECT {pk}, {column('title', 'a')}, {column('kind', 'a')}, {lifecycle},"  # noqa: S608
+        f" {column('start_date', 'a')}, {column('end_date', 'a')}, {signal},"
+        f" CASE WHEN {override} <> '' THEN 1 ELSE 0 END,"
+        f" CASE WHEN {stale} THEN 1 ELSE 0 END,"
+        f" CASE WHEN EXISTS (SELECT 1 FROM {q(participation.db_table)} p"
+        f" WHERE {p_activity} = {pk} AND {p_lead}) THEN 0 ELSE 1 END"
+        f" FROM {q(activity.db_table)} a WHERE {lifecycle} NOT IN (%s, %s){in_matching}"
+    )
+    params = [*signal_params, *stale_params, *closed, *ids_params]
     lead_name = _lead_name_sql("shown.pk", connection)
     followed = "lifecycle IN (%s, %s)"
-    followed_params = sorted(lifecycle.value for lifecycle in followup.FOLLOWED_UP)
+    followed_params = sorted(lc.value for lc in followup.FOLLOWED_UP)
     by_end, by_start = "end_date, title", "start_date, title"
     lists = [  # name, condition, its parameters, order, how many
         (
@@ -674,40 +740,54 @@ def _counts_and_shown(
             by_end,
             ATTENTION_MAX,
         ),
-        ("stale", f"{followed} AND is_stale", followed_params, by_end, ATTENTION_MAX),
-        ("no_lead", "no_lead", [], by_end, ATTENTION_MAX),
+        ("stale", f"{followed} AND is_stale = 1", followed_params, by_end, ATTENTION_MAX),
+        ("no_lead", "no_lead = 1", [], by_end, ATTENTION_MAX),
         ("timeline", followed, followed_params, by_start, TIMELINE_MAX),
     ]
-    columns = ", ".join(c for c in _FACT_COLUMNS)
+    columns = ", ".join(_FACT_COLUMNS)
     shown_sql = " UNION ALL ".join(
         f"SELECT * FROM (SELECT %s AS part, {columns} FROM facts WHERE {where}"  # noqa: S608
         f" ORDER BY {order} LIMIT {limit}) AS {name}"
         for name, where, _params, order, limit in lists
     )
     shown_params = [p for name, _where, ps, _order, _limit in lists for p in (name, *ps)]
+    in_matching_all = f" WHERE {pk} IN ({ids[0]})" if ids else ""
+    # Rows of three kinds: a row of the list named by part; part NULL counts matching
+    # activities by kind and lifecycle; part '' counts the open ones by lifecycle and signal,
+    # with how many are stale and lead-less. The shown rows come first so that PostgreSQL takes
+    # each column's type from them rather than from a NULL.
     sql = (
         f"WITH facts ({columns}) AS MATERIALIZED ({facts_sql}),"  # noqa: S608
         f" shown AS ({shown_sql})"
-        f" SELECT NULL, NULL, NULL, kind, lifecycle, NULL, NULL, NULL, row_signal, NULL, is_stale,"
-        f" no_lead, COUNT(*) FROM facts GROUP BY kind, lifecycle, row_signal, is_stale, no_lead"
-        f" UNION ALL SELECT part, pk, title, kind, lifecycle, start_date, end_date, {lead_name},"
+        f" SELECT part, pk, title, kind, lifecycle, start_date, end_date, {lead_name},"
         f" row_signal, is_overridden, is_stale, no_lead, 0 FROM shown"
+        f" UNION ALL SELECT NULL, NULL, NULL, {column('kind', 'a')}, {lifecycle}, NULL, NULL,"
+        f" NULL, NULL, NULL, 0, 0, COUNT(*) FROM {q(activity.db_table)} a{in_matching_all}"
+        f" GROUP BY {column('kind', 'a')}, {lifecycle}"
+        f" UNION ALL SELECT '', NULL, NULL, NULL, lifecycle, NULL, NULL, NULL, row_signal, NULL,"
+        f" SUM(is_stale), SUM(no_lead), COUNT(*) FROM facts GROUP BY lifecycle, row_signal"
     )
-    groups = []
-    shown: dict[str, list[ActivityRow]] = {name: [] for name, *_rest in lists}
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *shown_params])
-        for part, *values, no_lead, n in cursor.fetchall():
-            pk, title, kind, lifecycle, start, end, lead, row_signal, overridden, is_stale = values
-            if part is None:
-                groups.append((lifecycle, kind, row_signal, bool(is_stale), bool(no_lead), n))
-                continue
+        cursor.execute(sql, [*params, *shown_params, *ids_params])
+        rows = cursor.fetchall()
+    for part, *values, no_lead, n in rows:
+        pk_, title, kind, lc, start, end, lead, row_signal, overridden, is_stale = values
+        if part is None:
+            counts.lifecycle[lc] += n
+            counts.kind[kind] += n
+        elif part == "":
+            if lc in followup.FOLLOWED_UP:
+                counts.signal[row_signal or Signal.ON_TRACK.value] += n
+                counts.followed += n
+            counts.stale += is_stale or 0
+            counts.no_lead += no_lead or 0
+        else:
             shown[part].append(
                 ActivityRow(
-                    pk=pk,
+                    pk=pk_,
                     title=title,
                     kind=kind,
-                    lifecycle=lifecycle,
+                    lifecycle=lc,
                     start_date=_date(start),
                     end_date=_date(end),
                     lead_name=lead,
@@ -718,7 +798,7 @@ def _counts_and_shown(
             )
     for name, *_rest, order, _limit in lists:  # a UNION keeps no order
         shown[name].sort(key=attrgetter(*order.split(", ")))
-    return groups, shown
+    return counts, shown
 
 
 def _date(value: dt.date | str) -> dt.date:
@@ -760,12 +840,14 @@ def _by_focus_area(matching: QuerySet[Activity]) -> list[tuple[str, int]]:
     sql = (
         f"SELECT {column(area, 'name_sv', 'f')}, {column(area, 'name_en', 'f')},"  # noqa: S608 (names only, no values)
         f" COALESCE(x.n, 0) FROM {q(area.db_table)} f LEFT JOIN"
+        # UNION ALL and one COUNT(DISTINCT) per area: measured faster than UNION's own
+        # de-duplication followed by a count.
         f" (SELECT links.area_id, COUNT(DISTINCT links.activity_id) AS n FROM"
         f" (SELECT {column(via_challenge, 'activity', 't')} AS activity_id,"
         f" {column(challenge, 'focus_area', 'c')} AS area_id"
         f" FROM {q(via_challenge.db_table)} t INNER JOIN {q(challenge.db_table)} c"
         f" ON {column(challenge, 'id', 'c')} = {column(via_challenge, 'challenge', 't')}"
-        f" UNION SELECT {column(via_cluster, 'activity', 'k')},"
+        f" UNION ALL SELECT {column(via_cluster, 'activity', 'k')},"
         f" {column(challenge, 'focus_area', 'c')}"
         f" FROM {q(via_cluster.db_table)} k INNER JOIN {q(cluster_challenge.db_table)} kc"
         f" ON {column(cluster_challenge, 'cluster', 'kc')} = {column(via_cluster, 'cluster', 'k')}"
@@ -848,17 +930,11 @@ def dashboard(
     """The strategic group's dashboard in 4 queries, whatever the number of activities.
 
     The database counts and picks the rows: the follow-up signal is computed in SQL
-    (:class:`~activities.followup_sql.FollowUpSignal`), once per activity, so no activity is
-    read into Python except the few rows the page shows."""
+    (:mod:`activities.followup_sql`), once per activity, so no activity is read into Python
+    except the few rows the page shows."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     filters = filters or ActivityFilters()
-    signal = FollowUpSignal(today)
-    stale_q = _stale_q(now, stale_days())
-    stale = ExpressionWrapper(stale_q, BooleanField())
-    no_lead_q = ~Q(lifecycle__in=[Lifecycle.COMPLETED, Lifecycle.CANCELLED]) & ~Q(
-        Exists(Participation.objects.filter(activity=OuterRef("pk"), is_lead=True))
-    )
     matching = _apply_filters(_visible_activities(visible_to), filters)
     if filters.signal:  # only followed-up activities carry a signal
         matching = matching.filter(lifecycle__in=followup.FOLLOWED_UP).alias(
@@ -867,29 +943,7 @@ def dashboard(
         matching = matching.filter(filter_signal=filters.signal)
 
     # Query 1: the counts and the rows shown, in one statement (see _counts_and_shown).
-    lifecycle_counts, kind_counts = Counter[str](), Counter[str]()
-    signal_counts, attention_counts = Counter[str](), Counter[str]()
-    groups, shown = _counts_and_shown(
-        matching.annotate(
-            row_signal=signal,
-            is_overridden=ExpressionWrapper(~Q(signal_override=""), BooleanField()),
-            is_stale=stale,
-            no_lead=ExpressionWrapper(no_lead_q, BooleanField()),
-        )
-    )
-    for lifecycle, kind, row_signal, is_stale, no_lead, n in groups:
-        lifecycle_counts[lifecycle] += n
-        kind_counts[kind] += n
-        if lifecycle in followup.FOLLOWED_UP:
-            if row_signal in (Signal.LATE, Signal.AT_RISK):
-                signal_counts[row_signal] += n
-            else:
-                signal_counts[Signal.ON_TRACK.value] += n
-            attention_counts["followed"] += n
-        if is_stale:
-            attention_counts["stale"] += n
-        if no_lead:
-            attention_counts["no_lead"] += n
+    counts, shown = _counts_and_shown(matching, now=now)
     late, at_risk = shown["late"], shown["at_risk"]
     stale_rows, no_lead_rows, timeline = shown["stale"], shown["no_lead"], shown["timeline"]
 
@@ -922,14 +976,14 @@ def dashboard(
     signal_labels = choice_labels(Signal)
     kind_labels = choice_labels(Activity.Kind)
     return Dashboard(
-        total=sum(lifecycle_counts.values()),
-        by_lifecycle=[(c, lifecycle_labels[c], lifecycle_counts[c]) for c in Lifecycle.values],
-        by_signal=[(c, signal_labels[c], signal_counts[c]) for c in Signal.values],
-        stale_count=attention_counts["stale"],
-        by_kind=[(c, kind_labels[c], kind_counts[c]) for c in Activity.Kind.values],
+        total=sum(counts.lifecycle.values()),
+        by_lifecycle=[(c, lifecycle_labels[c], counts.lifecycle[c]) for c in Lifecycle.values],
+        by_signal=[(c, signal_labels[c], counts.signal[c]) for c in Signal.values],
+        stale_count=counts.stale,
+        by_kind=[(c, kind_labels[c], counts.kind[c]) for c in Activity.Kind.values],
         by_focus_area=by_focus_area,
         timeline=timeline,
-        timeline_total=attention_counts["followed"],
+        timeline_total=counts.followed,
         timeline_start=min((r.start_date for r in timeline), default=today),
         timeline_end=max((r.end_date for r in timeline), default=today),
         late=late,
@@ -940,10 +994,10 @@ def dashboard(
         meetings_by_kind=meetings_by_kind,
         year=year,
         attention_counts={
-            "late": signal_counts[Signal.LATE.value],
-            "at_risk": signal_counts[Signal.AT_RISK.value],
-            "stale": attention_counts["stale"],
-            "no_lead": attention_counts["no_lead"],
+            "late": counts.signal[Signal.LATE.value],
+            "at_risk": counts.signal[Signal.AT_RISK.value],
+            "stale": counts.stale,
+            "no_lead": counts.no_lead,
         },
     )
 

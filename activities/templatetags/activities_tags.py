@@ -15,7 +15,6 @@ from django import template
 from django.urls import reverse
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -157,11 +156,18 @@ def activity_rows(rows: Iterable[ActivityListRow]) -> SafeString:
 # the numbers are written with a decimal point whatever the language, as SVG requires.
 
 
+def _shorten(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters, the last one "…" when cut (what
+    ``Truncator(text).chars(limit)`` does for titles without combining characters, at a tenth
+    of its cost)."""
+    return text if len(text) <= limit else f"{text[: limit - 1]}…"
+
+
 @register.simple_tag
 def gantt_labels(timeline: dict[str, Any]) -> SafeString:
     return SafeString(
         "".join(
-            f'<div class="kf-gantt-label">{escape(Truncator(bar["row"].title).chars(40))}</div>'
+            f'<div class="kf-gantt-label">{escape(_shorten(bar["row"].title, 40))}</div>'
             for bar in timeline["bars"]
         )
     )
@@ -175,14 +181,16 @@ def gantt_bars(timeline: dict[str, Any]) -> SafeString:
         f'<line x1="{y["x"]}%" x2="{y["x"]}%" y1="0" y2="100%" class="kf-gantt-year"/>'
         for y in timeline["years"]
     )
+    lifecycles, signals = choice_labels(Lifecycle), choice_labels(Signal)
     bars = []
     for bar in timeline["bars"]:
         row = bar["row"]
+        state = signals[row.signal] if row.signal else lifecycles[row.lifecycle]
         bars.append(
             f'<rect x="{bar["x"]}%" y="{bar["y"] + 4}" width="{bar["width"]}%" height="14" rx="2"'
             f' class="kf-gantt-bar kf-gantt-{escape(row.signal or "none")}">'
             f"<title>{escape(row.title)}: {row.start_date.isoformat()} – "
-            f"{row.end_date.isoformat()} ({escape(str(row.signal_label or row.lifecycle_label))})"
+            f"{row.end_date.isoformat()} ({escape(state)})"
             "</title></rect>"
         )
     return SafeString(years + "".join(bars))
@@ -190,12 +198,16 @@ def gantt_bars(timeline: dict[str, Any]) -> SafeString:
 
 @register.simple_tag
 def timeline_rows(rows: Iterable[ActivityRow]) -> SafeString:
-    """The timeline as table rows (the chart's accessible twin)."""
+    """The timeline as table rows (the chart's accessible twin). Labels and the URL pattern
+    are looked up once, not per row."""
+    url = url_maker("activities:activity_detail")
+    lifecycles, signals = choice_labels(Lifecycle), choice_labels(Signal)
     return SafeString(
         "".join(
-            f'<tr><th scope="row"><a href="{escape(r.url)}">{escape(r.title)}</a></th>'
+            f'<tr><th scope="row"><a href="{escape(url(r.pk))}">{escape(r.title)}</a></th>'
             f"<td>{r.start_date.isoformat()}</td><td>{r.end_date.isoformat()}</td>"
-            f"<td>{escape(str(r.lifecycle_label))}</td><td>{escape(str(r.signal_label))}</td>"
+            f"<td>{escape(lifecycles[r.lifecycle])}</td>"
+            f"<td>{escape(signals[r.signal] if r.signal else '')}</td>"
             f"<td>{escape(r.lead_name or '–')}</td></tr>"
             for r in rows
         )
@@ -205,9 +217,10 @@ def timeline_rows(rows: Iterable[ActivityRow]) -> SafeString:
 @register.simple_tag
 def attention_items(rows: Iterable[ActivityRow]) -> SafeString:
     """The ``<li>`` items of a "needs attention" list."""
+    url = url_maker("activities:activity_detail")
     return SafeString(
         "".join(
-            f'<li><a href="{escape(r.url)}">{escape(r.title)}</a> <span class="small text-muted">'
+            f'<li><a href="{escape(url(r.pk))}">{escape(r.title)}</a> <span class="small text-muted">'
             f"{r.end_date.isoformat()}{escape(f' · {r.lead_name}') if r.lead_name else ''}"
             "</span></li>"
             for r in rows
