@@ -25,6 +25,7 @@ from activities.models import (
 )
 from activities.selectors import ActivityFilters
 from partners.models import ContactPerson, Organisation
+from partners.selectors import organisation_names
 from roadmap.models import Challenge, Cluster, Goal
 from roadmap.selectors import reference_data
 
@@ -200,16 +201,31 @@ class _Choices(BaseChoiceIterator):
     """A filter's choices as they are: (value, label) pairs, never groups. Django normalises a
     plain list item by item, for the field and again for its widget, and deep-copies it for each
     form: with 200 organisations that cost more than reading them. These lists are not changed
-    after they are made, so a form shares them."""
+    after they are made, so a form shares them, and their ``<option>`` markup is built once per
+    language (:func:`activities.templatetags.activities_tags.select_options`)."""
 
     def __init__(self, choices: list[tuple[Any, Any]]) -> None:
         self.choices = choices
+        self.rendered: dict[str, str] = {}  # language -> the options' HTML, none selected
 
     def __iter__(self) -> Iterator[tuple[Any, Any]]:
         return iter(self.choices)
 
     def __deepcopy__(self, memo: dict[int, Any]) -> _Choices:
         return self
+
+
+_organisation_choices: dict[str, Any] = {"names": None, "choices": None}
+
+
+def _organisations() -> _Choices:
+    """The organisation filter's choices, the same object as long as the organisations are
+    unchanged (:func:`partners.selectors.organisation_names`), so its markup is built once."""
+    names = organisation_names()
+    if _organisation_choices["names"] is not names:
+        _organisation_choices.update(names=names, choices=_Choices([("", _("Alla")), *names]))
+    choices: _Choices = _organisation_choices["choices"]
+    return choices
 
 
 class ActivityFilterForm(forms.Form):
@@ -246,8 +262,7 @@ class ActivityFilterForm(forms.Form):
         self.fields["challenge"].choices = _Choices(  # type: ignore[attr-defined]
             [every, *((c.pk, str(c)) for c in challenges)]
         )
-        organisations = Organisation.objects.order_by("name").values_list("pk", "name")
-        self.fields["organisation"].choices = _Choices([every, *organisations])  # type: ignore[attr-defined]
+        self.fields["organisation"].choices = _organisations()  # type: ignore[attr-defined]
 
     def filters(self) -> ActivityFilters:
         if not self.is_valid():

@@ -924,6 +924,24 @@ def _uncovered_challenges() -> list[dict[str, Any]]:
         ]
 
 
+def _meeting_counts(year: int) -> dict[tuple[str, str], int]:
+    """Meetings starting in ``year`` (local time) per kind and status. A hand-written GROUP BY:
+    the ORM's took longer to build than to run."""
+    connection = connections[Meeting.objects.db]
+    column = partial(sql_names.column, Meeting._meta, connection=connection)
+    kind, status, starts = column("kind", "m"), column("status", "m"), column("starts_at", "m")
+    adapt = connection.ops.adapt_datetimefield_value
+    local = timezone.get_current_timezone()
+    first, after = (dt.datetime(y, 1, 1, tzinfo=local) for y in (year, year + 1))
+    sql = (
+        f"SELECT {kind}, {status}, COUNT(*) FROM {sql_names.table(Meeting._meta, connection=connection)} m"  # noqa: S608
+        f" WHERE {starts} >= %s AND {starts} < %s GROUP BY {kind}, {status}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [adapt(first), adapt(after)])
+        return {(k, st): n for k, st, n in cursor.fetchall()}
+
+
 def dashboard(
     *, visible_to: AnyUser, filters: ActivityFilters | None = None, now: dt.datetime | None = None
 ) -> Dashboard:
@@ -954,13 +972,7 @@ def dashboard(
 
     # Query 4: meetings this year, held and planned per kind.
     year = today.year
-    meeting_counts = {
-        (m["kind"], m["status"]): m["n"]
-        for m in Meeting.objects.filter(starts_at__year=year)
-        .values("kind", "status")
-        .annotate(n=Count("pk"))
-        .order_by()
-    }
+    meeting_counts = _meeting_counts(year)
     meetings_by_kind = [
         {
             "kind": kind.value,

@@ -60,6 +60,11 @@ class Organisation(models.Model):
         ordering = ["name"]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisationer")
+        indexes = [
+            # The organisations' fingerprint (partners.selectors._table_fingerprint) reads the
+            # latest change from this index instead of scanning every organisation.
+            models.Index(fields=["updated_at"], name="organisation_updated"),
+        ]
 
     def __str__(self) -> str:
         return self.name

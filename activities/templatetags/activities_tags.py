@@ -15,8 +15,8 @@ from django import template
 from django.urls import reverse
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from activities.models import Activity, Lifecycle, Signal
 from klimatfardplan.rendering import choice_labels, url_maker
@@ -67,16 +67,26 @@ def select_options(bound_field: object) -> SafeString:
     """The ``<option>`` elements of a filter form's choice field, built in Python: the
     organisation filter has 200+ options, and a template loop with an ``{% if %}`` per option
     costs more than the rest of the list page. Plain ``html.escape`` (what Django's ``escape``
-    does, without its lazy-string wrapper), as ``format_html`` per option cost as much again."""
+    does, without its lazy-string wrapper), as ``format_html`` per option cost as much again.
+    Shared choices (``activities.forms._Choices``) keep their markup per language, and only the
+    selected option is marked per request."""
     field = bound_field.field  # type: ignore[attr-defined]
     current = bound_field.value()  # type: ignore[attr-defined]
     current = "" if current is None else str(current)
-    options = []
-    for value, label in field.choices:
-        text = str(value)
-        selected = " selected" if text == current else ""
-        options.append(f'<option value="{escape(text)}"{selected}>{escape(str(label))}</option>')
-    return SafeString("".join(options))
+    choices = field.choices
+    rendered: dict[str, str] | None = getattr(choices, "rendered", None)
+    language = get_language() or ""
+    html = rendered.get(language) if rendered is not None else None
+    if html is None:
+        html = "".join(
+            f'<option value="{escape(str(value))}">{escape(str(label))}</option>'
+            for value, label in choices
+        )
+        if rendered is not None:
+            rendered[language] = html
+    # Values are unique within a field, so the first match is the chosen option.
+    chosen = f'<option value="{escape(current)}">'
+    return SafeString(html.replace(chosen, f"{chosen[:-1]} selected>", 1))
 
 
 @register.simple_tag

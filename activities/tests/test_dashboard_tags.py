@@ -10,6 +10,7 @@ from django.template import Context, Template
 from django.utils import translation
 
 from activities.selectors import Dashboard
+from activities.templatetags import activities_tags as tags
 from activities.templatetags.activities_tags import attention_lists, dashboard_counts, meeting_rows
 
 
@@ -88,3 +89,24 @@ def test_count_tables_escape_and_keep_table_semantics() -> None:
     assert '<th scope="row">Energi &lt;&amp;&gt;</th>' in html
     assert "Initiativ &amp; co" in html
     assert "Not updated in 60 days: 4" in html
+
+
+@pytest.mark.django_db
+def test_filter_options_mark_the_chosen_one_in_the_active_language(world) -> None:
+    """The options' markup is kept per language and shared by forms: the chosen organisation
+    is still the only selected option, and English shows English labels."""
+    from activities.forms import ActivityFilterForm
+
+    unfiltered = tags.select_options(ActivityFilterForm()["organisation"])
+    assert unfiltered.count(" selected") == 1
+    assert '<option value="" selected>Alla' in unfiltered
+    chosen = ActivityFilterForm({"organisation": str(world.org_b.pk)})
+    html = tags.select_options(chosen["organisation"])
+    assert html.count(" selected") == 1
+    assert f'<option value="{world.org_b.pk}" selected>{world.org_b.name}</option>' in html
+    with translation.override("en"):
+        english = tags.select_options(ActivityFilterForm()["organisation"])
+        kinds = tags.select_options(ActivityFilterForm({"kind": "initiative"})["kind"])
+    assert '<option value="" selected>All</option>' in english
+    assert '<option value="initiative" selected>Initiative</option>' in kinds
+    assert "Alla" in tags.select_options(ActivityFilterForm()["organisation"])  # Swedish again

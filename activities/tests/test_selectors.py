@@ -393,3 +393,24 @@ def test_the_partner_page_shows_the_activities_section(world, mixed):
     assert "Aktiviteter och träffar" in section
     assert "I fas" in section
     assert "Försenad" in section
+
+
+def test_dashboard_counts_meetings_by_the_local_year(world):
+    """A meeting just after midnight on 1 January, Swedish time, belongs to the new year even
+    though it is still 31 December in UTC; one just before belongs to the old year."""
+    year = TODAY().year
+    first = timezone.make_aware(dt.datetime(year, 1, 1, 0, 30))
+    MeetingFactory(kind=Meeting.Kind.SEMINAR, status=Meeting.Status.HELD, starts_at=first)
+    MeetingFactory(
+        kind=Meeting.Kind.SEMINAR,
+        status=Meeting.Status.HELD,
+        starts_at=first - dt.timedelta(hours=1),
+    )
+    MeetingFactory(
+        kind=Meeting.Kind.SEMINAR,
+        status=Meeting.Status.PLANNED,
+        starts_at=timezone.make_aware(dt.datetime(year, 12, 31, 23, 30)),
+    )
+    data = selectors.dashboard(visible_to=world.strategic)
+    seminar = next(m for m in data.meetings_by_kind if m["kind"] == "seminar")
+    assert (seminar["held"], seminar["planned"], seminar["cancelled"]) == (1, 1, 0)

@@ -311,3 +311,38 @@ def test_grouping_page_runs_constant_queries(world, mixed, django_assert_num_que
     with django_assert_num_queries(8):
         response = client.get(url)
     assert len(response.context["members"]) == 6
+
+
+def test_organisation_names_follow_every_added_renamed_and_removed_organisation(world):
+    """The organisation filters' names are kept per process under a fingerprint of the table;
+    a change through the services, the admin or a deletion shows at the next read."""
+    from activities.forms import ActivityFilterForm
+    from partners import services
+
+    def names() -> dict[int, str]:
+        return dict(selectors.organisation_names())
+
+    def in_filter() -> set[str]:
+        return {str(label) for _value, label in ActivityFilterForm().fields["organisation"].choices}
+
+    before = names()
+    assert before[world.org_a.pk] == world.org_a.name
+    added = OrganisationFactory.create(name="Nyinflyttad Förening")
+    assert names()[added.pk] == "Nyinflyttad Förening"
+    assert "Nyinflyttad Förening" in in_filter()
+    services.update_organisation(
+        organisation=added,
+        data={"name": "Omdöpt Förening"},
+        expected_version=added.version,
+        by=world.office,
+    )
+    assert names()[added.pk] == "Omdöpt Förening"
+    assert "Omdöpt Förening" in in_filter()
+    assert "Nyinflyttad Förening" not in in_filter()
+    admin_copy = Organisation.objects.get(pk=added.pk)
+    admin_copy.name = "Ändrad i admin"
+    admin_copy.save()
+    assert names()[added.pk] == "Ändrad i admin"
+    admin_copy.delete()
+    assert added.pk not in names()
+    assert names() == before
