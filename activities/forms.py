@@ -10,6 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.choices import BaseChoiceIterator
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import (
@@ -27,7 +28,7 @@ from activities.selectors import ActivityFilters
 from partners.models import ContactPerson, Organisation
 from partners.selectors import organisation_names
 from roadmap.models import Challenge, Cluster, Goal
-from roadmap.selectors import reference_data
+from roadmap.selectors import ReferenceData, reference_data
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -228,6 +229,21 @@ def _organisations() -> _Choices:
     return choices
 
 
+_reference_memo: dict[str, tuple[ReferenceData, _Choices, _Choices]] = {}
+
+
+def _reference_choices(reference: ReferenceData, language: str) -> tuple[_Choices, _Choices]:
+    """The focus-area and challenge filters' choices in ``language``, made once per version of
+    the reference data (each version is a new object), so their markup is built once too."""
+    memo = _reference_memo.get(language)
+    if memo is None or memo[0] is not reference:
+        every = ("", _("Alla"))
+        areas = _Choices([every, *((a.pk, a.name) for a in reference.focus_areas)])
+        challenges = _Choices([every, *((c.pk, str(c)) for c in reference.challenges)])
+        memo = _reference_memo[language] = (reference, areas, challenges)
+    return memo[1], memo[2]
+
+
 class ActivityFilterForm(forms.Form):
     """Filters of the list and the dashboard. Choices are plain lists (not model choice fields):
     focus areas and challenges from the cached reference data, organisations with one query.
@@ -254,14 +270,9 @@ class ActivityFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        every = ("", _("Alla"))
-        reference = reference_data()  # cached: no query for areas and challenges
-        areas = reference.focus_areas
-        self.fields["focus_area"].choices = _Choices([every, *((a.pk, a.name) for a in areas)])  # type: ignore[attr-defined]
-        challenges = reference.challenges  # by number
-        self.fields["challenge"].choices = _Choices(  # type: ignore[attr-defined]
-            [every, *((c.pk, str(c)) for c in challenges)]
-        )
+        areas, challenges = _reference_choices(reference_data(), get_language() or "")
+        self.fields["focus_area"].choices = areas  # type: ignore[attr-defined]
+        self.fields["challenge"].choices = challenges  # type: ignore[attr-defined]
         self.fields["organisation"].choices = _organisations()  # type: ignore[attr-defined]
 
     def filters(self) -> ActivityFilters:
