@@ -7,10 +7,11 @@ class ActivitiesConfig(AppConfig):
     verbose_name = _("Aktiviteter")
 
     def ready(self) -> None:
-        from activities import milestone_facts
+        from activities import links, milestone_facts
         from partners.sections import ORGANISATION_SECTIONS
 
         milestone_facts.connect()
+        links.connect()
 
         path = "activities.sections.organisation_activities"
         if path not in ORGANISATION_SECTIONS:  # ready() may run twice in tests

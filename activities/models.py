@@ -201,6 +201,9 @@ class Activity(models.Model):
         indexes = [
             # The dashboard counts activities by lifecycle and kind from this index alone.
             models.Index(fields=["lifecycle", "kind"], name="activity_lifecycle_kind"),
+            # The activities' fingerprint (the dashboard's focus-area counts) reads the latest
+            # change from this index.
+            models.Index(fields=["updated_at"], name="activity_updated"),
         ]
 
     def __str__(self) -> str:

@@ -806,9 +806,36 @@ def _date(value: dt.date | str) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
 
 
+_focus_area_memo: dict[str, Any] = {"key": None, "rows": []}
+
+
 def _by_focus_area(matching: QuerySet[Activity]) -> list[tuple[str, int]]:
     """Every focus area (in its order) with the number of ``matching`` activities that serve
     it through their challenges or their clusters' challenges, an activity once per area.
+
+    Unfiltered (the office's and the strategic group's usual view) the counts are kept per
+    process under the activities' fingerprint (their number and latest ``updated_at``, from an
+    index) and the reference data's version: reading every link was a tenth of the dashboard's
+    time, while links change only when an activity is saved, and every change of them touches
+    the activity (:mod:`activities.links`)."""
+    from roadmap.models import FocusArea  # here: roadmap may import us
+    from roadmap.selectors import reference_data
+
+    if matching.query.where:
+        rows = _count_by_focus_area(matching)
+    else:
+        reference = reference_data()
+        key = (reference, sql_names.fingerprint(Activity))
+        memo_key = _focus_area_memo["key"]
+        if memo_key is None or memo_key[0] is not reference or memo_key[1] != key[1]:
+            _focus_area_memo.update(key=key, rows=_count_by_focus_area(matching))
+        rows = _focus_area_memo["rows"]
+    return [(FocusArea(name_sv=name_sv, name_en=name_en).name, n) for name_sv, name_en, n in rows]
+
+
+def _count_by_focus_area(matching: QuerySet[Activity]) -> list[tuple[str, str, int]]:
+    """The rows of :func:`_by_focus_area` from the database: each focus area's Swedish and
+    English name and count.
 
     SQL around the compiled ``matching`` query (as :func:`_counts_and_shown`): built as Django
     subqueries it cost more time to compile than to run. Every visible activity unfiltered
@@ -858,10 +885,7 @@ def _by_focus_area(matching: QuerySet[Activity]) -> list[tuple[str, int]]:
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [
-            (FocusArea(name_sv=name_sv, name_en=name_en).name, n)
-            for name_sv, name_en, n in cursor.fetchall()
-        ]
+        return list(cursor.fetchall())
 
 
 def _uncovered_challenges() -> list[dict[str, Any]]:

@@ -2,7 +2,7 @@
 
 Some hot pages (activities, spaces, surveys) run hand-written statements where Django spent
 longer building a query than the database running it. Their names always come from the models'
-``_meta`` through these two helpers, quoted for the connection, and every value goes in as a
+``_meta`` through these helpers, quoted for the connection, and every value goes in as a
 parameter: nothing a user typed is ever formatted into the text."""
 
 from __future__ import annotations
@@ -34,3 +34,21 @@ def column(
     meta = _meta(model)
     name = connection.ops.quote_name(meta.get_field(field).column)
     return f"{alias if alias is not None else table(meta, connection=connection)}.{name}"
+
+
+def fingerprint(
+    model: Any, *, connection: BaseDatabaseWrapper = default_connection
+) -> tuple[int, str]:
+    """The number of rows of ``model`` and their latest ``updated_at``: a key for things
+    computed from the whole table and kept between requests. Two scalar subqueries, each
+    answered from an index (the table's row count, an index on ``updated_at``), where a single
+    ``SELECT COUNT(*), MAX(…)`` would scan every row. Adding, deleting or saving a row changes
+    it, as does every service's UPDATE (they set ``updated_at``)."""
+    name = table(model, connection=connection)
+    updated = column(model, "updated_at", connection=connection).rpartition(".")[2]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT COUNT(*) FROM {name}), (SELECT MAX({updated}) FROM {name})"  # noqa: S608
+        )
+        count, latest = cursor.fetchone()
+    return count, str(latest).replace(" ", "T")  # no spaces in cache keys

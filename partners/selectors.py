@@ -30,6 +30,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from accounts import policy
+from klimatfardplan import sql as sql_names
 from klimatfardplan.rendering import url_maker
 from partners.models import (
     Commitment,
@@ -575,25 +576,8 @@ def _matrix_counts(
 
 def _sets_fingerprint() -> tuple[int, str]:
     """The number of commitment sets and their latest ``updated_at``
-    (:func:`_table_fingerprint`, from the index ``commitmentset_updated``)."""
-    return _table_fingerprint(CommitmentSet)
-
-
-def _table_fingerprint(model: Any) -> tuple[int, str]:
-    """The number of rows of ``model`` and their latest ``updated_at``, as two scalar
-    subqueries: each is answered from an index (the table's row count, an index on
-    ``updated_at``), where a single ``SELECT COUNT(*), MAX(…)`` would scan every row. Raw SQL
-    because the ORM writes the latter; only the model's quoted table and column names are
-    formatted in. Adding, deleting or saving a row changes it (``updated_at`` is set on every
-    save and by every service's UPDATE)."""
-    table = connection.ops.quote_name(model._meta.db_table)
-    updated = connection.ops.quote_name(model._meta.get_field("updated_at").column)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT (SELECT COUNT(*) FROM {table}), (SELECT MAX({updated}) FROM {table})"  # noqa: S608
-        )
-        count, latest = cursor.fetchone()
-    return count, str(latest).replace(" ", "T")  # no spaces in cache keys
+    (:func:`klimatfardplan.sql.fingerprint`, from the index ``commitmentset_updated``)."""
+    return sql_names.fingerprint(CommitmentSet)
 
 
 _organisation_names: dict[str, Any] = {"fingerprint": None, "names": ()}
@@ -602,11 +586,12 @@ _organisation_names: dict[str, Any] = {"fingerprint": None, "names": ()}
 def organisation_names() -> tuple[tuple[int, str], ...]:
     """Every organisation's ``(pk, name)``, by name: the choices of the organisation filters.
 
-    Read again only when the organisations' fingerprint (:func:`_table_fingerprint`) changed:
+    Read again only when the organisations' fingerprint (:func:`klimatfardplan.sql.fingerprint`)
+    changed:
     the lists' filter forms showed 200 to 5,000 names on every request, and reading them cost
     more than the rest of the form. Kept per process, so each worker sees every change at its
     next request. Names are public (the partner list shows them to every signed-in user)."""
-    fingerprint = _table_fingerprint(Organisation)
+    fingerprint = sql_names.fingerprint(Organisation)
     if _organisation_names["fingerprint"] != fingerprint:
         names = tuple(Organisation.objects.order_by("name", "pk").values_list("pk", "name"))
         _organisation_names.update(fingerprint=fingerprint, names=names)

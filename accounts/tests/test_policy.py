@@ -42,3 +42,25 @@ def test_contact_with_two_organisations_sees_both(world: World) -> None:
     world.contact_a.refresh_from_db()  # drops the per-request cache
     fresh = type(world.contact_a).objects.get(pk=world.contact_a.pk)
     assert policy.organisation_ids(fresh) == {world.org_a.pk, world.org_b.pk}
+
+
+def test_organisation_ids_agree_with_the_memberships_an_ended_one_excluded(world: World) -> None:
+    """The hand-written statement says what the ORM query over memberships says: active
+    memberships of the user's contact person only, never another user's."""
+    from partners.models import Membership
+
+    Membership.objects.create(
+        contact=world.contact_a.contact_person, organisation=world.org_b, is_active=False
+    )
+    users = [world.contact_a, world.contact_b, world.office, world.strategic]
+    for user in users:
+        fresh = type(user).objects.get(pk=user.pk)
+        expected = set(
+            Membership.objects.filter(contact__user=fresh, is_active=True).values_list(
+                "organisation_id", flat=True
+            )
+        )
+        assert policy.organisation_ids(fresh) == expected
+    assert policy.organisation_ids(type(world.contact_a).objects.get(pk=world.contact_a.pk)) == {
+        world.org_a.pk
+    }

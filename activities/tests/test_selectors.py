@@ -197,16 +197,43 @@ def test_dashboard_runs_a_constant_number_of_queries(world, mixed, django_assert
     commit(world.org_a, [2])
     selectors.dashboard(visible_to=world.office)  # warm the content-type and other caches
     # 1 counts by lifecycle, kind, signal, staleness and lead, and the rows shown (attention
-    # lists and timeline); 2 focus areas with their counts through challenges and clusters;
-    # 3 challenges committed to without an activity; 4 meetings this year.
+    # lists and timeline); 2 the activities' fingerprint, which keeps 3 the focus areas with
+    # their counts through challenges and clusters until an activity changes; 4 challenges
+    # committed to without an activity; 5 meetings this year.
     with django_assert_num_queries(4):
         selectors.dashboard(visible_to=world.office)
     for i in range(5):
         a = activity_with_team(world.org_a, world.org_b, kind=Activity.Kind.CONSULTANCY)
         MilestoneFactory(activity=a)
         a.challenges.set([Challenge.objects.get(number=10 + i)])
+    with django_assert_num_queries(5):  # the activities changed: the focus areas are counted
+        selectors.dashboard(visible_to=world.office)
     with django_assert_num_queries(4):
         selectors.dashboard(visible_to=world.office)
+
+
+def test_focus_area_counts_follow_every_change_of_what_activities_serve(world, mixed):
+    """The unfiltered focus-area counts are kept between requests; a change of an activity's
+    challenges or clusters by any route, or of a cluster's challenges, shows at once."""
+
+    def counts() -> dict[str, int]:
+        return dict(selectors.dashboard(visible_to=world.strategic).by_focus_area)
+
+    food, heating = Challenge.objects.get(number=17), Challenge.objects.get(number=6)
+    food_area, heating_area = food.focus_area.name, heating.focus_area.name
+    before = counts()
+    activity = mixed["no_lead"]
+    activity.challenges.add(heating)  # straight on the relation, not through a service
+    assert counts()[heating_area] == before[heating_area] + 1
+    heating.activities.remove(activity)  # from the other side
+    assert counts() == before
+    cluster = Cluster.objects.create(code="mat-test", name_sv="Mat", name_en="Food")
+    activity.clusters.add(cluster)
+    assert counts() == before  # an empty cluster serves nothing
+    cluster.challenges.add(food)  # the cluster's challenges change, not the activity
+    assert counts()[food_area] == before[food_area] + 1
+    cluster.delete()
+    assert counts() == before
 
 
 def test_activity_list_reads_cost_the_same_for_3_or_13_activities(world, mixed):
