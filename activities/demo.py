@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from django.utils import timezone
 
+from activities.lead import refresh_lead
 from activities.milestone_facts import refresh_milestone_facts
 from activities.models import (
     Activity,
@@ -347,6 +348,7 @@ def create_demo(rng: random.Random, organisations: Sequence[Organisation]) -> st
                 for i, o in enumerate(team)
             ]
         )
+        refresh_lead([activity.pk])  # bulk_create sends no signals
         lead_contact = team[0].contacts.first()
         if lead_contact is not None:
             ActivityPerson.objects.create(

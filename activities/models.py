@@ -178,6 +178,17 @@ class Activity(models.Model):
     first_open_due = models.DateField(
         _("första öppna delmålets datum"), null=True, blank=True, editable=False
     )
+    # The leading organisation (the participation with is_lead), kept on the row so that the
+    # dashboard finds the activities without a lead without a subquery each (activities.lead).
+    lead_organisation = models.ForeignKey(
+        "partners.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("leds av"),
+    )
 
     objects = ActivityQuerySet.as_manager()
 

@@ -671,7 +671,7 @@ def _counts_and_shown(
     Written as SQL around the compiled ids of ``matching``: a ``MATERIALIZED`` common table
     expression computes each open activity's follow-up signal
     (:func:`activities.followup_sql.signal_sql`), staleness (:func:`_stale_sql`) and lead test
-    once, and the signal counts and each list read that table; completed and cancelled
+    (the stored lead, :mod:`activities.lead`) once, and the signal counts and each list read that table; completed and cancelled
     activities, which carry no signal and need no lead, are only counted, from the
     lifecycle-and-kind index. As Django queries the signal ran up to four times per activity,
     and building and compiling them cost more time than the database took to run them. The
@@ -687,7 +687,7 @@ def _counts_and_shown(
         return counts, shown
     connection = connections[matching.db]
     q = connection.ops.quote_name
-    activity, participation = Activity._meta, Participation._meta
+    activity = Activity._meta
     column = partial(sql_names.column, activity, connection=connection)
     pk, lifecycle, override = (
         column("id", "a"),
@@ -707,8 +707,6 @@ def _counts_and_shown(
         first_open=column("first_open_due", "a"),
     )
     stale, stale_params = _stale_sql(connection, now, "a")
-    p_activity = sql_names.column(participation, "activity", "p", connection=connection)
-    p_lead = sql_names.column(participation, "is_lead", "p", connection=connection)
     closed = sorted([Lifecycle.COMPLETED.value, Lifecycle.CANCELLED.value])
     # Booleans as 1/0 so that they sum on PostgreSQL as on SQLite.
     facts_sql = (
@@ -716,8 +714,7 @@ def _counts_and_shown(
         f" {column('start_date', 'a')}, {column('end_date', 'a')}, {signal},"
         f" CASE WHEN {override} <> '' THEN 1 ELSE 0 END,"
         f" CASE WHEN {stale} THEN 1 ELSE 0 END,"
-        f" CASE WHEN EXISTS (SELECT 1 FROM {q(participation.db_table)} p"
-        f" WHERE {p_activity} = {pk} AND {p_lead}) THEN 0 ELSE 1 END"
+        f" CASE WHEN {column('lead_organisation', 'a')} IS NULL THEN 1 ELSE 0 END"
         f" FROM {q(activity.db_table)} a WHERE {lifecycle} NOT IN (%s, %s){in_matching}"
     )
     params = [*signal_params, *stale_params, *closed, *ids_params]

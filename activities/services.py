@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from activities import followup
+from activities.lead import refresh_lead
 from activities.models import (
     MAX_ATTACHMENTS,
     MAX_CHALLENGES,
@@ -154,6 +155,7 @@ def _set_team(
     )
     if lead is not None:
         activity.participations.filter(organisation=lead).update(is_lead=True)
+    refresh_lead([activity.pk])  # the updates above send no signals
     # People whose organisations left the team leave with them.
     activity.people.exclude(contact__memberships__organisation_id__in=wanted).delete()
 

@@ -22,6 +22,7 @@ GALLERY_CARDS = 10
 def seed(organisations: int, activities: int, milestones_each: int, meetings: int) -> None:
     from django.utils import timezone
 
+    from activities.lead import refresh_lead
     from activities.milestone_facts import refresh_milestone_facts
     from activities.models import (
         Activity,
@@ -103,6 +104,7 @@ def seed(organisations: int, activities: int, milestones_each: int, meetings: in
         batch_size=2000,
     )
     refresh_milestone_facts()  # bulk_create sends no signals
+    refresh_lead()
     meeting_kinds = [k for k, _label in Meeting.Kind.choices]
     made = Meeting.objects.bulk_create(
         [

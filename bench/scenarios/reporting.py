@@ -30,6 +30,7 @@ SAMPLE = 8  # reports timed one by one through the real service, beside the bare
 
 def seed(organisations: int, rng: random.Random) -> list[int]:
     """N organisations with commitments, activities, meetings and stored survey figures."""
+    from activities.lead import refresh_lead
     from activities.models import Activity, Meeting, MeetingAttendance, Participation
     from partners.models import Commitment, CommitmentSet, Organisation
     from partners.tests.factories import organisation_number
@@ -77,6 +78,7 @@ def seed(organisations: int, rng: random.Random) -> list[int]:
         for a in activities
         for index, o in enumerate(rng.sample(orgs, min(5, len(orgs))))
     )
+    refresh_lead()  # bulk_create sends no signals
     meetings = []
     for i in range(8):
         starts = dt.datetime(YEAR, 1 + i, 10, 9, tzinfo=dt.UTC)
