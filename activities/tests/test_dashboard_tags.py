@@ -110,3 +110,36 @@ def test_filter_options_mark_the_chosen_one_in_the_active_language(world) -> Non
     assert '<option value="" selected>All</option>' in english
     assert '<option value="initiative" selected>Initiative</option>' in kinds
     assert "Alla" in tags.select_options(ActivityFilterForm()["organisation"])  # Swedish again
+
+
+def test_activity_rows_escape_texts_and_show_every_badge() -> None:
+    from activities.selectors import ActivityListRow
+
+    row = ActivityListRow(
+        pk=7,
+        title='<script>"Sol" & vind</script>',
+        kind="initiative",
+        lifecycle="ongoing",
+        start_date=dt.date(2026, 1, 2),
+        end_date=dt.date(2026, 5, 6),
+        is_shared=True,
+        learning_and_sharing=False,
+        is_overridden=True,
+        lead_name="A&B <AB>",
+        team_size=3,
+        ms_total=4,
+        ms_done=1,
+        signal="late",
+        is_stale=True,
+        challenge_numbers=[1, 17],
+    )
+    with translation.override("sv"):
+        html = str(tags.activity_rows([row]))
+    assert "<script>" not in html
+    assert "&lt;script&gt;&quot;Sol&quot; &amp; vind&lt;/script&gt;" in html
+    assert "A&amp;B &lt;AB&gt;" in html
+    assert "<td>1, 17</td>" in html
+    assert "<td>1/4</td>" in html
+    assert "2026-01-02 – 2026-05-06" in html
+    for badge in ("kf-status-ongoing", "kf-signal-late", "kf-signal-manual", "kf-stale", "Delad"):
+        assert badge in html
