@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 from django import forms
@@ -37,17 +38,24 @@ class FastSelect(forms.Select):
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
     ) -> SafeString:
         final_attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
-        selected = {str(v) for v in self.format_value(value)}
-        # html.escape is what django.utils.html.escape applies, without its lazy-string wrapper
-        # (which cost more than the escaping, option by option).
-        options = "".join(
-            f'<option value="{html.escape(str(option_value))}"'
-            f"{' selected' if str(option_value) in selected else ''}>"
-            f"{html.escape(str(label))}</option>"
-            for option_value, label in self.choices
-        )
-        # Every value and label above is escaped; flatatt escapes the attributes.
+        options = _options_html(tuple((str(v), str(label)) for v, label in self.choices))
+        for chosen in {str(v) for v in self.format_value(value)}:  # values are unique
+            start = f'<option value="{html.escape(chosen)}">'
+            options = options.replace(start, f"{start[:-1]} selected>", 1)
+        # Every value and label is escaped; flatatt escapes the attributes.
         return mark_safe(f"<select{flatatt(final_attrs)}>{options}</select>")  # noqa: S308
+
+
+@lru_cache(maxsize=256)
+def _options_html(pairs: tuple[tuple[str, str], ...]) -> str:
+    """The ``<option>`` elements of ``(value, label)`` pairs, none selected: made once per list
+    of choices (their labels are already in the request's language), as the same few lists
+    are rendered on every request. html.escape is what django.utils.html.escape applies,
+    without its lazy-string wrapper (which cost more than the escaping, option by option)."""
+    return "".join(
+        f'<option value="{html.escape(value)}">{html.escape(label)}</option>'
+        for value, label in pairs
+    )
 
 
 class FastInputMixin:

@@ -69,3 +69,23 @@ def test_filter_form_select_marks_chosen_option(world):
     assert 'id="id_challenge"' in html
     assert form.filters().challenge == challenge
     assert form.filters().status == "active"
+
+
+def test_filter_selects_share_markup_but_mark_each_forms_own_choice(world):
+    """The options' markup is made once per list of choices; each form still marks only its
+    own choice, and a form in English shows English labels."""
+    from django.utils import translation
+
+    first = str(OrganisationFilterForm({"status": "active"})["status"])
+    second = str(OrganisationFilterForm({"status": "left"})["status"])
+    unchosen = str(OrganisationFilterForm({})["status"])
+    assert first.count(" selected") == second.count(" selected") == 1
+    assert '<option value="active" selected>' in first
+    assert '<option value="left" selected>' in second
+    assert '<option value="active">' in second
+    assert '<option value="" selected>Alla</option>' in unchosen
+    with translation.override("en"):
+        english = str(OrganisationFilterForm({"sort": "-name"})["sort"])
+    assert '<option value="-name" selected>' in english
+    assert "Name" in english
+    assert "Namn" not in english

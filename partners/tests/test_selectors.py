@@ -346,3 +346,41 @@ def test_organisation_names_follow_every_added_renamed_and_removed_organisation(
     admin_copy.delete()
     assert added.pk not in names()
     assert names() == before
+
+
+def test_page_commitments_agree_with_the_orm_for_period_and_drafts(world):
+    """The matrix page's hand-written commitment read says what the ORM query says: per
+    organisation of the page, the challenges of its set in the period, drafts only when asked."""
+    from collections import defaultdict
+
+    from partners.models import Commitment
+
+    commit(world.org_a, [1, 2, 3, 4, 5])
+    commit(world.org_b, [2, 7], confirmed=False)
+    gamma = OrganisationFactory.create(name="Gamma")
+    commit(gamma, [9, 10, 11, 12, 13])
+    org_ids = [world.org_a.pk, world.org_b.pk]  # gamma is not on this page
+    periods = [*PartnershipPeriod.objects.all(), None]
+    for period in periods:
+        for include_drafts in (False, True):
+            sets: dict[str, object] = {"commitment_set__organisation_id__in": org_ids}
+            if period is not None:
+                sets["commitment_set__period"] = period
+            if not include_drafts:
+                sets["commitment_set__status"] = CommitmentSet.Status.CONFIRMED
+            expected: dict[int, set[int]] = defaultdict(set)
+            for org_id, challenge_id in Commitment.objects.filter(**sets).values_list(
+                "commitment_set__organisation_id", "challenge_id"
+            ):
+                expected[org_id].add(challenge_id)
+            found = selectors._page_commitments(
+                org_ids, period_pk=period.pk if period else None, include_drafts=include_drafts
+            )
+            assert dict(found) == dict(expected)
+    assert selectors._page_commitments([], period_pk=None, include_drafts=True) == {}
+    current = selectors._page_commitments(
+        org_ids,
+        period_pk=PartnershipPeriod.objects.order_by("-start_year")[0].pk,
+        include_drafts=True,
+    )
+    assert len(current[world.org_b.pk]) == 2
