@@ -25,6 +25,7 @@ from activities.models import (
     Signal,
 )
 from activities.selectors import ActivityFilters
+from klimatfardplan.kept import kept
 from partners.models import ContactPerson, Organisation
 from partners.selectors import organisation_names
 from roadmap.models import Challenge, Cluster, Goal
@@ -216,32 +217,28 @@ class _Choices(BaseChoiceIterator):
         return self
 
 
-_organisation_choices: dict[str, Any] = {"names": None, "choices": None}
-
-
 def _organisations() -> _Choices:
     """The organisation filter's choices, the same object as long as the organisations are
     unchanged (:func:`partners.selectors.organisation_names`), so its markup is built once."""
     names = organisation_names()
-    if _organisation_choices["names"] is not names:
-        _organisation_choices.update(names=names, choices=_Choices([("", _("Alla")), *names]))
-    choices: _Choices = _organisation_choices["choices"]
-    return choices
+    return kept(
+        f"activities.organisation_choices.{get_language()}",
+        names,
+        lambda: _Choices([("", _("Alla")), *names]),
+    )
 
 
-_reference_memo: dict[str, tuple[ReferenceData, _Choices, _Choices]] = {}
+def _reference_choices(reference: ReferenceData) -> tuple[_Choices, _Choices]:
+    """The focus-area and challenge filters' choices in the active language, made once per
+    version of the reference data, so their markup is built once too."""
 
-
-def _reference_choices(reference: ReferenceData, language: str) -> tuple[_Choices, _Choices]:
-    """The focus-area and challenge filters' choices in ``language``, made once per version of
-    the reference data (each version is a new object), so their markup is built once too."""
-    memo = _reference_memo.get(language)
-    if memo is None or memo[0] is not reference:
+    def make() -> tuple[_Choices, _Choices]:
         every = ("", _("Alla"))
         areas = _Choices([every, *((a.pk, a.name) for a in reference.focus_areas)])
         challenges = _Choices([every, *((c.pk, str(c)) for c in reference.challenges)])
-        memo = _reference_memo[language] = (reference, areas, challenges)
-    return memo[1], memo[2]
+        return areas, challenges
+
+    return kept(f"activities.reference_choices.{get_language()}", reference.version, make)
 
 
 class ActivityFilterForm(forms.Form):
@@ -270,7 +267,7 @@ class ActivityFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        areas, challenges = _reference_choices(reference_data(), get_language() or "")
+        areas, challenges = _reference_choices(reference_data())
         self.fields["focus_area"].choices = areas  # type: ignore[attr-defined]
         self.fields["challenge"].choices = challenges  # type: ignore[attr-defined]
         self.fields["organisation"].choices = _organisations()  # type: ignore[attr-defined]

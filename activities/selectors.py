@@ -59,6 +59,7 @@ from activities.models import (
 )
 from activities.services import stale_days
 from klimatfardplan import sql as sql_names
+from klimatfardplan.kept import kept
 from klimatfardplan.rendering import choice_labels, url_maker
 
 if TYPE_CHECKING:
@@ -803,9 +804,6 @@ def _date(value: dt.date | str) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
 
 
-_focus_area_memo: dict[str, Any] = {"key": None, "rows": []}
-
-
 def _by_focus_area(matching: QuerySet[Activity]) -> list[tuple[str, int]]:
     """Every focus area (in its order) with the number of ``matching`` activities that serve
     it through their challenges or their clusters' challenges, an activity once per area.
@@ -821,12 +819,11 @@ def _by_focus_area(matching: QuerySet[Activity]) -> list[tuple[str, int]]:
     if matching.query.where:
         rows = _count_by_focus_area(matching)
     else:
-        reference = reference_data()
-        key = (reference, sql_names.fingerprint(Activity))
-        memo_key = _focus_area_memo["key"]
-        if memo_key is None or memo_key[0] is not reference or memo_key[1] != key[1]:
-            _focus_area_memo.update(key=key, rows=_count_by_focus_area(matching))
-        rows = _focus_area_memo["rows"]
+        rows = kept(
+            "activities.focus_area_counts",
+            (reference_data().version, sql_names.fingerprint(Activity)),
+            lambda: _count_by_focus_area(matching),
+        )
     return [(FocusArea(name_sv=name_sv, name_en=name_en).name, n) for name_sv, name_en, n in rows]
 
 

@@ -42,8 +42,11 @@ def fingerprint(
     """The number of rows of ``model`` and their latest ``updated_at``: a key for things
     computed from the whole table and kept between requests. Two scalar subqueries, each
     answered from an index (the table's row count, an index on ``updated_at``), where a single
-    ``SELECT COUNT(*), MAX(…)`` would scan every row. Adding, deleting or saving a row changes
-    it, as does every service's UPDATE (they set ``updated_at``)."""
+    ``SELECT COUNT(*), MAX(…)`` would scan every row. Adding or deleting a row changes it, as
+    does ``save()`` (``auto_now``); a ``QuerySet.update`` changes it only if it sets
+    ``updated_at``, so whoever keeps a value under this key must make sure every write its value
+    depends on does (the partner services do; ``activities.links`` does for an activity's
+    links)."""
     name = table(model, connection=connection)
     updated = column(model, "updated_at", connection=connection).rpartition(".")[2]
     with connection.cursor() as cursor:

@@ -31,6 +31,7 @@ from django.db.models.functions import Coalesce
 
 from accounts import policy
 from klimatfardplan import sql as sql_names
+from klimatfardplan.kept import kept
 from klimatfardplan.rendering import url_maker
 from partners.models import (
     Commitment,
@@ -607,23 +608,19 @@ def _sets_fingerprint() -> tuple[int, str]:
     return sql_names.fingerprint(CommitmentSet)
 
 
-_organisation_names: dict[str, Any] = {"fingerprint": None, "names": ()}
-
-
 def organisation_names() -> tuple[tuple[int, str], ...]:
     """Every organisation's ``(pk, name)``, by name: the choices of the organisation filters.
 
     Read again only when the organisations' fingerprint (:func:`klimatfardplan.sql.fingerprint`)
-    changed:
-    the lists' filter forms showed 200 to 5,000 names on every request, and reading them cost
-    more than the rest of the form. Kept per process, so each worker sees every change at its
-    next request. Names are public (the partner list shows them to every signed-in user)."""
-    fingerprint = sql_names.fingerprint(Organisation)
-    if _organisation_names["fingerprint"] != fingerprint:
-        names = tuple(Organisation.objects.order_by("name", "pk").values_list("pk", "name"))
-        _organisation_names.update(fingerprint=fingerprint, names=names)
-    names_now: tuple[tuple[int, str], ...] = _organisation_names["names"]
-    return names_now
+    changed (:func:`klimatfardplan.kept.kept`): the lists' filter forms showed 200 to 5,000
+    names on every request, and reading them cost more than the rest of the form. The filters
+    offered every organisation before this was kept, to partners too: which organisations are
+    partners is public (the partnership publishes its signatories)."""
+    return kept(
+        "partners.organisation_names",
+        sql_names.fingerprint(Organisation),
+        lambda: tuple(Organisation.objects.order_by("name", "pk").values_list("pk", "name")),
+    )
 
 
 # --- groupings and matchmaking ----------------------------------------------------------------

@@ -32,6 +32,9 @@ class ReferenceData:
     periods: list[PartnershipPeriod]  # newest first
     focus_areas: list[FocusArea]  # in the roadmap's order
     challenges: list[Challenge]  # by number, each with its focus area
+    # The version these rows were read under: a key for values derived from them
+    # (klimatfardplan.kept), which model equality (by primary key) would not be.
+    version: str = ""
 
     @property
     def current_period(self) -> PartnershipPeriod | None:
@@ -71,6 +74,7 @@ def reference_data() -> ReferenceData:
             periods=list(PartnershipPeriod.objects.order_by("-start_year")),
             focus_areas=list(FocusArea.objects.all()),
             challenges=list(list_challenges()),
+            version=token,
         )
         _reference_memo.clear()  # only the current version is ever read again
         _reference_memo[token] = data

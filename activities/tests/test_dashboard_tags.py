@@ -143,3 +143,18 @@ def test_activity_rows_escape_texts_and_show_every_badge() -> None:
     assert "2026-01-02 – 2026-05-06" in html
     for badge in ("kf-status-ongoing", "kf-signal-late", "kf-signal-manual", "kf-stale", "Delad"):
         assert badge in html
+
+
+@pytest.mark.django_db
+def test_filter_choices_follow_a_renamed_challenge(world) -> None:
+    """The challenge filter's choices are kept per reference-data version: renaming a challenge
+    (same primary key) shows the new name at once."""
+    from activities.forms import ActivityFilterForm
+    from roadmap.models import Challenge
+
+    before = tags.select_options(ActivityFilterForm()["challenge"])
+    challenge = Challenge.objects.get(number=3)
+    assert challenge.name_sv in before
+    challenge.name_sv = "Omdöpt utmaning"
+    challenge.save()
+    assert "Omdöpt utmaning" in tags.select_options(ActivityFilterForm()["challenge"])
