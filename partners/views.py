@@ -19,6 +19,7 @@ from django.views.generic import ListView
 from accounts import policy
 from accounts.policy import PolicyRequiredMixin
 from klimatfardplan.pagination import RowPaginator
+from klimatfardplan.rendering import choice_labels
 from partners import importing, sections, selectors, services
 from partners.forms import (
     CommitmentsForm,
@@ -84,9 +85,9 @@ class OrganisationListView(PolicyRequiredMixin, ListView[Any]):
     paginate_by = 25
     paginator_class = RowPaginator  # a search's short first page needs no COUNT
 
-    def get_queryset(self) -> QuerySet[Organisation, dict[str, Any]]:
+    def get_queryset(self) -> selectors.OrganisationRows:  # type: ignore[override]
         self.filter_form = OrganisationFilterForm(self.request.GET or None)
-        return selectors.list_organisation_rows(
+        return selectors.list_organisations(
             visible_to=self.request.user, filters=self.filter_form.filters()
         )
 
@@ -121,21 +122,22 @@ def organisation_export(request: HttpRequest, fmt: str) -> HttpResponse:
         _("Avsiktsförklaring"),
         _("Kontaktpersoner"),
     ]
+    kinds, statuses = choice_labels(Organisation.Kind), choice_labels(Organisation.Status)
     rows = (
         [
-            o.name,
-            o.organisation_number,
-            o.get_kind_display(),
-            o.sector,
-            o.employees,
-            o.get_status_display(),
-            o.website,
-            o.city,
-            o.challenge_count,  # type: ignore[attr-defined]
-            _("ja") if o.has_declaration else _("nej"),  # type: ignore[attr-defined]
-            o.contact_count,  # type: ignore[attr-defined]
+            o["name"],
+            o["organisation_number"],
+            kinds.get(o["kind"], o["kind"]),
+            o["sector"],
+            o["employees"],
+            statuses.get(o["status"], o["status"]),
+            o["website"],
+            o["city"],
+            o["challenge_count"],
+            _("ja") if o["has_declaration"] else _("nej"),
+            o["contact_count"],
         ]
-        for o in organisations.iterator(chunk_size=2000)
+        for o in organisations
     )
     if fmt == "xlsx":
         return _download(importing.to_xlsx(header, rows, title=_("Partner")), "partner", fmt)

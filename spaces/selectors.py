@@ -35,6 +35,7 @@ from django.utils.translation import get_language, gettext
 
 from accounts import policy
 from activities.models import Activity, Participation
+from klimatfardplan.pagination import SlicedRows
 from klimatfardplan.sql import column as _column
 from klimatfardplan.sql import table as _table
 from partners.models import Commitment, CommitmentSet, Organisation
@@ -361,38 +362,7 @@ def list_space_posts(*, space: Space, visible_to: AnyUser, kind: str = "") -> Po
     return Post.objects.filter(**conditions).order_by("-created_at", "-pk")
 
 
-class _SlicedRows:
-    """Rows from hand-written SQL for ``RowPaginator``: ``count()`` and ``[start:stop]`` slices,
-    nothing else. Subclasses give the COUNT statement (over ``self.where``/``self.params``) and
-    the rows of one slice; a user who may not see them (``allowed`` false) gets none."""
-
-    allowed = True
-    params: list[Any]
-
-    def count_sql(self) -> str:
-        raise NotImplementedError
-
-    def rows(self, offset: int, limit: int) -> list[dict[str, Any]]:
-        raise NotImplementedError
-
-    def count(self) -> int:
-        if not self.allowed:
-            return 0
-        with connection.cursor() as cursor:
-            cursor.execute(self.count_sql(), self.params)
-            return int(cursor.fetchone()[0])
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, index: slice) -> list[dict[str, Any]]:
-        start = index.start or 0
-        if index.stop is None or index.step is not None or start < 0 or index.stop < start:
-            raise TypeError(f"{type(self).__name__} takes a slice [start:stop] only.")
-        return self.rows(start, index.stop - start) if self.allowed else []
-
-
-class SpacePostRows(_SlicedRows):
+class SpacePostRows(SlicedRows):
     """The posts on a space's page (``list_space_posts``) for ``RowPaginator``: slices of it
     are the rows ``post_card_rows`` gives, ``count()`` their number.
 
@@ -799,7 +769,7 @@ def _library_sql(vendor: str) -> _LibrarySql:
     )
 
 
-class LibraryRows(_SlicedRows):
+class LibraryRows(SlicedRows):
     """The library's items (``list_library``) for ``RowPaginator``: slices of it are the rows
     ``library_rows`` gives, ``count()`` their number; ``add_library_details`` completes the
     rows shown.

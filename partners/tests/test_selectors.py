@@ -52,7 +52,8 @@ def test_list_organisations_filters(world, mixed):
     def names(**kwargs):
         filters = selectors.OrganisationFilters(**kwargs)
         return [
-            o.name for o in selectors.list_organisations(visible_to=world.office, filters=filters)
+            o["name"]
+            for o in selectors.list_organisations(visible_to=world.office, filters=filters)
         ]
 
     assert names() == ["Alfa Energi AB", "Beta Bygg AB", "Delta förening", "Gamma kommun"]
@@ -76,19 +77,68 @@ def test_list_organisations_filters(world, mixed):
     assert names(ordering="challenges")[:2] == ["Alfa Energi AB", "Beta Bygg AB"]
 
 
+def test_search_finds_number_with_or_without_hyphen_city_and_sector_not_across_fields(world, mixed):
+    north = OrganisationFactory(
+        name="Norrskenet AB", organisation_number="556036-0793", sector="Handel", city="Vindeln"
+    )
+
+    def found(term):
+        filters = selectors.OrganisationFilters(search=term)
+        rows = selectors.list_organisations(visible_to=world.office, filters=filters)
+        return [o["pk"] for o in rows]
+
+    assert found("556036-0793") == [north.pk]
+    assert found("5560360793") == [north.pk]  # typed without the hyphen
+    assert found("vindeln") == [north.pk]  # city, in any case
+    assert found("NORRSKEN") == [north.pk]
+    assert found("handel") == [north.pk]  # sector
+    # The end of the name and the start of the number are not one text.
+    assert found("AB 556036") == []
+    # Wildcards typed in the box are matched literally.
+    assert found("%") == []
+    assert found("_") == []
+
+
+def test_every_ordering_pages_through_every_organisation_once(world, mixed):
+    for n in range(5):
+        OrganisationFactory(name="Samma namn AB", sector="Energi", status="active")
+        commit(OrganisationFactory(name=f"Zeta {n}"), [1, 2, 3, 4, 5, 6][: n + 1])
+    everyone = set(Organisation.objects.values_list("pk", flat=True))
+    for ordering in selectors.ORDERINGS:
+        rows = selectors.list_organisations(
+            visible_to=world.office, filters=selectors.OrganisationFilters(ordering=ordering)
+        )
+        assert rows.count() == len(everyone)
+        pages = [o["pk"] for start in range(0, len(everyone), 3) for o in rows[start : start + 3]]
+        assert sorted(pages) == sorted(everyone), ordering  # no row twice, none left out
+        assert pages == [o["pk"] for o in rows], ordering  # pages follow the whole order
+    most = selectors.list_organisations(
+        visible_to=world.office, filters=selectors.OrganisationFilters(ordering="challenges")
+    )
+    counts = [o["challenge_count"] for o in most]
+    assert counts == sorted(counts, reverse=True)
+    newest = selectors.list_organisations(
+        visible_to=world.office, filters=selectors.OrganisationFilters(ordering="created")
+    )
+    assert next(iter(newest))["name"] == "Zeta 4"
+
+
 def test_list_organisations_annotations(world, mixed):
-    rows = {o.name: o for o in selectors.list_organisations(visible_to=world.office)}
-    assert rows["Alfa Energi AB"].challenge_count == 5
-    assert rows["Alfa Energi AB"].has_declaration is True
-    assert rows["Gamma kommun"].challenge_count == 2
-    assert rows["Gamma kommun"].commitment_status == "draft"
-    assert rows["Gamma kommun"].contact_count == 2
-    assert rows["Delta förening"].challenge_count == 0
+    rows = {o["name"]: o for o in selectors.list_organisations(visible_to=world.office)}
+    assert rows["Alfa Energi AB"]["challenge_count"] == 5
+    assert rows["Alfa Energi AB"]["has_declaration"] is True
+    assert rows["Alfa Energi AB"]["commitment_status"] == "confirmed"
+    assert rows["Gamma kommun"]["challenge_count"] == 2
+    assert rows["Gamma kommun"]["commitment_status"] == "draft"
+    assert rows["Gamma kommun"]["contact_count"] == 2
+    assert rows["Gamma kommun"]["has_declaration"] is False
+    assert rows["Delta förening"]["challenge_count"] == 0
+    assert rows["Delta förening"]["commitment_status"] is None
 
 
 def test_partner_contact_sees_only_own_organisations(world, mixed):
     visible = selectors.list_organisations(visible_to=world.contact_a)
-    assert [o.pk for o in visible] == [world.org_a.pk]
+    assert [o["pk"] for o in visible] == [world.org_a.pk]
 
 
 def test_partner_list_runs_constant_queries(world, mixed, django_assert_num_queries):
@@ -142,22 +192,22 @@ def test_commitment_matrix_paginates_rows_but_counts_everyone(world, mixed):
 def test_commitment_matrix_runs_constant_queries(world, mixed, django_assert_num_queries):
     client = client_for(world.strategic)
     url = reverse("partners:commitment_matrix")
-    # Cold: the reference data and the counts over all organisations are read and cached.
+    # Cold: the reference data, the counts and the committed organisations are read and kept.
     # 1 session, 2 user, 3 periods, 4 focus areas, 5 challenges (reference data), 6 fingerprint
     # of the commitment sets, 7 organisations per challenge, 8 organisations per focus area,
-    # 9 total organisations (also the paginator's count), 10 the page of organisations, 11 their
-    # commitments, 12 the user's memberships (menu).
+    # 9 fingerprint of the organisations, 10 the committed organisations (the rows, and their
+    # number), 11 the page's commitments, 12 the user's memberships (menu).
     with django_assert_num_queries(12):
         response = client.get(url)
     assert response.status_code == 200
     assert len(response.context["matrix"].rows) == 2
     assert response.context["matrix"].organisation_total == 2
-    # Warm: the same without 3–5 and 7–9.
+    # Warm: the same without 3–5, 7, 8 and 10.
     with django_assert_num_queries(6):
         client.get(url)
     for _ in range(5):
         commit(OrganisationFactory(), [1, 9, 15, 20])
-    # New commitments change the fingerprint: the counts (7–9) are read again.
+    # New commitments change the fingerprints: the counts (7, 8) and the list (10) are read again.
     with django_assert_num_queries(9):
         response = client.get(url)
     assert len(response.context["matrix"].rows) == 7
@@ -193,6 +243,43 @@ def test_commitment_matrix_counts_follow_saved_commitments(world, mixed):
     after = selectors.commitment_matrix(visible_to=world.office)
     assert after.challenge_counts[challenge.pk] == 1
     assert challenge not in after.uncovered
+
+
+def test_matrix_rows_follow_commitments_and_names_changed_outside_the_services(world, mixed):
+    """The committed organisations are kept per process; a commitment added or deleted in the
+    admin (no service, no set saved), or an organisation renamed, shows on the next page."""
+    from partners.models import Commitment
+
+    eta = OrganisationFactory(name="Eta AB")
+    commit(eta, [1, 2])
+    rows = selectors.commitment_matrix(visible_to=world.office).rows
+    assert "Eta AB" in [r.organisation.name for r in rows]
+    eta_set = CommitmentSet.objects.get(organisation=eta)
+    Commitment.objects.filter(commitment_set=eta_set).delete()  # sends post_delete per row
+    for commitment in Commitment.objects.filter(commitment_set=world.org_b.commitment_sets.get()):
+        commitment.delete()  # as the admin does, one by one
+    rows = selectors.commitment_matrix(visible_to=world.office).rows
+    assert "Beta Bygg AB" not in [r.organisation.name for r in rows]
+    Commitment.objects.create(
+        commitment_set=world.org_b.commitment_sets.get(), challenge=Challenge.objects.get(number=21)
+    )
+    world.org_a.name = "Alfa Kraft AB"
+    world.org_a.save()
+    matrix = selectors.commitment_matrix(visible_to=world.office)
+    names = [r.organisation.name for r in matrix.rows]
+    assert names[:2] == ["Alfa Kraft AB", "Beta Bygg AB"]
+    assert matrix.challenge_counts[Challenge.objects.get(number=21).pk] == 1
+    focus = selectors.commitment_matrix(
+        visible_to=world.office, focus_area=Challenge.objects.get(number=21).focus_area
+    )
+    assert "Beta Bygg AB" in [r.organisation.name for r in focus.rows]
+
+
+def test_matrix_search_ignores_case_beyond_ascii(world, mixed):
+    commit(OrganisationFactory(name="Öresundskraft AB"), [1])
+    matrix = selectors.commitment_matrix(visible_to=world.office, search="öresund")
+    assert [r.organisation.name for r in matrix.rows] == ["Öresundskraft AB"]
+    assert matrix.organisation_total == 1
 
 
 def test_groupings_for_partner_contact_are_its_own(world, mixed):
