@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db.models import OuterRef, Subquery
 from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
 
 from activities.models import Activity, Participation
 
@@ -26,7 +27,10 @@ def refresh_lead(activity_ids: Iterable[int] | None = None) -> int:
     if activity_ids is not None:
         activities = activities.filter(pk__in=list(activity_ids))
     lead = Participation.objects.filter(activity=OuterRef("pk"), is_lead=True)
-    return activities.update(lead_organisation=Subquery(lead.values("organisation")[:1]))
+    # updated_at too: the dashboard keeps its counts under the activities' fingerprint.
+    return activities.update(
+        lead_organisation=Subquery(lead.values("organisation")[:1]), updated_at=timezone.now()
+    )
 
 
 def _participation_changed(

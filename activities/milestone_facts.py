@@ -17,6 +17,7 @@ from typing import Any
 from django.db.models import Count, IntegerField, Min, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
 
 from activities.models import Activity, Milestone
 
@@ -37,6 +38,8 @@ def refresh_milestone_facts(activity_ids: Iterable[int] | None = None) -> int:
         milestones_total=Coalesce(_aggregate(Count("pk")), zero),
         milestones_done=Coalesce(_aggregate(Count("done_on")), zero),
         first_open_due=_aggregate(Min("due_date", filter=Q(done_on__isnull=True))),
+        # updated_at too: the dashboard keeps its counts under the activities' fingerprint.
+        updated_at=timezone.now(),
     )
 
 

@@ -248,7 +248,9 @@ def update_activity(
 
 def _bump_version(activity: Activity) -> None:
     """Any change that shows on the card invalidates open edit forms of it."""
-    Activity.objects.filter(pk=activity.pk).update(version=F("version") + 1)
+    Activity.objects.filter(pk=activity.pk).update(
+        version=F("version") + 1, updated_at=timezone.now()
+    )
     activity.version += 1
 
 
@@ -279,8 +281,9 @@ def update_status(
     Always writes a log row, even when the lifecycle is unchanged: "still ongoing, nothing new"
     is a report too, and it resets the "not updated for N days" signal."""
     now = timezone.now()
+    # updated_at too: the dashboard keeps its counts under the activities' fingerprint.
     Activity.objects.filter(pk=activity.pk).update(
-        lifecycle=lifecycle, last_status_update_at=now, version=F("version") + 1
+        lifecycle=lifecycle, last_status_update_at=now, updated_at=now, version=F("version") + 1
     )
     activity.lifecycle = lifecycle
     activity.last_status_update_at = now

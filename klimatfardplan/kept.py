@@ -19,11 +19,14 @@ T = TypeVar("T")
 _slots: dict[str, tuple[Any, Any]] = {}
 
 
-def kept(slot: str, key: Any, compute: Callable[[], T]) -> T:
+def kept(
+    slot: str, key: Any, compute: Callable[[], T], *, valid: Callable[[T], bool] | None = None
+) -> T:
     """The value of ``compute()`` for ``key`` in ``slot``: computed again only when ``key``
-    differs from the one it was last computed for."""
+    differs from the one it was last computed for, or when ``valid`` (for values that also
+    depend on the time) says the kept value no longer holds."""
     entry = _slots.get(slot)
-    if entry is None or entry[0] != key:
+    if entry is None or entry[0] != key or (valid is not None and not valid(entry[1])):
         entry = _slots[slot] = (key, compute())
     value: T = entry[1]
     return value

@@ -196,20 +196,29 @@ def test_dashboard_focus_areas_and_uncovered_challenges_follow_clusters(world, m
 def test_dashboard_runs_a_constant_number_of_queries(world, mixed, django_assert_num_queries):
     commit(world.org_a, [2])
     selectors.dashboard(visible_to=world.office)  # warm the content-type and other caches
-    # 1 counts by lifecycle, kind, signal, staleness and lead, and the rows shown (attention
-    # lists and timeline); 2 the activities' fingerprint, which keeps 3 the focus areas with
-    # their counts through challenges and clusters until an activity changes; 4 challenges
-    # committed to without an activity; 5 meetings this year.
+    # Unfiltered, warm: 1 the activities' fingerprint and 2 the organisations', which keep the
+    # counts, the rows shown and the focus-area counts until an activity changes (or a lead is
+    # renamed, the date turns, an activity turns stale); 3 challenges committed to without an
+    # activity; 4 meetings this year.
     with django_assert_num_queries(4):
         selectors.dashboard(visible_to=world.office)
     for i in range(5):
         a = activity_with_team(world.org_a, world.org_b, kind=Activity.Kind.CONSULTANCY)
         MilestoneFactory(activity=a)
         a.challenges.set([Challenge.objects.get(number=10 + i)])
-    with django_assert_num_queries(5):  # the activities changed: the focus areas are counted
+    # The activities changed: 3 the counts by lifecycle, kind, signal, staleness and lead with
+    # the rows shown (attention lists, timeline), 4 when the next activity turns stale, 5 the
+    # focus areas' counts through challenges and clusters are read again.
+    with django_assert_num_queries(7):
         selectors.dashboard(visible_to=world.office)
     with django_assert_num_queries(4):
         selectors.dashboard(visible_to=world.office)
+    # Filtered: nothing is kept, and no fingerprint is read.
+    with django_assert_num_queries(4):
+        selectors.dashboard(
+            visible_to=world.office,
+            filters=selectors.ActivityFilters(kind=Activity.Kind.CONSULTANCY),
+        )
 
 
 def test_focus_area_counts_follow_every_change_of_what_activities_serve(world, mixed):
@@ -441,3 +450,50 @@ def test_dashboard_counts_meetings_by_the_local_year(world):
     data = selectors.dashboard(visible_to=world.strategic)
     seminar = next(m for m in data.meetings_by_kind if m["kind"] == "seminar")
     assert (seminar["held"], seminar["planned"], seminar["cancelled"]) == (1, 1, 0)
+
+
+def test_kept_dashboard_follows_every_write_the_date_and_the_staleness_limit(world, mixed):
+    """Unfiltered, the counts and rows are kept between requests; every kind of write, a
+    renamed lead, a later day and an activity passing the staleness limit show at once."""
+    from activities import services
+    from activities.models import Participation
+
+    def board(now=None):
+        return selectors.dashboard(visible_to=world.strategic, now=now)
+
+    before = board()
+    assert before.attention_counts == {"late": 1, "at_risk": 1, "stale": 1, "no_lead": 1}
+    # A status update (a service's UPDATE, not save()).
+    services.update_status(
+        activity=mixed["late"], by=world.office, lifecycle=Activity.Lifecycle.COMPLETED
+    )
+    assert board().attention_counts["late"] == 0
+    # The overdue milestone done (the stored milestone facts).
+    milestone = mixed["at_risk"].milestones.get()
+    services.update_milestone(
+        milestone=milestone,
+        by=world.office,
+        title=milestone.title,
+        due_date=milestone.due_date,
+        done_on=TODAY(),
+    )
+    assert board().attention_counts["at_risk"] == 0
+    # The lead leaves the team, straight on the table (the stored lead).
+    Participation.objects.filter(activity=mixed["on_track"], is_lead=True).delete()
+    assert board().attention_counts["no_lead"] == 2
+    # The lead of a shown row is renamed.
+    timeline = {row.title: row for row in board().timeline}
+    assert timeline["Risk"].lead_name == world.org_b.name
+    world.org_b.name = "Beta Bygg och Anläggning AB"
+    world.org_b.save()
+    assert {r.title: r for r in board().timeline}["Risk"].lead_name == world.org_b.name
+    # Time alone, within the day: an activity last reported just under the limit ago turns
+    # stale an hour later, with nothing written.
+    now = timezone.now()
+    activity_with_team(world.org_a, last_status_update_at=now - dt.timedelta(days=60, hours=-1))
+    assert board(now=now).attention_counts["stale"] == 1
+    assert board(now=now + dt.timedelta(hours=2)).attention_counts["stale"] == 2
+    # Past the limit every followed activity without a recent report is stale.
+    later = timezone.now() + dt.timedelta(days=61)
+    assert board(now=later).attention_counts["stale"] > 1
+    assert board().attention_counts["stale"] == 1  # an earlier moment is not served the later
