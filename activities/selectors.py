@@ -1022,7 +1022,8 @@ def _meeting_counts(year: int) -> dict[tuple[str, str], int]:
 def dashboard(
     *, visible_to: AnyUser, filters: ActivityFilters | None = None, now: dt.datetime | None = None
 ) -> Dashboard:
-    """The strategic group's dashboard in 4 queries, whatever the number of activities.
+    """The strategic group's dashboard in 4 queries (7 unfiltered after an activity changed),
+    whatever the number of activities.
 
     The database counts and picks the rows: the follow-up signal is computed in SQL
     (:mod:`activities.followup_sql`), once per activity, so no activity is read into Python
