@@ -862,25 +862,26 @@ def _date(value: dt.date | str) -> dt.date:
 
 
 def _by_focus_area(
-    matching: QuerySet[Activity], *, fingerprint: tuple[int, str] | None = None
+    matching: QuerySet[Activity], *, fingerprint: tuple[int, str] | None
 ) -> list[tuple[str, int]]:
     """Every focus area (in its order) with the number of ``matching`` activities that serve
     it through their challenges or their clusters' challenges, an activity once per area.
 
-    Unfiltered (the office's and the strategic group's usual view) the counts are kept per
-    process under the activities' fingerprint (their number and latest ``updated_at``, from an
-    index) and the reference data's version: reading every link was a tenth of the dashboard's
+    Unfiltered (the office's and the strategic group's usual view; the caller gives the
+    activities' ``fingerprint`` then, None when filtered) the counts are kept per process under
+    that fingerprint (their number and latest ``updated_at``, from an index) and the reference
+    data's version: reading every link was a tenth of the dashboard's
     time, while links change only when an activity is saved, and every change of them touches
     the activity (:mod:`activities.links`)."""
     from roadmap.models import FocusArea  # here: roadmap may import us
     from roadmap.selectors import reference_data
 
-    if matching.query.where:
+    if fingerprint is None:  # filtered: matching is not every activity
         rows = _count_by_focus_area(matching)
     else:
         rows = kept(
             "activities.focus_area_counts",
-            (reference_data().version, fingerprint or sql_names.fingerprint(Activity)),
+            (reference_data().version, fingerprint),
             lambda: _count_by_focus_area(matching),
         )
     return [(FocusArea(name_sv=name_sv, name_en=name_en).name, n) for name_sv, name_en, n in rows]

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import partial
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import (
@@ -53,6 +51,16 @@ _table = sql_names.table
 
 def _quote(name: str) -> str:
     return connection.ops.quote_name(name)
+
+
+def _commitments_join() -> str:
+    """``commitment c JOIN commitment set s``: the FROM of the hand-written statements that read
+    commitments with their organisation, period and status."""
+    return (
+        f"{_table(Commitment)} c INNER JOIN {_table(CommitmentSet)} s"
+        f" ON s.{_quote(CommitmentSet._meta.pk.column)}"
+        f" = {_column(Commitment, 'commitment_set', 'c')}"
+    )
 
 
 # The partner list's orderings: (column, descending) pairs, the primary key last, so that pages
@@ -205,9 +213,7 @@ class OrganisationRows(SlicedRows):
     def _commitments_sql(self, select: str = "1") -> str:
         """The commitments of organisation ``o`` in the period (one ``%s`` if there is one)."""
         return (
-            f"SELECT {select} FROM {_table(Commitment)} c INNER JOIN {_table(CommitmentSet)} s"  # noqa: S608 (names only)
-            f" ON s.{_quote(CommitmentSet._meta.pk.column)}"
-            f" = {_column(Commitment, 'commitment_set', 'c')}"
+            f"SELECT {select} FROM {_commitments_join()}"  # noqa: S608 (names only)
             f" WHERE {_column(CommitmentSet, 'organisation', 's')} = {self.org_pk}{self.in_period}"
         )
 
@@ -248,18 +254,13 @@ class OrganisationRows(SlicedRows):
             f" SELECT {org_pk}, {fields}, {counts} FROM {_table(Organisation)} o"
             f" WHERE {org_pk} IN (SELECT id FROM page) ORDER BY {self.order_by}"
         )
-        params = [*page_params, limit, offset, *period_params, True, *period_params]
-        params += period_params
+        params = [*page_params, limit, offset, *period_params, True, *period_params, *period_params]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return [
-                {
-                    **dict(zip(ROW_COLUMNS[:11], values[:11], strict=True)),
-                    "has_declaration": bool(values[11]),
-                    "commitment_status": values[12],
-                }
-                for values in cursor.fetchall()
-            ]
+            rows = [dict(zip(ROW_COLUMNS, values, strict=True)) for values in cursor.fetchall()]
+        for row in rows:
+            row["has_declaration"] = bool(row["has_declaration"])  # SQLite: 0 or 1
+        return rows
 
 
 def list_sectors() -> list[str]:
@@ -463,9 +464,10 @@ def commitment_matrix(
     """Challenges × organisations for a period.
 
     Counts per challenge and per focus area are taken over *all* committed organisations
-    (:func:`_matrix_counts`, cached); the heat-map rows are built only for the current page of
-    organisations (one query for the page, one for their commitments), so the page costs the
-    same with 50 or 5,000 partners."""
+    (:func:`_matrix_counts`), the committed organisations listed in full
+    (:func:`_committed_organisations`), both kept per process until commitments or
+    organisations change; the heat-map cells are read for the current page of organisations
+    only (one query), so the page costs the same with 50 or 5,000 partners."""
     reference = (
         roadmap_selectors.reference_data()
     )  # periods and challenges: cached, no query when warm
@@ -494,7 +496,7 @@ def commitment_matrix(
         if focus_area is None
         else tuple(c.pk for c in challenges if c.focus_area_id == focus_area.pk)
     )
-    committed_orgs = committed_organisations(  # organisations' fingerprint; cold: the list
+    committed_orgs = _committed_organisations(  # organisations' fingerprint; cold: the list
         period_pk=period.pk if period else None,
         include_drafts=include_drafts,
         area_challenges=area_challenges,
@@ -543,21 +545,18 @@ def _page_commitments(
     taken: dict[int, set[int]] = defaultdict(set)
     if not org_ids:
         return taken
-    q = connection.ops.quote_name
-    column = partial(sql_names.column, connection=connection)
-    organisation = column(CommitmentSet, "organisation", "s")
+    organisation = _column(CommitmentSet, "organisation", "s")
     conditions = [f"{organisation} IN ({', '.join(['%s'] * len(org_ids))})"]
     params: list[Any] = [*org_ids]
     if period_pk is not None:
-        conditions.append(f"{column(CommitmentSet, 'period', 's')} = %s")
+        conditions.append(f"{_column(CommitmentSet, 'period', 's')} = %s")
         params.append(period_pk)
     if not include_drafts:
-        conditions.append(f"{column(CommitmentSet, 'status', 's')} = %s")
+        conditions.append(f"{_column(CommitmentSet, 'status', 's')} = %s")
         params.append(CommitmentSet.Status.CONFIRMED.value)
     sql = (
-        f"SELECT {organisation}, {column(Commitment, 'challenge', 'c')}"  # noqa: S608
-        f" FROM {q(Commitment._meta.db_table)} c INNER JOIN {q(CommitmentSet._meta.db_table)} s"
-        f" ON s.{q(CommitmentSet._meta.pk.column)} = {column(Commitment, 'commitment_set', 'c')}"
+        f"SELECT {organisation}, {_column(Commitment, 'challenge', 'c')}"  # noqa: S608
+        f" FROM {_commitments_join()}"
         f" WHERE {' AND '.join(conditions)}"
     )
     with connection.cursor() as cursor:
@@ -567,12 +566,12 @@ def _page_commitments(
     return taken
 
 
-def committed_organisations(
+def _committed_organisations(
     *,
     period_pk: int | None,
     include_drafts: bool,
     area_challenges: tuple[int, ...] | None,
-    sets_fingerprint: tuple[int, str] | None = None,
+    sets_fingerprint: tuple[int, str],
 ) -> list[CommittedOrganisation]:
     """The organisations with commitments in the period (to challenges of a focus area, if
     given; confirmed ones unless drafts are included), by name: the matrix's rows.
@@ -581,7 +580,7 @@ def committed_organisations(
     sets' fingerprint (every commitment change touches its set, ``partners.links``) and the
     organisations' (their names) stay the same. A matrix page far down the list read every
     organisation before it by name, with a correlated EXISTS each; now it is a slice of a list."""
-    key = (sets_fingerprint or _sets_fingerprint(), sql_names.fingerprint(Organisation))
+    key = (sets_fingerprint, sql_names.fingerprint(Organisation))
     return kept(
         f"partners.committed_organisations:{period_pk}:{include_drafts}:{area_challenges}",
         key,
@@ -610,9 +609,6 @@ def _read_committed_organisations(
     ]
 
 
-MATRIX_COUNTS_TIMEOUT = 300  # seconds; see _matrix_counts
-
-
 def _matrix_counts(
     *, period: PartnershipPeriod | None, include_drafts: bool, fingerprint: tuple[int, str]
 ) -> tuple[dict[int, int], dict[int, int]]:
@@ -621,21 +617,22 @@ def _matrix_counts(
 
     The two GROUP BYs read every commitment of the period (40,000 rows at full scale), which is
     most of the matrix page's time, while the answer changes only when someone saves
-    commitments. So they are cached under a fingerprint of all commitment sets: their number
-    and their latest change (``updated_at`` is set on every save), two index lookups in one
-    query (:func:`_sets_fingerprint`). Every write through ``services.save_commitments`` saves
-    the set, a commitment saved or deleted any other way touches it (``partners.links``), and
-    adding, deleting or re-saving any set changes the fingerprint. Writes that send no signal
-    (``QuerySet.update``, ``bulk_create``) show up once the entry expires
-    (MATRIX_COUNTS_TIMEOUT)."""
-    count, latest = fingerprint
-    key = (
-        f"partners:matrix-counts:v2:{period.pk if period else '-'}:{int(include_drafts)}:"
-        f"{count}:{latest}"
+    commitments. So they are kept per process (:func:`klimatfardplan.kept.kept`), as the
+    matrix's rows are, under a fingerprint of all commitment sets: their number and their
+    latest change, two index lookups in one query (:func:`_sets_fingerprint`). Every write
+    through ``services.save_commitments`` saves the set, a commitment saved or deleted any other
+    way touches it (``partners.links``), and adding, deleting or re-saving any set changes the
+    fingerprint."""
+    return kept(
+        f"partners.matrix_counts:{period.pk if period else None}:{include_drafts}",
+        fingerprint,
+        lambda: _count_matrix(period, include_drafts),
     )
-    cached: tuple[dict[int, int], dict[int, int]] | None = cache.get(key)
-    if cached is not None:
-        return cached
+
+
+def _count_matrix(
+    period: PartnershipPeriod | None, include_drafts: bool
+) -> tuple[dict[int, int], dict[int, int]]:
     sets = CommitmentSet.objects.all()
     if period is not None:
         sets = sets.filter(period=period)
@@ -656,7 +653,6 @@ def _matrix_counts(
         )
     )
     per_area = dict(commitments.values_list("challenge__focus_area_id").annotate(n=organisations))
-    cache.set(key, (per_challenge, per_area), MATRIX_COUNTS_TIMEOUT)
     return per_challenge, per_area
 
 
