@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +18,11 @@ class User(AbstractUser):
         _("strategisk grupp"),
         default=False,
         help_text=_("Ser aktivitetsdashboard och uppföljning."),
+    )
+    # The language of the mails this person gets; set by the language switch (accounts.views).
+    # Blank: the site's language (Swedish).
+    preferred_language = models.CharField(
+        _("språk"), max_length=8, choices=settings.LANGUAGES, blank=True
     )
 
     class Meta:

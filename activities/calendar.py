@@ -1,48 +1,33 @@
 """Personal iCalendar feeds of upcoming meetings.
 
-Calendar apps cannot log in, so each user's feed URL carries a token: the user's id signed with
-the project's SECRET_KEY *and* a per-user secret (``CalendarFeed.secret``) as salt. Rotating that
-secret revokes every URL handed out before; a tampered token fails the signature check.
+Calendar apps cannot log in, so each user's feed URL carries a token. The token is opaque: an
+HMAC of the user's ``CalendarFeed.secret`` with the SECRET_KEY (``CalendarFeed.url_token``), so the
+URL names no user and a token cannot be made without both. The feed is found by the token's
+digest; rotating the secret revokes every URL handed out before (issue 15, point 8).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.core import signing
 from django.utils import timezone
 
 from activities import selectors
-from activities.models import CalendarFeed, Meeting
-
-SALT_PREFIX = "activities.calendar-feed"
-
-
-def _signer(secret: str) -> signing.Signer:
-    return signing.Signer(salt=f"{SALT_PREFIX}:{secret}")
+from activities.models import CalendarFeed, Meeting, feed_token_digest
 
 
 def make_token(feed: CalendarFeed) -> str:
-    return _signer(feed.secret).sign(str(feed.user_id))
+    return feed.url_token()
 
 
 def user_for_token(token: str) -> object | None:
-    """The active user a token belongs to, or None when it is malformed, tampered or revoked."""
-    user_id, _sep, _signature = token.partition(signing.Signer().sep)
-    if not user_id.isdigit():
-        return None
+    """The active user a token belongs to, or None when it is unknown, tampered or revoked."""
     feed = (
         CalendarFeed.objects.select_related("user")
-        .filter(user_id=int(user_id), user__is_active=True)
+        .filter(token_digest=feed_token_digest(token), user__is_active=True)
         .first()
     )
-    if feed is None:
-        return None
-    try:
-        value = _signer(feed.secret).unsign(token)
-    except signing.BadSignature:
-        return None
-    return feed.user if value == str(feed.user_id) else None
+    return feed.user if feed is not None else None
 
 
 def render_feed(user: object, *, calendar_name: str) -> bytes:

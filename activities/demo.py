@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from django.utils import timezone
 
+from accounts.models import User
 from activities.lead import refresh_lead
 from activities.milestone_facts import refresh_milestone_facts
 from activities.models import (
@@ -308,6 +309,7 @@ def create_demo(rng: random.Random, organisations: Sequence[Organisation]) -> st
     goals = list(Goal.objects.all())
     building = Cluster.objects.first()
     orgs = list(organisations)
+    office = User.objects.filter(is_office_staff=True, is_active=True).order_by("pk").first()
     activities: list[Activity] = []
     for (
         title,
@@ -359,8 +361,15 @@ def create_demo(rng: random.Random, organisations: Sequence[Organisation]) -> st
             refresh_milestone_facts([activity.pk])  # bulk_create sends no signals
         if lifecycle in (Lifecycle.PLANNED, Lifecycle.ONGOING, Lifecycle.COMPLETED):
             at = now - dt.timedelta(days=90 if state == "stale" else rng.randint(3, 40))
+            # Written by a person, as every real status update is (issue 17: the log showed
+            # "okänd" for every demo row): the lead's contact if they can log in, else the office.
+            author = lead_contact.user if lead_contact and lead_contact.user else office
             StatusUpdate.objects.create(
-                activity=activity, at=at, lifecycle=lifecycle, comment="Arbetet går framåt."
+                activity=activity,
+                by=author,
+                at=at,
+                lifecycle=lifecycle,
+                comment="Arbetet går framåt.",
             )
             Activity.objects.filter(pk=activity.pk).update(last_status_update_at=at)
         if state == "stale":

@@ -9,8 +9,10 @@ organisations and ``MAX_PEOPLE`` named people still fits (``tests/test_pdf.py`` 
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import secrets
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files.storage import Storage, storages
@@ -18,7 +20,10 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
+
+from partners.validators import validate_plain_name
 
 if TYPE_CHECKING:
     from django.db.models.fields.related_descriptors import RelatedManager
@@ -83,7 +88,8 @@ class Activity(models.Model):
     Lifecycle = Lifecycle
     Signal = Signal
 
-    title = models.CharField(_("titel"), max_length=TITLE_MAX)
+    # Names are plain text (issue 15): no control, bidi-override or zero-width characters.
+    title = models.CharField(_("titel"), max_length=TITLE_MAX, validators=[validate_plain_name])
     kind = models.CharField(_("typ"), max_length=30, choices=Kind.choices, db_index=True)
     purpose = models.TextField(
         _("syfte"), max_length=PURPOSE_MAX, validators=[MaxLengthValidator(PURPOSE_MAX)]
@@ -414,7 +420,7 @@ class Meeting(models.Model):
     ALL_PARTNER_KINDS = (Kind.PARTNERSHIP_DAY, Kind.CLIMATE_SUMMIT)
 
     kind = models.CharField(_("typ"), max_length=30, choices=Kind.choices, db_index=True)
-    title = models.CharField(_("rubrik"), max_length=150)
+    title = models.CharField(_("rubrik"), max_length=150, validators=[validate_plain_name])
     starts_at = models.DateTimeField(_("börjar"), db_index=True)
     ends_at = models.DateTimeField(_("slutar"))
     place = models.CharField(_("plats"), max_length=200, blank=True)
@@ -548,14 +554,26 @@ def _new_feed_secret() -> str:
     return secrets.token_urlsafe(24)
 
 
+FEED_TOKEN_SALT = "activities.calendar-feed-token"  # noqa: S105  a salt, not a password
+
+
+def feed_token_digest(token: str) -> str:
+    """What is stored of a feed URL's token, and looked up when the URL is fetched."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 class CalendarFeed(models.Model):
-    """A user's personal iCalendar feed. The URL carries a token signed with ``secret``;
-    rotating the secret revokes every earlier URL (calendar apps cannot log in)."""
+    """A user's personal iCalendar feed (calendar apps cannot log in).
+
+    The feed URL carries :meth:`url_token`, an HMAC of ``secret`` with the SECRET_KEY: it names no
+    user, and neither the database alone (a backup) nor the admin gives it away. The row keeps the
+    token's digest for the look-up. Rotating the secret revokes every earlier URL (issue 15)."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
     )
     secret = models.CharField(max_length=64, default=_new_feed_secret)
+    token_digest = models.CharField(max_length=64, unique=True, editable=False)
     rotated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -564,3 +582,15 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The digest always follows the secret (and a changed SECRET_KEY, see services).
+        self.token_digest = feed_token_digest(self.url_token())
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "token_digest"}
+        super().save(*args, **kwargs)
+
+    def url_token(self) -> str:
+        mac = salted_hmac(FEED_TOKEN_SALT, self.secret, algorithm="sha256").digest()
+        return base64.urlsafe_b64encode(mac).decode().rstrip("=")

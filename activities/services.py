@@ -45,6 +45,7 @@ from activities.models import (
     Signal,
     StatusUpdate,
     _new_feed_secret,
+    feed_token_digest,
 )
 
 if TYPE_CHECKING:
@@ -91,7 +92,6 @@ _MAGIC = {
     ".png": (b"\x89PNG\r\n\x1a\n",),
     ".jpg": (b"\xff\xd8\xff",),
 }
-MAX_UPLOAD_MB = 10
 
 
 class ConcurrentEditError(ValidationError):
@@ -444,9 +444,10 @@ def check_upload(file: UploadedFile) -> None:
                 )
             }
         )
-    if (file.size or 0) > MAX_UPLOAD_MB * 1024 * 1024:
+    limit = int(settings.UPLOAD_MAX_FILE_BYTES)  # the project's one upload limit (issue 15)
+    if (file.size or 0) > limit:
         raise ValidationError(
-            {"file": ValidationError(FILE_TOO_LARGE, params={"mb": MAX_UPLOAD_MB})}
+            {"file": ValidationError(FILE_TOO_LARGE, params={"mb": limit // (1024 * 1024)})}
         )
     file.seek(0)
     head = file.read(16)
@@ -593,6 +594,9 @@ def add_meeting_document(
 
 def get_or_create_calendar_feed(*, user: User) -> CalendarFeed:
     feed, _created = CalendarFeed.objects.get_or_create(user=user)
+    if feed.token_digest != feed_token_digest(feed.url_token()):
+        # The SECRET_KEY changed since the digest was stored: the URL shown now must work.
+        feed.save(update_fields=["token_digest"])
     return feed
 
 

@@ -18,6 +18,7 @@ def organisation_history(organisation: Organisation, user: Any) -> dict[str, Any
         return None
     return {
         "title": _("Historik"),
-        "template": "audit/_history.html",
+        # The registry passes data=section.context; this template hands it to audit/_history.html.
+        "template": "audit/_organisation_history.html",
         "context": {"entries": selectors.describe(selectors.history_for(organisation))},
     }

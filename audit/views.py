@@ -75,6 +75,10 @@ def contact_export(request: HttpRequest, pk: int) -> HttpResponse:
 def contact_erase(request: HttpRequest, pk: int) -> HttpResponse:
     policy.require(request.user, "gdpr.manage")
     contact = get_object_or_404(ContactPerson.objects.select_related("user"), pk=pk)
+    if contact.user is not None:
+        # Erasing deactivates the login and removes its password and second factor, so it is a
+        # change of that login: the office may not do it to a superuser (issue 15).
+        policy.require(request.user, "accounts.manage_login", contact.user)
     form = EraseForm(request.POST)
     if not form.is_valid():
         entries = selectors.describe(selectors.history_for(contact))

@@ -16,7 +16,8 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import get_language
 
 # A number no real primary key takes, so its first occurrence in the reversed URL is the slot.
-_SLOT = 987654321987
+# Ten digits within the <id:...> converter's range (klimatfardplan.converters.MAX_ID).
+_SLOT = 2_109_876_543
 
 
 def choice_labels(choices: Iterable[tuple[object, object]]) -> dict[object, str]:

@@ -38,7 +38,8 @@ SCHEMA: dict[str, tuple[type, Any]] = {
     "SECURE_SSL_REDIRECT": (bool, True),  # production only; off when TLS ends elsewhere
     "SECURE_HSTS_SECONDS": (int, 31_536_000),
     "LOG_LEVEL": (str, "INFO"),
-    "SITE_URL": (str, ""),  # absolute base of links in mails, e.g. https://klimatfardplan.umea.se
+    "TRUSTED_PROXY_COUNT": (int, None),  # default: 0 in development, 1 in production
+    "SITE_URL": (str, ""),  # base of links in mails, e.g. https://klimatfardplan.umea.se (dev: 127.0.0.1:8000)
     "LOCALE_DIR": (
         str,
         str(BASE_DIR / "locale"),
@@ -144,6 +145,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "klimatfardplan.middleware.SwedishFirstLocaleMiddleware",  # Swedish unless English is chosen
     "django.middleware.common.CommonMiddleware",
+    # Issue 15: 413 for an oversized upload, judged from Content-Length before CSRF reads the body.
+    "klimatfardplan.middleware.UploadLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",  # issue 7: request.user.is_verified()
@@ -175,7 +178,10 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
             ],
-            "libraries": {"layout": "klimatfardplan.layout_tags"},
+            "libraries": {
+                "layout": "klimatfardplan.layout_tags",
+                "numbers": "klimatfardplan.number_tags",  # issue 17: one way to write numbers
+            },
         },
     },
 ]
@@ -236,6 +242,10 @@ USE_TZ = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Spaces (issue 15, point 8): the "stop these mails" link in a space's mail works this many days
+# after the mail was sent; after that the page asks the reader to log in and change the setting.
+SPACES_UNSUBSCRIBE_LINK_DAYS = 60
+
 # Activities (issue 4): a planned or ongoing activity without a status update for this many days is
 # flagged "not updated" on the dashboard, separately from its follow-up signal.
 ACTIVITY_STALE_DAYS = 60
@@ -262,6 +272,19 @@ STORAGES: dict[str, dict[str, Any]] = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Issue 15, point 6: the one upload limit. No form accepts a file above UPLOAD_MAX_FILE_BYTES (the
+# partner import takes less); a request may carry one such file plus the form's other fields. A
+# larger Content-Length is refused with 413 before the body is read (klimatfardplan.uploads), and
+# the reverse proxy is given the same request limit (README: client_max_body_size 11m).
+UPLOAD_MAX_FILE_BYTES = 10 * 1024 * 1024
+UPLOAD_MAX_REQUEST_BYTES = UPLOAD_MAX_FILE_BYTES + 1024 * 1024
+SPACES_MAX_FILE_BYTES = UPLOAD_MAX_FILE_BYTES  # post attachments (spaces.files)
+PARTNERS_DECLARATION_MAX_BYTES = UPLOAD_MAX_FILE_BYTES  # signed declarations (partners.validators)
+FILE_UPLOAD_HANDLERS = [
+    "klimatfardplan.uploads.RequestSizeLimitHandler",  # first: judges Content-Length, reads nothing
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000  # the survey form has many fields
 
 # Email: EMAIL_URL such as smtp+tls://user:password@smtp.example.org:587 (django-environ syntax).
@@ -270,7 +293,12 @@ try:
 except (ValueError, KeyError, environ.ImproperlyConfigured) as exc:
     raise _config_error("EMAIL_URL", f"is malformed ({exc}).") from None
 DEFAULT_FROM_EMAIL = _read("DEFAULT_FROM_EMAIL")
-SITE_URL = _read("SITE_URL").rstrip("/")
+# Links in mails must be absolute, and a request's Host header must never decide where a password
+# link points: mails take their base from here (outbox.mail.site_url). Production warns when it is
+# missing (outbox.checks, `check --deploy`, and a log line at start-up).
+SITE_URL = _read("SITE_URL").rstrip("/") or ("" if PRODUCTION else "http://127.0.0.1:8000")
+if SITE_URL and not SITE_URL.startswith(("https://", "http://")):
+    raise _config_error("SITE_URL", f"must start with https:// (or http://), not {SITE_URL!r}.")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Celery: https://docs.celeryq.dev/en/stable/userguide/configuration.html
@@ -347,9 +375,20 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)  # never None: a permanent lock lets a
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "security.lockout.lockout_response"
-AXES_IPWARE_PROXY_COUNT = 1 if PRODUCTION else None  # one reverse proxy in front in production
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# Reverse proxies in front of the app whose X-Forwarded-For entries are believed (0: the header
+# is ignored, it is the client's own text). The client address of the lockout and of the reset
+# limit comes from security.client_ip, since django-ipware (which the AXES_IPWARE_* settings
+# configure) is not installed.
+TRUSTED_PROXY_COUNT: int = _read("TRUSTED_PROXY_COUNT")
+if TRUSTED_PROXY_COUNT is None:
+    TRUSTED_PROXY_COUNT = 1 if PRODUCTION else 0
+if TRUSTED_PROXY_COUNT < 0:
+    raise _config_error("TRUSTED_PROXY_COUNT", "must be 0 or more.")
+AXES_CLIENT_IP_CALLABLE = "security.client_ip.client_ip"
 OTP_TOTP_ISSUER = "Umeå klimatfärdplan"
+# The admin never shows a TOTP device's key or QR code: whoever sees it holds that second factor
+# (and django-otp's config/qrcode admin views answered 500 for an unknown id).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # https://django-csp.readthedocs.io/en/latest/configuration.html (django-csp 4: dict based).
 # No inline script or style anywhere: templates load static/js and static/css only.
 CONTENT_SECURITY_POLICY: dict[str, Any] = {

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts.views import HomeView
+from klimatfardplan import converters  # noqa: F401  registers <id:...> before the includes below
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),

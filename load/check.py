@@ -1,8 +1,9 @@
 """After a load run: no errors, no lost survey saves, and the numbers into docs/benchmarks.md.
 
-Reads Locust's CSV (var/load/locust_stats.csv) and the acknowledged saves the scenario wrote,
-compares each partner's last acknowledged value with the database, and replaces the section
-between <!-- load:start --> and <!-- load:end --> in docs/benchmarks.md.
+Reads Locust's CSV ($VAR_DIR/locust_stats.csv) and the acknowledged saves the scenario wrote,
+compares every figure's last acknowledged value with the database, and writes this tree's run
+into the section between <!-- load:start --> and <!-- load:end --> of docs/benchmarks.md, beside
+the runs of other trees (by label) already there.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import csv
 import json
 import os
 import platform
+import subprocess
 import sys
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -26,87 +28,110 @@ django.setup()
 
 from surveys.models import Answer  # noqa: E402
 
-LIST_P95_MS = 500
-DASHBOARD_P95_MS = 1000
-SLOW_PAGES = {"dashboard", "follow-up"}  # held to the dashboard target
+P95_MS = 500  # issue 19, point 5: every request
 # Logging in hashes the password with Argon2 on purpose (slow by design): reported, no target.
-LOGIN_PAGES = {"login form", "login", "2fa verify"}
+LOGIN_PAGES = {"login form", "login", "2fa verify", "logout"}
+
+
+def _git(*args: str) -> str:
+    done = subprocess.run(  # noqa: S603  (git, fixed arguments)
+        ["git", "-C", str(ROOT), *args],  # noqa: S607
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return done.stdout.strip()
 
 
 def main() -> int:
     var = Path(os.environ["VAR_DIR"])
     users = json.loads((var / "users.json").read_text())
-    acked: dict[str, str] = json.loads((var / "acked.json").read_text())
+    acked: dict[str, dict[str, str]] = json.loads((var / "acked.json").read_text())
     rows = list(csv.DictReader((var / "locust_stats.csv").open()))
     by_user = {p["username"]: p for p in users["partners"]}
     lost = []
-    for username, value in acked.items():
+    checked = 0
+    for username, fields in acked.items():
         partner = by_user[username]
-        stored = (
+        stored = dict(
             Answer.objects.filter(
-                response__organisation_id=partner["organisation"], field_name=partner["field"]
-            )
-            .values_list("value", flat=True)
-            .first()
+                response__round_id=users["round"],
+                response__organisation_id=partner["organisation"],
+                field_name__in=list(fields),
+            ).values_list("field_name", "value")
         )
-        if stored is None or Decimal(stored) != Decimal(value):
-            lost.append(f"{username}: acknowledged {value}, database has {stored}")
+        for field, value in fields.items():
+            checked += 1
+            found = stored.get(field)
+            if found is None or Decimal(found) != Decimal(value):
+                lost.append(
+                    f"{username} {field}: acknowledged {value}, database has {stored.get(field)}"
+                )
     total = next(r for r in rows if r["Name"] == "Aggregated")
-    duration = float(os.environ.get("KF_LOAD_SECONDS", "90"))
+    duration = float(os.environ.get("KF_LOAD_SECONDS", "240"))
+    partners = int(os.environ.get("KF_LOAD_PARTNERS", "92"))
+    label = os.environ.get("KF_LOAD_LABEL") or _git("rev-parse", "--short", "HEAD")
+    dirty = len(_git("status", "--porcelain").splitlines())
+    counts = ", ".join(f"{n:,} {k.split('.')[1]}" for k, n in users.get("counts", {}).items())
+    saves = next((r for r in rows if r["Name"] == "survey autosave"), None)
     lines = [
-        "<!-- load:start -->",
-        "## Load (Locust, issue 7)",
+        f"### {label}",
         "",
-        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.node()} ({os.cpu_count()} cores; "
-        "generator, gunicorn (4 sync workers) and PostgreSQL on the same machine, 127.0.0.1). "
-        f"{os.environ.get('KF_LOAD_USERS_N', '63')} users for {duration:.0f} s (logins included): 55 partners autosaving the "
-        "survey near its deadline, 3 office staff browsing and editing, 5 of the strategic group on "
-        "the dashboard. DEBUG off, database `kf_load`. Percentiles are of the steady state after all "
-        "users had logged in (statistics reset then, so logins are not in the table). Machine load average when the run started: "
-        f"{(var / 'loadavg_before').read_text().strip() if (var / 'loadavg_before').exists() else '?'} "
-        "(other test suites share the 2 cores).",
+        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, tree `{ROOT}` at {_git('rev-parse', '--short', 'HEAD')}"
+        + (f" + {dirty} uncommitted files" if dirty else "")
+        + f"; {platform.node()} ({os.cpu_count()} cores; Locust, gunicorn (4 sync workers) and "
+        "PostgreSQL on the same machine, 127.0.0.1); DEBUG off; load average when the run "
+        f"started: {(var / 'loadavg_before').read_text().strip() if (var / 'loadavg_before').exists() else '?'}. "
+        f"Data: {counts}; {len(users['partners'])} partner logins. {partners} partners + 3 office "
+        f"+ 5 strategic users for {duration:.0f} s (statistics reset once all had logged in).",
         "",
-        f"Requests: {total['Request Count']}, failures: {total['Failure Count']}, "
-        f"held {float(total['Requests/s']):.1f} requests/s. Survey saves acknowledged: "
-        f"{len(acked)} partners' last values, lost: {len(lost)}.",
+        f"Requests: {total['Request Count']}, failures: **{total['Failure Count']}**, "
+        f"{float(total['Requests/s']):.1f} requests/s"
+        + (f" (autosaves {float(saves['Requests/s']):.1f}/s)" if saves else "")
+        + f". Contacts whose saves were acknowledged: {len(acked)}; acknowledged figures checked "
+        f"against the database: {checked}, lost: **{len(lost)}**.",
         "",
-        "| Page | Requests | Failures | p50 ms | p95 ms | p99 ms | Target p95 | Met |",
-        "|---|---:|---:|---:|---:|---:|---:|:---:|",
+        "| request | count | failures | p50 ms | p95 ms | p99 ms | budget p95 | |",
+        "|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     breaches = []
     for row in rows:
-        if (
-            row["Name"] == "Aggregated"
-            or row["95%"] in ("N/A", "")
-            or not int(row["Request Count"])
-        ):
-            continue  # the logins, counted before the statistics were reset
-        target = DASHBOARD_P95_MS if row["Name"] in SLOW_PAGES else LIST_P95_MS
-        p95 = float(row["95%"])
-        if row["Name"] in LOGIN_PAGES:
+        if row["95%"] in ("N/A", "") or not int(row["Request Count"]):
+            continue
+        name = row["Name"]
+        if name == "Aggregated" or name in LOGIN_PAGES:
             lines.append(
-                f"| {row['Type']} {row['Name']} | {row['Request Count']} | {row['Failure Count']} | "
-                f"{row['50%']} | {row['95%']} | {row['99%']} | – | – |"
+                f"| {row['Type']} {name} | {row['Request Count']} | {row['Failure Count']} | "
+                f"{row['50%']} | {row['95%']} | {row['99%']} | – | |"
             )
             continue
-        met = p95 <= target
+        p95 = float(row["95%"])
+        met = p95 <= P95_MS
         if not met:
-            breaches.append(f"{row['Name']} p95 {p95:.0f} ms > {target} ms")
+            breaches.append(f"{name} p95 {p95:.0f} ms > {P95_MS} ms")
         lines.append(
-            f"| {row['Type']} {row['Name']} | {row['Request Count']} | {row['Failure Count']} | "
-            f"{row['50%']} | {row['95%']} | {row['99%']} | {target} | {'yes' if met else 'NO'} |"
+            f"| {row['Type']} {name} | {row['Request Count']} | {row['Failure Count']} | "
+            f"{row['50%']} | {row['95%']} | {row['99%']} | {P95_MS} | "
+            f"{'met' if met else '**not met**'} |"
         )
-    lines += ["", "Reproduce: `make load` (see load/run.sh).", "<!-- load:end -->"]
+    lines.append("")
     section = "\n".join(lines)
     doc = ROOT / "docs" / "benchmarks.md"
     text = doc.read_text() if doc.exists() else "# Benchmarks\n"
-    if "<!-- load:start -->" in text and "<!-- load:end -->" in text:
-        head, rest = text.split("<!-- load:start -->", 1)
-        _, tail = rest.split("<!-- load:end -->", 1)
-        text = head + section + tail
+    head, runs = text, {}
+    if START in text and END in text:
+        head, rest = text.split(START, 1)
+        block, tail = rest.split(END, 1)
+        head = head.rstrip("\n") + "\n\n"
+        # Keep the other trees' runs (by their heading), replace this one's.
+        for part in block.split("\n### ")[1:]:
+            title = part.split("\n", 1)[0].strip()
+            runs[title] = "### " + part.rstrip("\n") + "\n"
     else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    doc.write_text(text)
+        tail = "\n"
+    runs[label] = section
+    block = "\n".join([START, INTRO, *runs.values(), END])
+    doc.write_text(head.rstrip("\n") + "\n\n" + block + tail)
     print(section)  # noqa: T201
     problems = []
     if int(total["Failure Count"]):
@@ -119,6 +144,29 @@ def main() -> int:
     for problem in problems:
         print("LOAD PROBLEM:", problem)  # noqa: T201
     return 1 if problems else 0
+
+
+START, END = "<!-- load:start -->", "<!-- load:end -->"
+INTRO = """## Load: the survey deadline at ten times the real size (`make load`)
+
+Written by load/check.py after `make load` (load/run.sh). Budget (issue 19, point 5): **p95 ≤ 500 ms
+for every request, 0 errors, 0 lost saves**. The database is seeded as for `make bench` (10×: 550
+organisations, 2,000 activities, 5 survey years) with this year's round open and closing tomorrow;
+every organisation's survey submitter has a login (550 partner contacts).
+
+Pacing, so that N Locust users stand for 550 contacts in the last hour: a contact spends about ten
+minutes in the form and types a figure every 15–25 s (mean 20 s); the form autosaves 0.8 s after a
+change, so one save per figure, about 30 per contact. By Little's law 550 contacts an hour × 10
+minutes = 550 × 10 / 60 ≈ **92 contacts at work at any moment**, saving 92 / 20 s ≈ **4.6 times a
+second** (16,500 saves in the hour), plus a form opened every sixth step. So 92 partner users, each
+playing one contact at a time with that wait; when its contact's session (30 saves) ends it signs out
+and signs in as the next contact, as new contacts arrive; its first session is met at a random point.
+A run of a few minutes is a slice of that hour. Beside them 3 office staff (partner list,
+organisation pages, the survey round, an organisation edit; a click every 3–8 s) and 5 of the
+strategic group (dashboard, follow-up; every 5–10 s). Lost saves: every partner keeps the last value
+the server acknowledged for each figure it typed; after the run each one is compared with the
+database. Logins hash with Argon2 by design and are listed without a budget.
+"""
 
 
 if __name__ == "__main__":

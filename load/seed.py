@@ -1,6 +1,7 @@
-"""Seed the load-test database (kf_load): the demo partnership plus one login per partner
-organisation (55), office staff with known TOTP keys, the strategic group, and an open survey
-round that closes in two days. Writes var/load/users.json for the Locust scenario.
+"""Seed the load-test database at ten times the real size (bench/seed.py's blocks: 550
+organisations, 2,000 activities, 5 survey years) with this year's survey round open and closing
+tomorrow. Every organisation's survey submitter has a login (550 partner contacts); office staff
+with known TOTP keys; the strategic group. Writes $VAR_DIR/users.json for the Locust scenario.
 
 Run through load/run.sh (which creates the database and migrates first).
 """
@@ -11,6 +12,7 @@ import datetime as dt
 import json
 import os
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,88 +23,103 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.core.management import call_command  # noqa: E402
+from django.contrib.auth.hashers import make_password  # noqa: E402
+from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
 from accounts.models import User  # noqa: E402
-from partners.models import ContactPerson, Membership, Organisation  # noqa: E402
-from partners.tests.factories import OrganisationFactory  # noqa: E402
-from surveys import selectors as survey_selectors  # noqa: E402
+from bench.seed import Seeded, grow  # noqa: E402
+from partners.models import Membership  # noqa: E402
+from roadmap.services import load_reference_data  # noqa: E402
+from spaces.services import ensure_spaces  # noqa: E402
 from surveys import services as survey_services  # noqa: E402
 from surveys.models import Question, SurveyRound  # noqa: E402
+from surveys.rules import build_slots  # noqa: E402
 
 PASSWORD = "Load-test-password-2026"  # noqa: S105  # a throwaway load-test database
-PARTNERS = 55
+SCALE = int(os.environ.get("KF_LOAD_SCALE", "10"))
+OFFICE, STRATEGIC = 3, 5
+FIELDS_PER_PARTNER = 3  # each contact types into a few figures of one section
 
 
-def _user(username: str, **flags: bool) -> User:
-    user, _ = User.objects.get_or_create(
-        username=username, defaults={"email": f"{username}@example.org", **flags}
+def _user(username: str, password_hash: str, **flags: bool) -> User:
+    user, _ = User.objects.update_or_create(
+        username=username,
+        defaults={"email": f"{username}@example.org", "password": password_hash, **flags},
     )
-    user.set_password(PASSWORD)
-    user.save()
     return user
 
 
 def main() -> None:
-    call_command("load_demo_data")
-    organisations = list(
-        Organisation.objects.exclude(status=Organisation.Status.LEFT).order_by("pk")
-    )
-    while len(organisations) < PARTNERS:
-        organisations.append(
-            OrganisationFactory.create(
-                name=f"Lastpartner {len(organisations) + 1} AB", status=Organisation.Status.ACTIVE
-            )
-        )
-    organisations = organisations[:PARTNERS]
+    started = time.monotonic()
+    load_reference_data()
+    ensure_spaces()
     today = timezone.localdate()
-    survey_round = SurveyRound.objects.filter(
-        year=today.year
-    ).first() or survey_services.create_round(
-        year=today.year,
-        opens_on=today - dt.timedelta(days=20),
-        closes_on=today + dt.timedelta(days=2),
-        by=None,
-    )
-    users: dict[str, list[dict[str, object]]] = {"office": [], "strategic": [], "partners": []}
-    for n in range(3):
-        office = _user(f"load-office-{n}", is_office_staff=True, is_staff=True)
+    survey_round = SurveyRound.objects.filter(year=today.year).first()
+    if survey_round is None:
+        survey_round = survey_services.create_round(
+            year=today.year,
+            opens_on=today - dt.timedelta(days=30),
+            closes_on=today + dt.timedelta(days=1),  # the deadline: tomorrow
+            by=None,
+        )
+    seeded = Seeded()
+    grow(seeded, SCALE)
+    # One password hash for every login (hashing 550 times with Argon2 would take minutes).
+    password_hash = make_password(PASSWORD)
+    User.objects.filter(username__startswith="bench-").update(password=password_hash)
+    users: dict[str, object] = {"password": PASSWORD, "office": [], "strategic": []}
+    for n in range(OFFICE):
+        office = _user(f"load-office-{n}", password_hash, is_office_staff=True, is_staff=True)
         TOTPDevice.objects.filter(user=office).delete()
         device = TOTPDevice.objects.create(user=office, name="load", confirmed=True, tolerance=2)
-        users["office"].append({"username": office.username, "key": device.key})
-    for n in range(5):
-        users["strategic"].append(
-            {"username": _user(f"load-strategic-{n}", is_strategic_group=True).username}
+        users["office"].append({"username": office.username, "key": device.key})  # type: ignore[attr-defined]
+    for n in range(STRATEGIC):
+        user = _user(f"load-strategic-{n}", password_hash, is_strategic_group=True)
+        users["strategic"].append({"username": user.username})  # type: ignore[attr-defined]
+    # The figures a contact types: decimal inputs of the reporting year, one section.
+    slots = [
+        s
+        for s in build_slots(
+            survey_round.questions.all(),
+            years=survey_round.years(),
+            reporting_year=survey_round.reporting_year,
+            challenges=[],
         )
-    for index, organisation in enumerate(organisations):
-        user = _user(f"load-partner-{index}")
-        contact, _ = ContactPerson.objects.get_or_create(
-            email=f"load-partner-{index}@example.org",
-            defaults={"first_name": "Last", "last_name": f"Partner {index}", "user": user},
-        )
-        Membership.objects.get_or_create(
-            contact=contact,
-            organisation=organisation,
-            defaults={"is_survey_submitter": True, "is_survey_contributor": True},
-        )
-        state = survey_selectors.get_form_state(survey_round, organisation)
-        decimal = next(s for s in state.slots if s.question.kind == Question.Kind.DECIMAL)
-        users["partners"].append(
-            {
-                "username": user.username,
-                "organisation": organisation.pk,
-                "form_url": f"/surveys/rounds/{survey_round.pk}/organisations/{organisation.pk}/",
-                "section": decimal.question.section,
-                "field": decimal.field_name,
-            }
-        )
-    users["organisation_ids"] = [{"pk": o.pk} for o in organisations]
-    users["round"] = [{"pk": survey_round.pk}]
+        if s.question.kind == Question.Kind.DECIMAL and s.year == survey_round.reporting_year
+    ]
+    section = slots[0].question.section
+    fields = [s.field_name for s in slots if s.question.section == section][:FIELDS_PER_PARTNER]
+    submitters = (
+        Membership.objects.filter(is_survey_submitter=True, contact__user__isnull=False)
+        .filter(contact__user__username__startswith="bench-")
+        .select_related("contact__user")
+        .order_by("organisation_id")
+    )
+    partners = [
+        {
+            "username": m.contact.user.username,  # type: ignore[union-attr]
+            "organisation": m.organisation_id,
+            "form_url": reverse(
+                "surveys:response_form",
+                kwargs={"round_pk": survey_round.pk, "organisation_pk": m.organisation_id},
+            ),
+            "section": section,
+            "fields": fields,
+        }
+        for m in submitters
+    ]
+    users["partners"] = partners
+    users["organisation_ids"] = sorted({m.organisation_id for m in submitters})[:200]
+    users["round"] = survey_round.pk
+    users["counts"] = seeded.counts
     out = Path(os.environ.get("VAR_DIR", ROOT / "var")) / "users.json"
-    out.write_text(json.dumps({"password": PASSWORD, **users}, indent=2))
-    print(f"Seeded {len(users['partners'])} partners, 3 office, 5 strategic -> {out}")  # noqa: T201
+    out.write_text(json.dumps(users, indent=1))
+    print(  # noqa: T201
+        f"Seeded {seeded.counts} with {len(partners)} partner logins, {OFFICE} office, "
+        f"{STRATEGIC} strategic in {time.monotonic() - started:.0f} s -> {out}"
+    )
 
 
 if __name__ == "__main__":

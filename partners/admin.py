@@ -1,7 +1,14 @@
 """The Django admin for every partners model: the office's fallback, with search and filters."""
 
-from django.contrib import admin
+from typing import Any
 
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+
+from accounts import policy
+from partners import services
 from partners.models import (
     Commitment,
     CommitmentChange,
@@ -51,6 +58,31 @@ class ContactPersonAdmin(admin.ModelAdmin[ContactPerson]):
     list_select_related = ("user",)
     autocomplete_fields = ("user",)
     inlines = [MembershipInline]
+
+    # Issue 15: the person's login follows the office's change of name and e-mail (audited and
+    # told to the old address); a superuser's record and login are a superuser's to change.
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        login = obj.user if obj is not None else None
+        if login is not None and not policy.can(request.user, "accounts.manage_login", login):
+            readonly += (*services.IDENTITY_FIELDS, "user")
+        return readonly
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "user" and not request.user.is_superuser:
+            # The office links a contact to a login it resolved, never to a superuser's.
+            kwargs["queryset"] = get_user_model().objects.filter(is_superuser=False)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: ContactPerson, form: Any, change: bool) -> None:
+        changed = set(form.changed_data) if change else set()
+        old = {k: form.initial.get(k) for k in services.IDENTITY_FIELDS if k in changed}
+        super().save_model(request, obj, form, change)
+        if old and obj.user_id is not None and "user" not in changed:
+            try:
+                services.sync_login(obj, old, by=request.user)  # type: ignore[arg-type]
+            except ValidationError as exc:  # another login has the address: the office resolves
+                self.message_user(request, " ".join(exc.messages), level=messages.ERROR)
 
 
 @admin.register(Membership)

@@ -21,7 +21,7 @@ from klimatfardplan.rendering import choice_labels
 from partners import selectors
 from partners.models import Commitment, CommitmentSet, GroupRelation, Organisation
 from partners.services import CommitmentEntry
-from partners.validators import normalise_organisation_number, validate_pdf
+from partners.validators import normalise_organisation_number, validate_pdf, validate_plain_name
 from roadmap import selectors as roadmap_selectors
 from roadmap.models import Challenge, Goal, PartnershipPeriod
 
@@ -138,9 +138,15 @@ class OrganisationStatusForm(forms.Form):
 
 
 class ContactForm(forms.Form):
-    first_name = forms.CharField(label=_("Förnamn"), max_length=100)
-    last_name = forms.CharField(label=_("Efternamn"), max_length=100)
-    title = forms.CharField(label=_("Titel"), max_length=150, required=False)
+    first_name = forms.CharField(
+        label=_("Förnamn"), max_length=100, validators=[validate_plain_name]
+    )
+    last_name = forms.CharField(
+        label=_("Efternamn"), max_length=100, validators=[validate_plain_name]
+    )
+    title = forms.CharField(
+        label=_("Titel"), max_length=150, required=False, validators=[validate_plain_name]
+    )
     email = forms.EmailField(
         label=_("E-post"),
         error_messages={"invalid": _("Ange en giltig e-postadress, t.ex. namn@example.org.")},
@@ -196,12 +202,33 @@ class GroupRelationForm(forms.Form):
         label=_("Relaterad organisation"), queryset=Organisation.objects.none()
     )
     note = forms.CharField(label=_("Kommentar"), max_length=300, required=False)
+    from_year = forms.IntegerField(
+        label=_("Från och med år"),
+        required=False,
+        min_value=1990,
+        max_value=2100,
+        help_text=_("Lämna tomt om relationen gäller från början."),
+    )
+    to_year = forms.IntegerField(
+        label=_("Till och med år"),
+        required=False,
+        min_value=1990,
+        max_value=2100,
+        help_text=_("Lämna tomt om relationen gäller tills vidare."),
+    )
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["to_organisation"]
         if isinstance(field, forms.ModelChoiceField):  # always; narrows the type for mypy
             field.queryset = Organisation.objects.exclude(pk=organisation.pk).only("pk", "name")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        first, last = cleaned.get("from_year"), cleaned.get("to_year")
+        if first is not None and last is not None and last < first:
+            self.add_error("to_year", _("Slutåret kan inte ligga före startåret."))
+        return cleaned
 
 
 class CommitmentsForm(forms.Form):
@@ -241,7 +268,15 @@ class CommitmentsForm(forms.Form):
             )
 
     def rows(self) -> list[dict[str, Any]]:
-        """Bound fields per challenge, grouped for the template."""
+        """Bound fields per challenge, grouped for the template.
+
+        Sorted by focus area first: the template's ``{% regroup %}`` starts a new heading at
+        every change, and challenges in number order visit "Övriga kompletterande åtgärder"
+        twice (16, then 20–21)."""
+        ordered = sorted(
+            self.challenges,
+            key=lambda c: (c.focus_area.order, c.focus_area.code, c.number),
+        )
         return [
             {
                 "challenge": c,
@@ -249,7 +284,7 @@ class CommitmentsForm(forms.Form):
                 "plan": self[f"plan_{c.pk}"],
                 "looking": self[f"looking_{c.pk}"],
             }
-            for c in self.challenges
+            for c in ordered
         ]
 
     def clean(self) -> dict[str, Any]:
@@ -359,10 +394,14 @@ class OrganisationFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.reference = roadmap_selectors.reference_data()
         everything = gettext("Alla")
+        names = roadmap_selectors.sector_names()
         for name, choices in (
             ("status", [("", everything), *choice_labels(Organisation.Status).items()]),
             ("kind", [("", everything), *choice_labels(Organisation.Kind).items()]),
-            ("sector", [("", everything), *((s, s) for s in selectors.list_sectors())]),
+            (
+                "sector",
+                [("", everything), *((s, names.get(s, s)) for s in selectors.list_sectors())],
+            ),
             ("sort", list(choice_labels(Sort).items())),
         ):
             field = self.fields[name]

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from klimatfardplan.spreadsheets import safe_cell
 from partners import services
 from partners.models import CommitmentSet, ContactPerson, Membership, Organisation
-from partners.validators import normalise_organisation_number
+from partners.validators import hidden_characters, normalise_organisation_number
 from roadmap.models import Challenge, PartnershipPeriod
 
 if TYPE_CHECKING:
@@ -204,6 +204,17 @@ def _read_xlsx(content: bytes) -> list[dict[str, str]]:
 # --- planning ---------------------------------------------------------------------------------
 
 
+def _hidden_character_errors(row: dict[str, str], columns: tuple[str, ...]) -> list[str]:
+    """Names must be plain text (partners.validators.validate_plain_name): one error per column
+    holding control, bidirectional-override or zero-width characters."""
+    return [
+        _("kolumnen %(column)s innehåller osynliga tecken eller styrtecken (%(chars)s)")
+        % {"column": column, "chars": ", ".join(found)}
+        for column in columns
+        if (found := hidden_characters(row.get(column, "")))
+    ]
+
+
 def plan_import(content: bytes, filename: str) -> ImportPlan:
     plan = ImportPlan()
     try:
@@ -250,6 +261,9 @@ def plan_import(content: bytes, filename: str) -> ImportPlan:
         name = get("name")
         if not name:
             errors.append(_("namn saknas"))
+        errors += _hidden_character_errors(
+            row, ("name", "contact_first_name", "contact_last_name", "contact_title")
+        )
         kind = kinds.get(get("kind").lower(), "")
         if not kind:
             errors.append(

@@ -14,7 +14,11 @@ from django.db.models.functions import Concat, Replace
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from partners.validators import normalise_organisation_number, validate_organisation_number
+from partners.validators import (
+    normalise_organisation_number,
+    validate_organisation_number,
+    validate_plain_name,
+)
 
 
 class Organisation(models.Model):
@@ -32,7 +36,9 @@ class Organisation(models.Model):
 
     # Indexed: the partner list and the matrix page through organisations by name, and an index
     # lets the database stop after one page instead of sorting every organisation.
-    name = models.CharField(_("namn"), max_length=200, db_index=True)
+    name = models.CharField(
+        _("namn"), max_length=200, db_index=True, validators=[validate_plain_name]
+    )
     organisation_number = models.CharField(
         _("organisationsnummer"),
         max_length=11,
@@ -105,9 +111,11 @@ class Organisation(models.Model):
 class ContactPerson(models.Model):
     """A person at one or more partner organisations; may have a login."""
 
-    first_name = models.CharField(_("förnamn"), max_length=100)
-    last_name = models.CharField(_("efternamn"), max_length=100)
-    title = models.CharField(_("titel"), max_length=150, blank=True)
+    first_name = models.CharField(_("förnamn"), max_length=100, validators=[validate_plain_name])
+    last_name = models.CharField(_("efternamn"), max_length=100, validators=[validate_plain_name])
+    title = models.CharField(
+        _("titel"), max_length=150, blank=True, validators=[validate_plain_name]
+    )
     email = models.EmailField(_("e-post"), unique=True)
     phone = models.CharField(_("telefon"), max_length=40, blank=True)
     user = models.OneToOneField(
@@ -232,6 +240,10 @@ class GroupRelation(models.Model):
         verbose_name=_("relaterad organisation"),
     )
     note = models.CharField(_("kommentar"), max_length=300, blank=True)
+    # The reporting years the relation holds (both ends included; blank = open). A subsidiary
+    # sold in 2024 is inside its parent's figures up to 2023 only (issue 16).
+    from_year = models.PositiveSmallIntegerField(_("från och med år"), null=True, blank=True)
+    to_year = models.PositiveSmallIntegerField(_("till och med år"), null=True, blank=True)
     created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
 
     class Meta:

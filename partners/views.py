@@ -270,9 +270,31 @@ def organisation_status(request: HttpRequest, pk: int) -> HttpResponse:
 # --- contacts ---------------------------------------------------------------------------------
 
 
+def _lock_contact_fields(
+    request: HttpRequest, form: ContactForm, *, organisation: Organisation, membership: Any = None
+) -> None:
+    """Disable what the user may not change (a disabled field keeps its initial value whatever
+    is posted; services refuse it again): the person's name and e-mail, title and phone, and
+    the roles (policy: partners.change_person_identity / change_person_details / grant_roles)."""
+    user = request.user
+    locked: list[tuple[tuple[str, ...], str]] = []
+    if membership is not None:
+        if not policy.can(user, "partners.change_person_identity", membership):
+            locked.append((services.IDENTITY_FIELDS, services.MSG_IDENTITY_LOCKED))
+        if not policy.can(user, "partners.change_person_details", membership):
+            locked.append((services.DETAIL_FIELDS, services.MSG_DETAILS_LOCKED))
+    if not policy.can(user, "partners.grant_roles", membership or organisation):
+        locked.append((services.ROLE_FIELDS, services.MSG_ROLES_LOCKED))
+    for names, message in locked:
+        for name in names:
+            form.fields[name].disabled = True
+            form.fields[name].help_text = _(message)
+
+
 def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = _organisation(request, pk, "partners.manage_contacts")
     form = ContactForm(request.POST or None)
+    _lock_contact_fields(request, form, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         try:
             services.add_contact(
@@ -292,7 +314,7 @@ def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _membership(request: HttpRequest, pk: int) -> Membership:
     membership = get_object_or_404(
-        Membership.objects.select_related("contact", "organisation"), pk=pk, is_active=True
+        Membership.objects.select_related("contact__user", "organisation"), pk=pk, is_active=True
     )
     if not policy.can(request.user, "partners.view_organisation_private", membership):
         raise Http404
@@ -308,6 +330,7 @@ def contact_update(request: HttpRequest, pk: int) -> HttpResponse:
         **{k: getattr(membership, k) for k in services.ROLE_FIELDS},
     }
     form = ContactForm(request.POST or None, initial=initial)
+    _lock_contact_fields(request, form, organisation=membership.organisation, membership=membership)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_contact(membership=membership, data=form.cleaned_data, by=request.user)  # type: ignore[arg-type]
@@ -326,27 +349,35 @@ def contact_update(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def contact_remove(request: HttpRequest, pk: int) -> HttpResponse:
     membership = _membership(request, pk)
-    services.remove_contact(membership=membership, by=request.user)  # type: ignore[arg-type]
-    messages.success(
-        request,
-        _("%(name)s är inte längre kontaktperson.") % {"name": membership.contact.full_name},
-    )
+    try:
+        services.remove_contact(membership=membership, by=request.user)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("%(name)s är inte längre kontaktperson.") % {"name": membership.contact.full_name},
+        )
     return redirect(membership.organisation)
 
 
 @require_POST
 def contact_invite(request: HttpRequest, pk: int) -> HttpResponse:
     membership = _membership(request, pk)
-    services.invite_contact(
-        contact=membership.contact,
-        base_url=request.build_absolute_uri("/"),
-        by=request.user,  # type: ignore[arg-type]
-    )
-    messages.success(
-        request,
-        _("En inbjudan med en engångslänk har skickats till %(email)s.")
-        % {"email": membership.contact.email},
-    )
+    try:
+        contact = services.invite_contact(
+            contact=membership.contact,
+            by=request.user,  # type: ignore[arg-type]
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        # The address the link went to: the login's own, not necessarily the contact record's.
+        sent_to = contact.user.email if contact.user is not None else contact.email
+        messages.success(
+            request,
+            _("En inbjudan med en engångslänk har skickats till %(email)s.") % {"email": sent_to},
+        )
     return redirect(membership.organisation)
 
 
@@ -493,6 +524,8 @@ def group_relation_add(request: HttpRequest, pk: int) -> HttpResponse:
             to_organisation=form.cleaned_data["to_organisation"],
             kind=form.cleaned_data["kind"],
             note=form.cleaned_data["note"],
+            from_year=form.cleaned_data["from_year"],
+            to_year=form.cleaned_data["to_year"],
             by=request.user,  # type: ignore[arg-type]
         )
         messages.success(request, _("Relationen är sparad."))

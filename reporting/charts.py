@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
-from django.utils.translation import get_language
+from klimatfardplan.numbers import for_people
 
 INK = "#111111"
 MUTED = "#555555"
@@ -21,13 +21,9 @@ FONT = 'font-family="Source Sans 3, sans-serif"'
 
 
 def number(value: float | None, decimals: int = 0) -> str:
-    """A number the way the report's language writes it (sv: 1 234,5; en: 1,234.5)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    text = f"{value:,.{decimals}f}"
-    if (get_language() or "sv").startswith("sv"):
-        text = text.replace(",", "\u00a0").replace(".", ",")
-    return text
+    """A number the way the report's language writes it (sv: 1 234,5; en: 1,234.5). The
+    coordinates around it are Python-formatted (a decimal point), as SVG requires."""
+    return for_people(value, decimals)
 
 
 def _text(

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 PARTNERSHIP_TEMPLATE = "reporting/pdf/partnership_report.html"
 ORGANISATION_TEMPLATE = "reporting/pdf/organisation_report.html"
+SUM_KEYS = ("scope1_sum", "scope2_location_sum", "scope2_market_sum")
 
 
 @dataclass
@@ -89,11 +90,98 @@ def _enabling_rows(
     ]
 
 
+FRACTION = "fraction"
+COUNT = "count"
+
+
+def _percent(value: float | None) -> float | None:
+    return None if value is None else value * 100
+
+
+def _scopes_label(scopes: str) -> str:
+    return _("Scope %(scopes)s") % {"scopes": " + ".join(scopes.split("+"))} if scopes else ""
+
+
+def figure_rows(rows: list[dict[str, Any]], language: str) -> list[dict[str, Any]]:
+    """The snapshot's figures as the report writes them: the number (tonnes, or a fraction as
+    a percentage), and next to it its scopes, scope 2 method, panel and coverage."""
+    result = []
+    for row in rows:
+        is_fraction = row.get("unit") == FRACTION
+        result.append(
+            {
+                **row,
+                "label": pick(row.get("label", row["key"]), language),
+                "note": pick(row.get("note", ""), language),
+                "method": pick(row.get("method", ""), language),
+                "scopes_label": _scopes_label(row.get("scopes", "")),
+                "is_fraction": is_fraction,
+                "is_count": row.get("unit") == COUNT,
+                "percent": _percent(row.get("value")) if is_fraction else None,
+                "who": _("panel %(base)s–%(year)s: %(n)s av %(total)s partner")
+                % {
+                    "base": row.get("base_year"),
+                    "year": row.get("year"),
+                    "n": row.get("n"),
+                    "total": row.get("n_partners"),
+                }
+                if row.get("panel")
+                else _("%(n)s av %(total)s partner")
+                % {"n": row.get("n"), "total": row.get("n_partners")},
+            }
+        )
+    return result
+
+
+def organisation_figure_rows(
+    figures_: dict[str, Any], language: str
+) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    """An organisation's figures for the data year (with its path checks) and its series."""
+
+    def shown(found: dict[str, Any]) -> dict[str, Any]:
+        return {
+            **found,
+            "method": pick(found.get("method", ""), language),
+            "total_scopes_label": _scopes_label(found.get("total_scopes", "")),
+            "scope3_categories": [
+                {
+                    **c,
+                    "name": pick(c["name"], language),
+                    "status_label": pick(c["status_label"], language),
+                }
+                for c in found.get("scope3_categories", [])
+            ],
+            "checks": [
+                {
+                    **c,
+                    "label": pick(c["label"], language),
+                    "gap_percent": _percent(c.get("gap_pct")),
+                    "average_percent": _percent(c.get("average_rate")),
+                    "required_percent": _percent(c.get("required_rate")),
+                }
+                for c in found.get("checks", [])
+            ],
+        }
+
+    current = figures_.get("current")
+    return (shown(current) if current else None), [shown(f) for f in figures_.get("series", [])]
+
+
 def partnership_context(data: dict[str, Any], language: str) -> dict[str, Any]:
     partnership = data["partnership"]
     labels = _labels()
-    emissions = partnership.get("emissions", {})
-    points = emissions.get("series", [])
+    figures = partnership.get("figures", {})
+    sums = [
+        {
+            "year": entry["year"],
+            **{key: figure_rows([entry[key]], language)[0] for key in SUM_KEYS},
+        }
+        for entry in figures.get("sums", [])
+    ]
+    points = [
+        {"year": entry["year"], **{key: entry[key]["value"] for key in SUM_KEYS}}
+        for entry in figures.get("sums", [])
+    ]
     commitments = partnership["commitments"]
     enabling = partnership.get("enabling", [])
     return {
@@ -106,19 +194,32 @@ def partnership_context(data: dict[str, Any], language: str) -> dict[str, Any]:
         "include": data["include"],
         "narrative": {k: mark_safe(v) for k, v in data["narrative"][language].items()},  # noqa: S308  # nh3-sanitised in the snapshot
         "key_figures": partnership["key_figures"],
-        "emissions": emissions,
-        "emissions_chart": mark_safe(  # noqa: S308  # built by charts.py, which escapes all text
-            _emissions_chart(
-                points,
+        "figures": figures,
+        "headline": figure_rows(figures.get("headline", []), language),
+        "sums": sums,
+        "scope3": [
+            {**row, "name": pick(row["name"], language)} for row in figures.get("scope3", [])
+        ],
+        "method": pick(figures.get("method", ""), language),
+        # Each scope its own line: scope 1 and scope 2 are never added across partners.
+        "sums_chart": mark_safe(  # noqa: S308  # built by charts.py, which escapes all text
+            charts.line_chart(
                 [
-                    (_("Panelens utsläpp"), "total", "", "circle"),
-                    (_("20 %-banan"), "path", "8 4", "square"),
+                    charts.Series(
+                        label, [(p["year"], p.get(key)) for p in points], dash=dash, marker=mark
+                    )
+                    for label, key, dash, mark in (
+                        (_("Scope 1"), "scope1_sum", "", "circle"),
+                        (_("Scope 2 plats"), "scope2_location_sum", "8 4", "square"),
+                        (_("Scope 2 marknad"), "scope2_market_sum", "2 3", "triangle"),
+                    )
                 ],
+                title=_("Partnernas utsläpp per scope"),
+                unit=_("ton CO2e"),
             )
         )
-        if any(p.get("total") is not None for p in points)
+        if any(p.get(key) is not None for p in points for key in SUM_KEYS)
         else "",
-        "emissions_rows": points,
         "indicators": [
             {
                 **row,
@@ -183,23 +284,30 @@ def organisation_context(
     context, labels = _shared_context(data, language)
     context = dict(context)
     scale = likert_labels()
-    emissions = org.get("emissions", {})
-    points = emissions.get("series", [])
+    org_figures = org.get("figures", {})
+    current, org_series = organisation_figure_rows(org_figures, language)
+    method = (current or (org_series[-1] if org_series else {})).get("method", "")
+    # Scope 1 + 2 of this one organisation (the period's scope 2 method) against the 20 % path;
+    # its own target, on the scopes it covers, is a separate labelled check, never this line.
+    points = [
+        {"year": f["year"], "emissions": f.get("path_emissions"), "path": f.get("path_target")}
+        for f in org_series
+    ]
     own = {a["key"]: a.get("value") for a in org.get("enabling", [])}
     enabling = data["partnership"].get("enabling", [])
     series = [
-        (_("Era utsläpp"), "emissions", "", "circle"),
+        (_("Scope 1 + 2 (%(method)s)") % {"method": method}, "emissions", "", "circle"),
         (_("20 %-banan"), "path", "8 4", "square"),
     ]
-    if emissions.get("has_own_target"):
-        series.append((_("Ert eget mål"), "own_path", "2 3", "triangle"))
     context.update(
         {
             "organisation": org,
             "title": _("%(name)s – uppföljning %(year)s")
             % {"name": org["name"], "year": data["year"]},
-            "org_emissions": emissions,
-            "org_emissions_rows": points,
+            "org_figures": current,
+            "org_series": org_series,
+            "org_data_year": org_figures.get("data_year", data["year"]),
+            "org_base_year": org_figures.get("base_year"),
             "org_emissions_chart": mark_safe(_emissions_chart(points, series))  # noqa: S308  # charts.py escapes all text
             if any(p.get("emissions") is not None for p in points)
             else "",
@@ -371,18 +479,37 @@ def build_xlsx(data: dict[str, Any], *, kind: str, organisation_id: int | None =
         ],
     )
     if kind == "partnership":
+        partnership_figures = partnership.get("figures", {})
+        rows = list(partnership_figures.get("headline", []))
+        rows += [entry[key] for entry in partnership_figures.get("sums", []) for key in SUM_KEYS]
         sheet(
             _("Utsläpp"),
             [
+                _("Nyckel"),
+                _("Mått"),
                 _("År"),
-                _("Panelens utsläpp (ton CO2e)"),
-                _("Rapporterande"),
-                _("Panel"),
-                _("20 %-banan"),
+                _("Värde"),
+                _("Enhet"),
+                _("Scope"),
+                _("Scope 2-metod"),
+                _("Antal som ingår"),
+                _("Antal partner"),
+                _("Anmärkning"),
             ],
             [
-                [p["year"], p.get("total"), p.get("reporting"), p.get("panel"), p.get("path")]
-                for p in partnership.get("emissions", {}).get("series", [])
+                [
+                    r["key"],
+                    pick(r["label"], language),
+                    r["year"],
+                    r["value"],
+                    r["unit"],
+                    r["scopes"],
+                    r["scope2_method"],
+                    r["n"],
+                    r["n_partners"],
+                    pick(r["note"], language),
+                ]
+                for r in rows
             ],
         )
         sheet(
@@ -432,10 +559,30 @@ def build_xlsx(data: dict[str, Any], *, kind: str, organisation_id: int | None =
         org = data["organisations"][str(organisation_id)]
         sheet(
             _("Utsläpp"),
-            [_("År"), _("Utsläpp (ton CO2e)"), _("20 %-banan"), _("Eget mål")],
             [
-                [p["year"], p.get("emissions"), p.get("path"), p.get("own_path")]
-                for p in org.get("emissions", {}).get("series", [])
+                _("År"),
+                _("Scope 1"),
+                _("Scope 2 platsbaserad"),
+                _("Scope 2 marknadsbaserad"),
+                _("Scope 3 (beräknade kategorier)"),
+                _("Totalt"),
+                _("Scope i totalen"),
+                _("Scope 1 + 2 mot 20 %-banan"),
+                _("20 %-banan"),
+            ],
+            [
+                [
+                    f["year"],
+                    f.get("scope1"),
+                    f.get("scope2_location"),
+                    f.get("scope2_market"),
+                    f.get("scope3"),
+                    f.get("total"),
+                    f.get("total_scopes"),
+                    f.get("path_emissions"),
+                    f.get("path_target"),
+                ]
+                for f in org.get("figures", {}).get("series", [])
             ],
         )
         sheet(

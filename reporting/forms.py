@@ -49,3 +49,13 @@ class NarrativeForm(forms.ModelForm):  # type: ignore[type-arg]
 
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(label=_("Språk"), choices=settings.LANGUAGES)
+
+
+class PublishForm(forms.Form):
+    """Publishing cannot be undone: the office ticks that it has read who will see what."""
+
+    confirm = forms.BooleanField(
+        label=_("Jag har läst vilka som får se rapporterna och vill publicera dem."),
+        required=True,
+        error_messages={"required": _("Kryssa i rutan för att bekräfta publiceringen.")},
+    )

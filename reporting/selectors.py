@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 
 from accounts import policy
@@ -113,3 +114,28 @@ def list_batches(*, report_year: ReportYear) -> QuerySet[ReportBatch]:
     return report_year.batches.annotate(
         total=Count("jobs"), done=Count("jobs", filter=Q(jobs__status=ReportJob.Status.DONE))
     ).order_by("-created_at", "-pk")
+
+
+@dataclass
+class PublicationPreview:
+    """What publishing a report year makes visible, and to whom (the confirmation page)."""
+
+    partnership_languages: list[str]
+    organisation_reports: int
+    organisations: int
+
+
+def get_publication_preview(*, report_year: ReportYear) -> PublicationPreview:
+    """The current snapshot's finished reports: the partnership's, by language, and the number
+    of organisations with a report of their own (in any language)."""
+    done = ReportJob.objects.filter(snapshot=report_year.snapshot, status=ReportJob.Status.DONE)
+    labels = dict(settings.LANGUAGES)
+    languages = sorted(
+        done.filter(kind=ReportJob.Kind.PARTNERSHIP).values_list("language", flat=True).distinct()
+    )
+    organisations = done.filter(kind=ReportJob.Kind.ORGANISATION)
+    return PublicationPreview(
+        partnership_languages=[str(labels.get(code, code)) for code in languages],
+        organisation_reports=organisations.count(),
+        organisations=organisations.values("organisation_id").distinct().count(),
+    )

@@ -7,10 +7,10 @@ Shape (``SCHEMA_VERSION`` 1)::
 
     {"schema": 1, "year": 2025, "title": ..., "taken_at": iso, "period": {...},
      "include": {"emissions": bool, ...}, "narrative": {"sv": {...}, "en": {...}},
-     "partnership": {"key_figures": {...}, "emissions": {...}, "indicators": [...],
+     "partnership": {"key_figures": {...}, "figures": {...}, "indicators": [...],
                      "enabling": [...], "commitments": {...}, "activities": {...},
                      "meetings": [...]},
-     "organisations": {"<id>": {"name": ..., "emissions": {...}, "commitments": [...],
+     "organisations": {"<id>": {"name": ..., "figures": {...}, "commitments": [...],
                                 "activities": [...], "meetings": {...}, "enabling": [...]}},
      "missing": ["surveys", ...]}   # sources not available when the snapshot was taken
 
@@ -28,6 +28,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from reporting import aggregations
@@ -65,7 +66,7 @@ def build_snapshot_data(report_year: ReportYear) -> dict[str, Any]:
     period = _period_for(year)
     base_year = period.base_year if period else year - 1
     rate = float(period.annual_reduction_rate) if period else 0.2
-    organisations = _organisations()
+    organisations = _organisations(year)
     data: dict[str, Any] = {
         "schema": SCHEMA_VERSION,
         "year": year,
@@ -114,16 +115,41 @@ def build_snapshot_data(report_year: ReportYear) -> dict[str, Any]:
         "activities": partnership["activities"]["total"],
         "activities_completed": partnership["activities"]["completed"],
         "meetings_held": len(partnership["meetings"]),
-        "responding": partnership.get("responding"),
+        # "svar" counts approved responses covering the data year; "panel" the like-for-like
+        # panel (base year and data year, comparable, not inside another partner's report).
+        "responding": partnership["figures"].get("responses"),
+        "panel": partnership["figures"].get("panel"),
     }
     return data
 
 
-def _organisations() -> list[tuple[int, str, str]]:
-    from partners.models import Organisation
+def _organisations(year: int) -> list[tuple[int, str, str]]:
+    """The organisations that were partners at some time during ``year``, by their status
+    history: the status they had when the year began, or one they took during it. An
+    organisation imported (or signed) this year is no partner of last year, and gets no
+    report for it (issue 17). Rows without any history (made before the history existed)
+    count by their current status."""
+    from partners.models import Organisation, OrganisationStatusChange
 
+    start, end = _year_bounds(year)
+    history = OrganisationStatusChange.objects.filter(organisation=OuterRef("pk"))
+    status_at_start = Subquery(
+        history.filter(changed_on__lt=start).order_by("-changed_on", "-pk").values("status")[:1]
+    )
+    joined_during = Exists(
+        history.filter(changed_on__gte=start, changed_on__lte=end, status__in=REPORTED_STATUSES)
+    )
     return list(
-        Organisation.objects.filter(status__in=REPORTED_STATUSES)
+        Organisation.objects.annotate(
+            status_at_start=status_at_start,
+            joined_during=joined_during,
+            has_history=Exists(history),
+        )
+        .filter(
+            Q(status_at_start__in=REPORTED_STATUSES)
+            | Q(joined_during=True)
+            | Q(has_history=False, status__in=REPORTED_STATUSES)
+        )
         .order_by("name", "pk")
         .values_list("pk", "name", "kind")
     )
@@ -300,11 +326,11 @@ def _add_meetings(data: dict[str, Any], year: int) -> None:
 def _add_surveys(data: dict[str, Any], *, year: int, base_year: int, rate: float) -> None:
     """Emissions, indicators and enabling-goal answers from the surveys app (issue 5)."""
     partnership = data["partnership"]
-    partnership.setdefault("emissions", {"series": [], "panel": 0, "reporting": 0})
+    partnership.setdefault("figures", {"headline": [], "sums": [], "scope3": []})
     partnership.setdefault("indicators", [])
     partnership.setdefault("enabling", [])
     for org in data["organisations"].values():
-        org.setdefault("emissions", {"series": [], "has_own_target": False, "base_year": base_year})
+        org.setdefault("figures", {"current": None, "series": [], "base_year": base_year})
         org.setdefault("enabling", [])
     from reporting import survey_source  # here: it imports the surveys app's selectors
 

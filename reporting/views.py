@@ -10,17 +10,17 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.generic import DetailView, ListView, UpdateView
 
 from accounts import policy
 from accounts.policy import PolicyRequiredMixin
 from reporting import selectors, services
-from reporting.forms import LanguageForm, NarrativeForm, ReportYearCreateForm
+from reporting.forms import LanguageForm, NarrativeForm, PublishForm, ReportYearCreateForm
 from reporting.models import ReportBatch, ReportJob, ReportYear
 
 if TYPE_CHECKING:
@@ -212,8 +212,6 @@ def _batch(request: HttpRequest, pk: int) -> ReportBatch:
 
 @require_GET
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    from django.shortcuts import render
-
     batch = _batch(request, pk)
     progress = selectors.get_batch_progress(batch=batch)
     return render(
@@ -247,16 +245,32 @@ def job_retry(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(job.report_year)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def report_year_publish(request: HttpRequest, year: int) -> HttpResponse:
+    """A confirmation page that says who will see which reports; publishing needs its box
+    ticked (a form, not a JavaScript confirm: it works and is recorded without scripts)."""
     report_year = _report_year(request, year)
-    try:
-        services.publish_report_year(report_year=report_year, by=_acting(request))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Rapporterna är publicerade."))
-    return redirect(report_year)
+    if report_year.is_published:
+        return redirect(report_year)
+    form = PublishForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.publish_report_year(report_year=report_year, by=_acting(request))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Rapporterna är publicerade."))
+        return redirect(report_year)
+    return render(
+        request,
+        "reporting/report_year_publish.html",
+        {
+            "report_year": report_year,
+            "form": form,
+            "preview": selectors.get_publication_preview(report_year=report_year),
+        },
+        status=400 if form.is_bound else 200,
+    )
 
 
 @require_GET

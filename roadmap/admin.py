@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from roadmap.models import Challenge, Cluster, FocusArea, Goal, PartnershipPeriod
+from roadmap.models import Challenge, Cluster, FocusArea, Goal, PartnershipPeriod, Sector
 
 
 @admin.register(FocusArea)
@@ -17,16 +17,22 @@ class ChallengeAdmin(admin.ModelAdmin[Challenge]):
     search_fields = ("name_sv", "name_en")
 
 
+@admin.register(Sector)
+class SectorAdmin(admin.ModelAdmin[Sector]):
+    list_display = ("name_sv", "name_en")
+    search_fields = ("name_sv", "name_en")
+
+
 @admin.register(Cluster)
 class ClusterAdmin(admin.ModelAdmin[Cluster]):
-    list_display = ("name_sv", "code")
+    list_display = ("name_sv", "name_en", "code")
     filter_horizontal = ("challenges",)
     search_fields = ("name_sv", "name_en")
 
 
 @admin.register(Goal)
 class GoalAdmin(admin.ModelAdmin[Goal]):
-    list_display = ("name_sv", "kind", "code", "order")
+    list_display = ("name_sv", "name_en", "kind", "code", "order")
     list_filter = ("kind",)
     search_fields = ("name_sv", "name_en")
 

@@ -144,3 +144,20 @@ class PartnershipPeriod(models.Model):
     @property
     def years(self) -> range:
         return range(self.start_year, self.end_year + 1)
+
+
+class Sector(models.Model):
+    """The English name of a sector (bransch). Organisations keep their sector as the Swedish
+    text the office typed or imported; this table gives the English page its name, and a
+    sector missing here is shown as typed."""
+
+    name_sv = models.CharField(_("namn (svenska)"), max_length=100, unique=True)
+    name_en = models.CharField(_("namn (engelska)"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["name_sv"]
+        verbose_name = _("bransch")
+        verbose_name_plural = _("branscher")
+
+    def __str__(self) -> str:
+        return self.name_sv

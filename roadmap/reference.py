@@ -156,3 +156,31 @@ PERIODS = [
     # name, first year, last year, base year, annual reduction rate
     ("2023–2025", 2023, 2025, 2022, Decimal("0.200")),
 ]
+
+# Sectors (bransch): the Swedish text stored on organisations → English. The office adds more.
+SECTORS = [
+    ("Offentlig förvaltning", "Public administration"),
+    ("Hälso- och sjukvård", "Health care"),
+    ("Utbildning och forskning", "Education and research"),
+    ("Energi", "Energy"),
+    ("Fastigheter", "Real estate"),
+    ("Vatten och avfall", "Water and waste"),
+    ("Parkering och mobilitet", "Parking and mobility"),
+    ("Transport och logistik", "Transport and logistics"),
+    ("Bygg och anläggning", "Construction"),
+    ("Teknikkonsult och arkitektur", "Engineering consultancy and architecture"),
+    ("Bank och finans", "Banking and finance"),
+    ("Industri", "Manufacturing"),
+    ("Kultur och turism", "Culture and tourism"),
+    ("Ideell förening", "Non-profit association"),
+    ("Hotell och restaurang", "Hotels and restaurants"),
+    ("IT och telekom", "IT and telecoms"),
+    ("Handel", "Retail and wholesale"),
+    ("Revision och rådgivning", "Audit and advisory"),
+    ("Jordbruk och livsmedel", "Agriculture and food"),
+    ("Jordbruk", "Agriculture"),
+    ("Kommun", "Municipality"),
+    ("Region", "Region"),
+    ("Kultur", "Culture"),
+    ("Media och kommunikation", "Media and communication"),
+]

@@ -86,3 +86,20 @@ def forget_reference_data(**_kwargs: Any) -> None:
     request reading in between would otherwise keep the old rows under a new token)."""
     cache.delete(REFERENCE_DATA_KEY)
     transaction.on_commit(lambda: cache.delete(REFERENCE_DATA_KEY))
+
+
+def sector_names() -> dict[str, str]:
+    """Sector as stored (Swedish) → its name in the active language. Empty in Swedish (the
+    stored text is the Swedish name), one small read otherwise."""
+    from django.utils.translation import get_language
+
+    from roadmap.models import Sector
+
+    if not (get_language() or "sv").startswith("en"):
+        return {}
+    return dict(Sector.objects.exclude(name_en="").values_list("name_sv", "name_en"))
+
+
+def sector_name(sector: str) -> str:
+    """One sector's name in the active language (the stored text when there is no translation)."""
+    return sector_names().get(sector, sector) if sector else sector

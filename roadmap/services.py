@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from roadmap import reference
-from roadmap.models import Challenge, Cluster, FocusArea, Goal, PartnershipPeriod
+from roadmap.models import Challenge, Cluster, FocusArea, Goal, PartnershipPeriod, Sector
 
 
 @dataclass
@@ -69,4 +69,11 @@ def load_reference_data() -> LoadResult:
             },
         )
         result.created += created
+    for sv, en in reference.SECTORS:
+        _sector, created = Sector.objects.get_or_create(name_sv=sv, defaults={"name_en": en})
+        result.created += created
+    # The survey's indicators are reference data too: a fresh install has them (issue 16.7).
+    from surveys.services import create_default_indicators  # here: surveys imports roadmap
+
+    result.created += create_default_indicators()
     return result

@@ -5,6 +5,9 @@ backup API, safe while the app writes: https://www.sqlite.org/backup.html), the 
 private folders, and a manifest with row counts. Restoring replaces all three, then replays GDPR
 erasures made after the backup was taken (their ledger lives outside the database, see
 audit.gdpr), so a restore never brings an erased person back.
+
+The archive is readable by its owner only (mode 0600, in a folder of mode 0700) and holds no
+sessions: a session key is a login, and restored sessions would revive logins ended since.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import subprocess
 import tarfile
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from django.apps import apps
 from django.conf import settings
@@ -25,6 +28,8 @@ from django.db import connection, connections
 from django.utils import timezone
 
 FOLDERS = {"media": "MEDIA_ROOT", "private": "PRIVATE_MEDIA_ROOT"}
+# Tables whose rows never go into a backup (their schema does, so a restore leaves them empty).
+EXCLUDED_TABLE_DATA = ("django_session",)
 
 
 def _tool(name: str) -> str:
@@ -57,7 +62,8 @@ def _dump_database(target: Path) -> str:
     if connection.vendor == "postgresql":
         args, env = _pg_args(params)
         subprocess.run(  # noqa: S603  # fixed arguments, database settings from our own config
-            [_tool("pg_dump"), "-Fc", "--no-owner", *args, "-f", str(target), params["NAME"]],
+            [_tool("pg_dump"), "-Fc", "--no-owner", *args, "-f", str(target),
+             *(f"--exclude-table-data={table}" for table in EXCLUDED_TABLE_DATA), params["NAME"]],
             check=True, env=env, capture_output=True,
         )  # fmt: skip
         return "postgresql"
@@ -67,12 +73,23 @@ def _dump_database(target: Path) -> str:
         raise TypeError("expected a SQLite connection")
     with sqlite3.connect(target) as destination:
         source.backup(destination)  # consistent copy page by page, writers may continue
+        for table in EXCLUDED_TABLE_DATA:  # the copy only: fixed names, not user input
+            destination.execute(f'DELETE FROM "{table}"')  # noqa: S608
+        destination.commit()
+        destination.execute("VACUUM")  # deleted rows' pages would still hold the session keys
     return "sqlite"
+
+
+def _private_file(path: Path) -> BinaryIO:
+    """A new file only its owner can read, whatever the process umask: created with 0600, not
+    chmod-ed after (between the two another user could open it)."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    return os.fdopen(descriptor, "wb")
 
 
 def create_backup(directory: Path) -> Path:
     """Write a backup archive into ``directory``; return its path."""
-    directory.mkdir(parents=True, exist_ok=True)
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     stamp = timezone.now().strftime("%Y%m%d-%H%M%S-%f")
     archive = directory / f"klimatfardplan-{stamp}.tar.gz"
     with tempfile.TemporaryDirectory() as work:
@@ -85,7 +102,7 @@ def create_backup(directory: Path) -> Path:
         }
         (Path(work) / "manifest.json").write_text(json.dumps(manifest, indent=2))
         partial = archive.with_suffix(".partial")
-        with tarfile.open(partial, "w:gz") as tar:
+        with _private_file(partial) as raw, tarfile.open(fileobj=raw, mode="w:gz") as tar:
             tar.add(dump, arcname="database.dump")
             tar.add(Path(work) / "manifest.json", arcname="manifest.json")
             for name, setting in FOLDERS.items():

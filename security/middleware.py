@@ -27,7 +27,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from accounts import policy
-from security.signals import LAST_SEEN, LOGIN_AT
+from security.signals import LAST_SEEN, LOGIN_AT, TWO_FACTOR_ENROLLED
 
 # Write the last-activity time at most this often: saves a session write on most requests.
 _TOUCH_EVERY = 60
@@ -65,13 +65,17 @@ _TWO_FACTOR_EXEMPT = {
 }
 
 
-def two_factor_pending(user: Any) -> bool:
-    """Office staff and superusers must pass TOTP; partners and the strategic group may opt in."""
-    return bool(
-        user.is_authenticated
-        and policy.is_office(user)
-        and not (getattr(user, "is_verified", None) and user.is_verified())
-    )
+def two_factor_pending(user: Any, session: Any = None) -> bool:
+    """Office staff and superusers must pass TOTP; partners and the strategic group may opt in,
+    and once they have a device they are asked for it at every login (issue 15): the login
+    noted in the session whether the user has one (security.signals), so no query per page. A
+    session older than the device cannot lack the note: confirming a device ends the user's
+    sessions that have not passed a second factor (security.signals.end_password_only_sessions)."""
+    if not user.is_authenticated or (getattr(user, "is_verified", None) and user.is_verified()):
+        return False
+    if policy.is_office(user):
+        return True
+    return bool(session is not None and session.get(TWO_FACTOR_ENROLLED))
 
 
 class TwoFactorRequiredMiddleware:
@@ -87,7 +91,7 @@ class TwoFactorRequiredMiddleware:
         match = request.resolver_match
         if match is None or match.view_name in _TWO_FACTOR_EXEMPT:
             return None
-        if not two_factor_pending(request.user):
+        if not two_factor_pending(request.user, getattr(request, "session", None)):
             return None
         from django_otp import user_has_device
 

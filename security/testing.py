@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import SESSION_KEY
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
@@ -28,6 +29,10 @@ def current_token(device: TOTPDevice) -> str:
 def verify_client(client: Client, user: Any) -> None:
     """Mark a logged-in test client's session as having passed TOTP (as django_otp.login does)."""
     device = totp_device(user)
+    if client.session.get(SESSION_KEY) != str(user.pk):
+        # The device was confirmed just now, which ended the password-only session (issue 15,
+        # security.signals): sign in again, as the person would, with the device in place.
+        client.force_login(user)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()

@@ -52,9 +52,12 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
+            otp_login(request, device)
+            request.session.cycle_key()  # a new session id once the second factor is passed
+            # Saved (cycle_key) as having passed it before the device counts as confirmed: the
+            # confirmation ends the user's sessions that have not (security.signals).
             device.confirmed = True
             device.save(update_fields=["confirmed"])
-            otp_login(request, device)
             messages.success(request, _("Tvåfaktorsinloggning är aktiverad."))
             return HttpResponseRedirect(_next_url(request))
         form.add_error(
@@ -83,6 +86,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         device = match_token(request.user, form.cleaned_data["token"])
         if device is not None:
             otp_login(request, device)
+            request.session.cycle_key()  # a new session id once the second factor is passed
             return HttpResponseRedirect(_next_url(request))
         form.add_error("token", _("Koden stämmer inte eller är redan använd."))
     status = 400 if form.is_bound and form.errors else 200

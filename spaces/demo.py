@@ -50,6 +50,32 @@ DEMO_POSTS: list[tuple[str, str, str, bool, list[str]]] = [
         False,
         [],
     ),
+    (
+        Post.Kind.POST,
+        "Sammanfattning från grupperingsträffen i oktober",
+        "Tolv partner var med. Vi gick igenom läget för varje organisation och bestämde att:\n\n"
+        "1. samla alla energikartläggningar i biblioteket,\n"
+        "2. ordna ett studiebesök i en renoverad fastighet i vår.\n\n"
+        "Nästa träff: mars.",
+        False,
+        ["Bra sammanfattning, vi tar gärna emot studiebesöket hos oss."],
+    ),
+    (
+        Post.Kind.OFFER,
+        "Vår upphandling av laddinfrastruktur",
+        "Vi har just upphandlat laddplatser för fordonsflottan och delar gärna "
+        "förfrågningsunderlaget och kravspecifikationen.",
+        True,
+        [],
+    ),
+    (
+        Post.Kind.QUESTION,
+        "Erfarenheter av HVO i arbetsmaskiner?",
+        "Vi funderar på att gå över till HVO100 i hjullastarna. Hur har det fungerat i kyla, "
+        "och hur redovisar ni det i scope 1 och biogen koldioxid?",
+        False,
+        ["Fungerar bra ner till −30 °C med rätt kvalitet. Biogent CO2 redovisar vi separat."],
+    ),
 ]
 
 
@@ -68,7 +94,7 @@ def create_demo(rng: random.Random, organisations: list[Organisation]) -> str:
     candidates: list[tuple[Space, list[Organisation]]] = []
     preferred = organisations[3].pk if len(organisations) > 3 else None
     for space in spaces:
-        members = selectors.list_member_organisations(space)
+        members = list(selectors.list_member_organisations(space))
         if len(members) >= 2:
             candidates.append((space, members))
     # Spaces of the demo login's organisation first, so "anna" sees content at once.
@@ -77,7 +103,7 @@ def create_demo(rng: random.Random, organisations: list[Organisation]) -> str:
     for index, (kind, title, body, reusable, comments) in enumerate(DEMO_POSTS):
         if not candidates:
             break
-        space, members = candidates[index % min(len(candidates), 3)]
+        space, members = candidates[index % min(len(candidates), 5)]
         author_org = members[index % len(members)]
         post, created = Post.objects.get_or_create(
             space=space,

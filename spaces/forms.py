@@ -91,30 +91,6 @@ class SubscriptionForm(forms.Form):
     )
 
 
-class LibrarySearchForm(forms.Form):
-    """The library's search; the choices (id, label) come from the view, which shows the same
-    pairs in the template, and are validated as ids."""
-
-    q = forms.CharField(label=_("Sök"), required=False, max_length=200)
-    challenge = forms.TypedChoiceField(
-        label=_("Klimatutmaning"), required=False, coerce=int, empty_value=None
-    )
-    focus_area = forms.TypedChoiceField(
-        label=_("Fokusområde"), required=False, coerce=int, empty_value=None
-    )
-
-    def __init__(
-        self,
-        *args: Any,
-        challenges: list[tuple[int, str]],
-        focus_areas: list[tuple[int, str]],
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["challenge"].choices = [("", ""), *challenges]  # type: ignore[attr-defined]
-        self.fields["focus_area"].choices = [("", ""), *focus_areas]  # type: ignore[attr-defined]
-
-
 class LibraryUseForm(forms.Form):
     organisation = forms.TypedChoiceField(label=_("Organisation"), coerce=int)
 

@@ -8,14 +8,17 @@ what it is the space *of*.
 
 from __future__ import annotations
 
+import datetime
 import uuid
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files.storage import Storage, storages
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from partners.validators import validate_plain_name
 
 if TYPE_CHECKING:
     from django.db.models.fields.related_descriptors import RelatedManager
@@ -90,6 +93,11 @@ class Space(models.Model):
         return str(_("Rum"))
 
 
+def search_text_of(title: str, body: str) -> str:
+    """What the library's search reads outside PostgreSQL: title and text, casefolded."""
+    return f"{title}\n{body}".casefold()
+
+
 class PostQuerySet(models.QuerySet["Post"]):
     def shown(self) -> PostQuerySet:
         """Posts not hidden by the office."""
@@ -115,7 +123,8 @@ class Post(models.Model):
     kind = models.CharField(
         _("typ av inlägg"), max_length=20, choices=Kind.choices, default=Kind.POST
     )
-    title = models.CharField(_("rubrik"), max_length=TITLE_MAX)
+    # Plain text (issue 15): no control, bidi-override or zero-width characters in a title.
+    title = models.CharField(_("rubrik"), max_length=TITLE_MAX, validators=[validate_plain_name])
     body = models.TextField(
         _("text"),
         max_length=BODY_MAX,
@@ -125,6 +134,10 @@ class Post(models.Model):
     body_html = models.TextField(editable=False, blank=True)
     # Plain-text start of the text for lists and mails (rendered once, like body_html).
     excerpt = models.CharField(max_length=300, editable=False, blank=True)
+    # Title and text casefolded in Python for the library's search outside PostgreSQL: SQLite's
+    # LIKE and LOWER fold ASCII only, so "älvstranden" would not find "Älvstranden". Kept by
+    # save() (below), the one path every post's title and text is written through.
+    search_text = models.TextField(editable=False, blank=True, default="")
     link = models.URLField(_("länk"), blank=True, max_length=500)
     is_reusable = models.BooleanField(
         _("dela i kunskapsbanken"),
@@ -210,6 +223,13 @@ class Post(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_text = search_text_of(self.title, self.body)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"title", "body"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("spaces:post_detail", kwargs={"pk": self.pk})
@@ -320,6 +340,48 @@ class Subscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} – {self.space_id}: {self.mode}"
+
+
+class UnsubscribeLinkQuerySet(models.QuerySet["UnsubscribeLink"]):
+    def expired(self, now: datetime.datetime) -> UnsubscribeLinkQuerySet:
+        return self.filter(expires_at__lte=now)
+
+
+class UnsubscribeLink(models.Model):
+    """The "stop these mails" link in one mail (issue 15, point 8).
+
+    The URL carries only a random token; the row keeps its SHA-256 digest, so neither the URL nor
+    a backup of the database reveals whose link it is, and the office cannot use one. A link ends
+    at ``expires_at`` (``settings.SPACES_UNSUBSCRIBE_LINK_DAYS`` after the mail) and is revoked by
+    deleting its row. ``space`` empty means every space.
+    """
+
+    token_digest = models.CharField(max_length=64, unique=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("användare"),
+    )
+    space = models.ForeignKey(
+        Space,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("rum"),
+    )
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("gäller till"), db_index=True)
+
+    objects = UnsubscribeLinkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("avregistreringslänk")
+        verbose_name_plural = _("avregistreringslänkar")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} – {self.space_id or '*'}"
 
 
 class LibraryUse(models.Model):

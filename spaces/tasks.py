@@ -14,9 +14,11 @@ def notify_new_post(post_id: int) -> int:
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
 def send_weekly_digests() -> int:
-    """Beat: Monday mornings. Idempotent per member and week (outbox dedupe keys)."""
+    """Beat: Monday mornings. Idempotent per member and week (outbox dedupe keys). Also clears
+    unsubscribe links that have expired, so their table does not grow with every mail."""
     from spaces import services
 
+    services.delete_expired_unsubscribe_links()
     return services.send_weekly_digests()
 
 

@@ -14,22 +14,22 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.generic import TemplateView
 
 from accounts import policy
-from klimatfardplan.pagination import RowPaginator
 from partners.models import Organisation
-from roadmap.selectors import reference_data
 from spaces import selectors, services
+from spaces.filters import LibraryFilter, PostKindFilter
 from spaces.forms import (
     CommentForm,
     HidePostForm,
-    LibrarySearchForm,
     LibraryUseForm,
     PostForm,
     SubscriptionForm,
@@ -58,8 +58,6 @@ def _post_or_404(request: HttpRequest, pk: int) -> Post:
 def _not_member_response(request: HttpRequest, space: Space, action: str) -> HttpResponse | None:
     """None when the user may do ``action`` in ``space``; otherwise a 403 page that says why
     (not a member) and what is open to them instead (the library)."""
-    # Fill the member cache with the names the page shows anyway: one query for both.
-    space._kf_member_organisations = selectors.list_member_names(space)  # type: ignore[attr-defined]
     if policy.can(request.user, action, space):
         return None
     return render(request, "spaces/not_member.html", {"space": space}, status=403)
@@ -83,28 +81,22 @@ class SpaceListView(policy.PolicyRequiredMixin, TemplateView):
 @require_GET
 def space_detail(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        # The space with the user's e-mail choice (one query instead of two).
-        space = selectors.get_space_page(pk, user=request.user)
+        space = selectors.get_space_page(pk, user=request.user)  # with the user's e-mail choice
     except Space.DoesNotExist:
         raise Http404 from None
-    # The members and those looking for partners (one query for a grouping), which also fills
-    # the member cache that the access check reads.
-    members, partners_looking = selectors.list_members_and_partners_looking(space)
     if not policy.can(request.user, "spaces.view_space", space):
         return render(request, "spaces/not_member.html", {"space": space}, status=403)
-    kind = request.GET.get("kind", "")
-    if kind not in Post.Kind.values:
-        kind = ""
-    rows = selectors.SpacePostRows(space=space, visible_to=request.user, kind=kind)
-    page = RowPaginator(rows, POSTS_PER_PAGE).get_page(request.GET.get("page"))
+    kind_filter = PostKindFilter(request.GET)
+    kind = kind_filter.selected_kind()
+    posts = selectors.list_space_posts(space=space, visible_to=request.user, kind=kind)
+    page = Paginator(posts, POSTS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "space": space,
         "page_obj": page,
-        "kind": kind,
-        "kinds": Post.Kind.choices,
+        "kind_filter": kind_filter,
         "query": urlencode({"kind": kind}) if kind else "",
-        "members": members,
-        "partners_looking": partners_looking,
+        "members": selectors.list_member_organisations(space),
+        "partners_looking": selectors.list_partners_looking(space),
         "matching_questions": selectors.list_matching_questions(
             space=space, visible_to=request.user
         ),
@@ -315,25 +307,10 @@ class LibraryView(policy.PolicyRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        # The choices come from the cached reference data (no query) and are handed to both
-        # the form (validation) and the template (rendering).
-        reference = reference_data()
-        challenges = [(c.pk, str(c)) for c in reference.challenges]
-        focus_areas = [(a.pk, a.name) for a in reference.focus_areas]
-        form = LibrarySearchForm(
-            self.request.GET or None, challenges=challenges, focus_areas=focus_areas
-        )
-        filters: dict[str, Any] = {}
-        if form.is_valid():
-            data = form.cleaned_data
-            filters = {
-                "query": data["q"] or "",
-                "challenge_id": data["challenge"] or None,
-                "focus_area_id": data["focus_area"] or None,
-            }
-        rows = selectors.LibraryRows(visible_to=self.request.user, **filters)
-        page = RowPaginator(rows, LIBRARY_PER_PAGE).get_page(self.request.GET.get("page"))
-        page.object_list = selectors.add_library_details(page.object_list)
+        form = LibraryFilter(self.request.GET or None)
+        filters = form.selector_filters()
+        posts = selectors.list_library(visible_to=self.request.user, **filters)
+        page = Paginator(posts, LIBRARY_PER_PAGE).get_page(self.request.GET.get("page"))
         query = self.request.GET.copy()
         query.pop("page", None)
         context.update(
@@ -341,26 +318,33 @@ class LibraryView(policy.PolicyRequiredMixin, TemplateView):
             page_obj=page,
             query=query.urlencode(),
             searched=bool(filters.get("query")),
-            challenges=challenges,
-            focus_areas=focus_areas,
-            selected_challenge=filters.get("challenge_id"),
-            selected_focus_area=filters.get("focus_area_id"),
         )
         return context
 
 
 @login_not_required
+@csrf_exempt  # the mail client's one-click POST (RFC 8058) has no CSRF token; see below
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """Stop mail from a space (or all spaces) without logging in. GET asks, POST does it: mail
-    scanners follow links, and a GET must never change anything."""
+    scanners follow links, and a GET must never change anything. The token is random and opaque
+    (spaces.models.UnsubscribeLink); an expired one asks the reader to log in instead.
+
+    The mails' ``List-Unsubscribe-Post`` header lets the reader's mail client POST here itself.
+    CSRF protection adds nothing: the secret is the token in the URL, which a forging site cannot
+    know, and the only effect is turning mail off for the token's own user."""
     try:
-        _user_id, space_id = services.read_unsubscribe_token(token)
+        link = services.read_unsubscribe_token(token)
     except ValidationError as error:
-        return render(
-            request, "spaces/unsubscribe.html", {"error": " ".join(error.messages)}, status=400
+        expired = error.code == "expired"
+        response = render(
+            request,
+            "spaces/unsubscribe.html",
+            {"error": " ".join(error.messages), "expired": expired},
+            status=410 if expired else 400,
         )
-    space = Space.objects.select_related("challenge", "activity").filter(pk=space_id).first()
+        response["Cache-Control"] = NO_STORE
+        return response
     done = False
     if request.method == "POST":
         services.unsubscribe(token=token)
@@ -368,7 +352,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     response = render(
         request,
         "spaces/unsubscribe.html",
-        {"space": space, "all_spaces": space_id == services.ALL_SPACES, "done": done},
+        {"space": link.space, "all_spaces": link.space_id is None, "done": done},
     )
     response["Cache-Control"] = NO_STORE
     return response

@@ -23,7 +23,17 @@ from surveys.models import (
 class QuestionInline(admin.TabularInline[Question, SurveyRound]):
     model = Question
     extra = 0
-    fields = ("order", "key", "section", "kind", "text_sv", "unit", "required", "per_year")
+    fields = (
+        "order",
+        "key",
+        "section",
+        "kind",
+        "text_sv",
+        "text_en",
+        "unit",
+        "required",
+        "per_year",
+    )
 
 
 @admin.register(SurveyRound)
@@ -36,7 +46,7 @@ class SurveyRoundAdmin(admin.ModelAdmin[SurveyRound]):
 class QuestionAdmin(admin.ModelAdmin[Question]):
     list_display = ("key", "round", "section", "kind", "required")
     list_filter = ("round", "section", "kind")
-    search_fields = ("key", "text_sv")
+    search_fields = ("key", "text_sv", "text_en")
     list_select_related = ("round",)
 
 
@@ -77,7 +87,7 @@ class TargetInline(admin.TabularInline[IndicatorTarget, Indicator]):
 
 @admin.register(Indicator)
 class IndicatorAdmin(admin.ModelAdmin[Indicator]):
-    list_display = ("key", "name_sv", "goal", "kind", "source", "aggregation")
+    list_display = ("key", "name_sv", "name_en", "goal", "kind", "source", "aggregation")
     list_filter = ("goal", "source")
     inlines = [TargetInline]
 

@@ -12,6 +12,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from klimatfardplan.numbers import for_machines, for_people
+
 WIDTH, HEIGHT = 560, 240
 LEFT, RIGHT, TOP, BOTTOM = 64, 16, 16, 32
 
@@ -58,9 +60,7 @@ def line_chart(series: list[tuple[str, str, dict[int, Any]]]) -> dict[str, Any] 
     drawn = []
     for style, label, data in series:
         coords = [
-            (round(x(year), 1), round(y(v), 1))
-            for year, raw in sorted(data.items())
-            if (v := _number(raw)) is not None
+            (x(year), y(v)) for year, raw in sorted(data.items()) if (v := _number(raw)) is not None
         ]
         if not coords:
             continue
@@ -69,22 +69,35 @@ def line_chart(series: list[tuple[str, str, dict[int, Any]]]) -> dict[str, Any] 
                 "label": label,
                 "css": STYLES[style]["css"],
                 "marker": STYLES[style]["marker"],
-                "points": " ".join(f"{a},{b}" for a, b in coords),
-                "coords": coords,
+                "points": " ".join(f"{svg(a)},{svg(b)}" for a, b in coords),
+                # Each marker's centre and, for the squares, its top-left corner (8 × 8).
+                "markers": [
+                    {"x": svg(a), "y": svg(b), "corner_x": svg(a - 4), "corner_y": svg(b - 4)}
+                    for a, b in coords
+                ],
             }
         )
     ticks = [low + (high - low) * i / 4 for i in range(5)]
+    # Every number that goes into the SVG is a string written by for_machines (never "208,0"
+    # on a Swedish page); the axis labels people read by for_people.
     return {
-        "width": WIDTH,
-        "height": HEIGHT,
+        "width": svg(WIDTH),
+        "height": svg(HEIGHT),
         "series": drawn,
-        "x_ticks": [{"x": round(x(year), 1), "label": year} for year in years],
-        "y_ticks": [{"y": round(y(t), 1), "label": f"{t:,.0f}".replace(",", " ")} for t in ticks],
-        "axis_y": HEIGHT - BOTTOM,
-        "left": LEFT,
-        "right": WIDTH - RIGHT,
-        "top": TOP,
+        "x_ticks": [{"x": svg(x(year)), "label": str(year)} for year in years],
+        "y_ticks": [{"y": svg(y(t)), "label": for_people(t, 0)} for t in ticks],
+        "x_label_y": svg(HEIGHT - 10),
+        "y_label_x": svg(LEFT - 6),
+        "axis_y": svg(HEIGHT - BOTTOM),
+        "left": svg(LEFT),
+        "right": svg(WIDTH - RIGHT),
+        "top": svg(TOP),
     }
+
+
+def svg(value: float) -> str:
+    """A coordinate, one decimal at most, as SVG wants it whatever the page's language."""
+    return for_machines(value, 1).removesuffix(".0")
 
 
 def indicator_chart(item: dict[str, Any]) -> dict[str, Any] | None:

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from partners.forms import ImportForm
 from surveys.models import Indicator, SurveyRound
 
 
@@ -123,3 +124,36 @@ class ManualValueForm(forms.Form):
         for name, field in self.fields.items():
             css = "form-select" if name == "indicator" else "form-control"
             field.widget.attrs.setdefault("class", css)
+
+
+class AnswerImportForm(ImportForm):
+    """The round's long file to import (surveys.importing), and whether to approve it."""
+
+    approve = forms.BooleanField(
+        label=_("Godkänn de importerade svaren"),
+        required=False,
+        help_text=_(
+            "Som när tidigare års siffror flyttas in: svaren godkänns och indikatorerna "
+            "räknas om. Annars blir de utkast som organisationerna kan se över och skicka in."
+        ),
+    )
+
+
+class BoundaryDecisionForm(forms.Form):
+    """The office's word on a detected boundary change (issue 16.5)."""
+
+    comparable = forms.ChoiceField(
+        label=_("Beslut"),
+        choices=[
+            ("no", _("Inte jämförbar: lämnas utanför panelens förändring")),
+            ("yes", _("Jämförbar: räknas i panelens förändring")),
+        ],
+    )
+    reason = forms.CharField(label=_("Motivering"), max_length=2000, widget=forms.Textarea)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["comparable"].widget.attrs["class"] = "form-select form-select-sm"
+        self.fields["reason"].widget.attrs.update(
+            {"class": "form-control form-control-sm", "rows": 2}
+        )

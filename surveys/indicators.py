@@ -1,9 +1,10 @@
-"""Computing indicator values: selector frames → pure pandas aggregations → stored rows.
+"""Storing indicator values: the figures of :mod:`surveys.figures` → :class:`IndicatorValue` rows.
 
-Runs when data changes (approve, reopen of an approved response, a manual value), through
-``tasks.recompute_indicators``; pages only read the stored :class:`IndicatorValue` rows. The whole
-set is recomputed each time, because like-for-like panels span years; at partnership size
-(~60 organisations) that is a fraction of a second, and the benchmark covers 10,000.
+Every emissions number comes from :mod:`surveys.figures` (the one module that owns the
+arithmetic); this module only maps figures onto the office's indicators and stores them. It runs
+when data changes (approve, reopen, an overlap or boundary decision, a manual value) through
+``tasks.recompute_indicators``. The whole set is recomputed each time, because like-for-like
+panels span years.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from django.db import transaction
 from django.utils.module_loading import import_string
 
 from surveys import aggregations as agg
-from surveys import selectors
+from surveys import figures, selectors
+from surveys.figures import compute
 from surveys.models import Indicator, IndicatorValue, ManualIndicatorValue
 
 logger = logging.getLogger(__name__)
@@ -82,77 +84,93 @@ def _rows_from_frame(
     return rows
 
 
+# Which figure an indicator of aggregation "sum" or "median" stores, by its survey key.
+SUM_FIGURES = {
+    "scope1_total": ("scope1_sum", "scope1_panel_change"),
+    "scope2_location": ("scope2_location_sum", "scope2_location_panel_change"),
+    "scope2_market": ("scope2_market_sum", "scope2_market_panel_change"),
+}
+
+
+def _figure_details(figure: figures.Figure) -> dict[str, Any]:
+    return {
+        "left_out_included": figure.left_out_included,
+        "left_out_not_comparable": figure.left_out_not_comparable,
+        "scopes": figure.scopes,
+        "scope2_method": figure.scope2_method,
+        "panel": figure.panel,
+        "base_year": figure.base_year,
+        "figure": figure.key,
+    }
+
+
+def _figure_row(
+    indicator: Indicator, figure: figures.Figure, *, scale: float = 1.0, **extra: Any
+) -> IndicatorValue:
+    value = None if figure.value is None else figure.value * scale
+    return IndicatorValue(
+        indicator=indicator,
+        year=figure.year,
+        value=agg.to_decimal(value),
+        n=figure.n,
+        n_total=figure.n_partners,
+        details=_figure_details(figure) | extra,
+        suppressed=figure.suppressed,
+    )
+
+
 def recompute_indicators() -> int:
     """Recompute and store every indicator value; return the number of rows stored.
     Safe to run twice: it replaces the stored set in one transaction."""
+    inputs = figures.load_inputs()
     period = selectors.current_period()
     settings = selectors.followup_settings(period)
-    base_year = period.base_year if period else 2022
-    rate = float(period.annual_reduction_rate) if period else 0.2
-    min_group = settings.min_group_size
-    values = selectors.approved_values_frame()
-    choices = selectors.approved_choices_frame()
+    min_group = inputs.min_group
+    choices = inputs.choices
+    values = inputs.values
     expected = selectors.expected_frame()
-    overlaps = _overlaps(choices)
-    own_targets = _own_targets(values)
+    years = sorted(inputs.reporters_by_year)
+    by_year = {
+        year: {f.key: f for f in figures.partnership_figures(year, inputs)} for year in years
+    }
+    organisation_ids = sorted(inputs.reporting_years)
+    own = {
+        (o, year): found
+        for year in years
+        for o in organisation_ids
+        if (found := figures.organisation_figures(o, year, inputs)) is not None
+    }
     rows: list[IndicatorValue] = []
     indicators = list(Indicator.objects.all())
     manual = ManualIndicatorValue.objects.values_list("indicator_id", "year", "value")
     manual_by_indicator: dict[int, dict[int, Decimal]] = {}
     for indicator_id, year, value in manual:
         manual_by_indicator.setdefault(indicator_id, {})[year] = value
-
-    # One pandas call per kind of aggregation for all its keys (per-call overhead dominates at
-    # partnership size), then split per indicator.
-    def keys_for(aggregation: str) -> list[str]:
-        return [
-            i.source_key
-            for i in indicators
-            if i.source == Indicator.Source.SURVEY_FIELD and i.aggregation == aggregation
-        ]
-
-    all_sums = agg.scope_sums(
-        values, overlaps, expected, keys_for(Indicator.Aggregation.SUM), min_group=min_group
-    )
-    all_medians = agg.medians(
-        values, expected, keys_for(Indicator.Aggregation.MEDIAN), min_group=min_group
-    )
-    all_likert = agg.likert_summary(
-        choices, expected, keys_for(Indicator.Aggregation.LIKERT), min_group=min_group
-    )
-    deduplicated = agg.deduplicate(values, overlaps)
+    likert_keys = [
+        i.source_key
+        for i in indicators
+        if i.source == Indicator.Source.SURVEY_FIELD
+        and i.aggregation == Indicator.Aggregation.LIKERT
+    ]
+    all_likert = agg.likert_summary(choices, expected, likert_keys, min_group=min_group)
     for indicator in indicators:
         key = indicator.source_key
         if indicator.source == Indicator.Source.SURVEY_FIELD:
             if indicator.aggregation == Indicator.Aggregation.SUM:
-                frame = all_sums[all_sums["key"] == key]
-                panel = agg.like_for_like(
-                    deduplicated, key, base_year=base_year, rate=rate
-                ).set_index("year")
-                sum_rows = _rows_from_frame(indicator, frame)
-                for row in sum_rows:
-                    # The raw sum moves with who reported; the like-for-like panel does not.
-                    if row.year in panel.index and not row.suppressed:
-                        found: Any = panel.loc[row.year]
-                        if int(found["panel_n"]) >= min_group:
-                            row.details = {
-                                name: _jsonable(found[name])
-                                for name in (
-                                    "panel_n",
-                                    "base_sum",
-                                    "year_sum",
-                                    "change",
-                                    "median_change",
-                                    "share_on_path",
-                                )
-                            }
-                rows += sum_rows
-                rows += _own_rows(indicator, values, key)
+                rows += _sum_rows(indicator, by_year, values, key)
             elif indicator.aggregation == Indicator.Aggregation.MEDIAN:
-                frame = all_medians[all_medians["key"] == key]
-                rows += _rows_from_frame(indicator, frame)
+                for year_figures in by_year.values():
+                    figure = year_figures.get(f"{key}_median")
+                    if figure is not None:
+                        rows.append(_figure_row(indicator, figure))
                 rows += _own_rows(indicator, values, key)
             elif indicator.aggregation == Indicator.Aggregation.SHARE_ANSWERED:
+                if key == "target_rate_pct":
+                    for year_figures in by_year.values():
+                        rows.append(
+                            _figure_row(indicator, year_figures["own_target_share"], scale=100.0)
+                        )
+                    continue
                 answered = pd.concat(
                     [
                         values[["organisation_id", "year", "key"]],
@@ -166,22 +184,13 @@ def recompute_indicators() -> int:
                 rows += _rows_from_frame(indicator, frame, value_column="top2")
                 rows += _own_choice_rows(indicator, choices, key)
             elif indicator.aggregation == Indicator.Aggregation.EMISSIONS:
-                rows += _emissions_rows(
-                    indicator,
-                    values,
-                    expected,
-                    base_year=base_year,
-                    rate=rate,
-                    scope2_method=settings.scope2_method,
-                    min_group=min_group,
-                    own_targets=own_targets,
-                )
+                rows += _emissions_rows(indicator, by_year, own)
         elif indicator.source == Indicator.Source.MANUAL:
             rows += _manual_rows(
                 indicator,
                 manual_by_indicator.get(indicator.pk, {}),
-                base_year=base_year,
-                rate=rate,
+                base_year=inputs.base_year,
+                rate=inputs.rate,
                 budget=settings.budget_tonnes,
             )
         else:
@@ -195,27 +204,82 @@ def recompute_indicators() -> int:
     return len(rows)
 
 
-def _overlaps(choices: pd.DataFrame) -> pd.DataFrame:
-    subset = choices[choices["key"] == "included_in_partner"]
-    subset = subset[subset["choice"].str.isdigit()]
-    return pd.DataFrame(
-        {
-            "organisation_id": subset["organisation_id"].astype("int64"),
-            "year": subset["year"].astype("int64"),
-            "included_in": subset["choice"].astype("int64"),
+def _sum_rows(
+    indicator: Indicator,
+    by_year: dict[int, dict[str, figures.Figure]],
+    values: pd.DataFrame,
+    key: str,
+) -> list[IndicatorValue]:
+    """The partnership sum of one scope (never two scopes added, §1.6.2), with its panel change
+    from the base year, and each organisation's own value."""
+    names = SUM_FIGURES.get(key)
+    rows: list[IndicatorValue] = []
+    if names is not None:
+        sum_key, change_key = names
+        for found in by_year.values():
+            change = found.get(change_key)
+            extra: dict[str, Any] = {}
+            if change is not None and not change.suppressed and change.value is not None:
+                extra = {
+                    "panel_n": change.n,
+                    "change": _jsonable(change.value),
+                    "panel_left_out_included": change.left_out_included,
+                    "panel_left_out_not_comparable": change.left_out_not_comparable,
+                }
+            rows.append(_figure_row(indicator, found[sum_key], **extra))
+    return rows + _own_rows(indicator, values, key)
+
+
+def _emissions_rows(
+    indicator: Indicator,
+    by_year: dict[int, dict[str, figures.Figure]],
+    own: dict[tuple[int, int], figures.OrganisationFigures],
+) -> list[IndicatorValue]:
+    """Partnership: the share of the like-for-like panel on or under the 20 % path (in %), with
+    the median partner change. Never a cross-partner S1 + S2 sum (§1.6.2). Each organisation:
+    its own S1 + S2 with the path check (§3.3)."""
+    rows: list[IndicatorValue] = []
+    for year_figures in by_year.values():
+        share = year_figures.get("on_path_share")
+        median = year_figures.get("median_partner_change")
+        if share is None:
+            continue
+        extra = {"median_change": _jsonable(median.value) if median else None}
+        rows.append(_figure_row(indicator, share, scale=100.0, **extra))
+    for (organisation_id, year), found in own.items():
+        check = found.check("partnership_path")
+        own_check = found.check("own_target")
+        scope2 = found.scope2_location if found.scope2_method == "location" else found.scope2_market
+        if found.scope1 is None or scope2 is None:
+            continue
+        emissions = found.scope1 + scope2
+        details: dict[str, Any] = {
+            "scope2_method": found.scope2_method,
+            "comparable": found.comparable,
         }
-    )
-
-
-def _own_targets(values: pd.DataFrame) -> dict[int, tuple[float, int | None]]:
-    """organisation_id → (own reduction rate as a fraction, its base year)."""
-    rates = values[values["key"] == "target_rate_pct"].sort_values("year")
-    bases = values[values["key"] == "target_base_year"].sort_values("year")
-    base_by_org = dict(zip(bases["organisation_id"], bases["value"], strict=False))
-    return {
-        int(org): (float(rate) / 100.0, int(base_by_org[org]) if org in base_by_org else None)
-        for org, rate in zip(rates["organisation_id"], rates["value"], strict=False)
-    }
+        if check is not None:
+            details |= {
+                "path": _jsonable(check.target),
+                "gap": _jsonable(check.gap),
+                "on_path": check.on_path,
+                "average_rate": _jsonable(check.average_rate),
+                "required_rate": _jsonable(check.required_rate),
+            }
+        if own_check is not None:
+            details["own_target"] = _jsonable(own_check.target)
+            details["own_scopes"] = own_check.scopes
+        rows.append(
+            IndicatorValue(
+                indicator=indicator,
+                year=year,
+                organisation_id=organisation_id,
+                value=agg.to_decimal(emissions),
+                n=1,
+                n_total=1,
+                details=details,
+            )
+        )
+    return rows
 
 
 def _own_rows(indicator: Indicator, values: pd.DataFrame, key: str) -> list[IndicatorValue]:
@@ -254,85 +318,6 @@ def _own_choice_rows(indicator: Indicator, choices: pd.DataFrame, key: str) -> l
     ]
 
 
-def _emissions_rows(
-    indicator: Indicator,
-    values: pd.DataFrame,
-    expected: pd.DataFrame,
-    *,
-    base_year: int,
-    rate: float,
-    scope2_method: str,
-    min_group: int,
-    own_targets: dict[int, tuple[float, int | None]],
-) -> list[IndicatorValue]:
-    series = agg.emissions_series(values, scope2_method)
-    rows: list[IndicatorValue] = []
-    per_org = agg.pathway(series, base_year=base_year, rate=rate)
-    for record in per_org.to_dict("records"):
-        org = int(record["organisation_id"])
-        details = {
-            name: _jsonable(record[name])
-            for name in ("path", "gap", "annual_change", "average_rate", "required_rate")
-        }
-        details["on_path"] = None if pd.isna(record["on_path"]) else bool(record["on_path"])
-        target = own_targets.get(org)
-        if target is not None:
-            own_rate, own_base = target
-            base_row = per_org[
-                (per_org["organisation_id"] == org) & (per_org["year"] == (own_base or base_year))
-            ]
-            if not base_row.empty and int(record["year"]) >= (own_base or base_year):
-                own_base_value = float(base_row["emissions"].iloc[0])
-                steps = int(record["year"]) - (own_base or base_year)
-                details["own_target"] = _jsonable(own_base_value * (1 - own_rate) ** steps)
-        rows.append(
-            IndicatorValue(
-                indicator=indicator,
-                year=int(record["year"]),
-                organisation_id=org,
-                value=agg.to_decimal(record["emissions"]),
-                n=1,
-                n_total=1,
-                details=details,
-            )
-        )
-    partnership = agg.partnership_series(series, base_year=base_year)
-    if partnership.empty:
-        return rows
-    as_org = partnership.assign(organisation_id=0)[["organisation_id", "year", "emissions"]]
-    checked = agg.pathway(as_org, base_year=base_year, rate=rate).set_index("year")
-    totals = expected.set_index("year")["n_total"] if not expected.empty else pd.Series(dtype=int)
-    for record in partnership.to_dict("records"):
-        year = int(record["year"])
-        n = int(record["n"])
-        suppressed = n < min_group
-        check = checked.loc[year]
-        details = {
-            "panel_n": n,
-            "base_n": int(record["base_n"]),
-            "scope2_method": scope2_method,
-        }
-        if not suppressed:
-            details.update(
-                {
-                    name: _jsonable(check[name])
-                    for name in ("path", "annual_change", "average_rate", "required_rate")
-                }
-            )
-        rows.append(
-            IndicatorValue(
-                indicator=indicator,
-                year=year,
-                value=None if suppressed else agg.to_decimal(record["emissions"]),
-                n=n,
-                n_total=int(totals.get(year, n)),
-                details=details,
-                suppressed=suppressed,
-            )
-        )
-    return rows
-
-
 def _manual_rows(
     indicator: Indicator,
     manual: dict[int, Decimal],
@@ -345,24 +330,31 @@ def _manual_rows(
         return []
     details_by_year: dict[int, dict[str, Any]] = {}
     if indicator.aggregation == Indicator.Aggregation.EMISSIONS:
-        # Umeå's territorial emissions: the path, and the required rate from the office's budget.
-        series = pd.DataFrame(
-            {
-                "organisation_id": 0,
-                "year": list(manual),
-                "emissions": [float(v) for v in manual.values()],
-            }
-        )
-        checked = agg.pathway(
-            series,
-            base_year=base_year,
-            rate=rate,
-            budget={0: float(budget)} if budget is not None else None,
-        )
-        for record in checked.to_dict("records"):
-            details_by_year[int(record["year"])] = {
-                name: _jsonable(record[name])
-                for name in ("path", "annual_change", "average_rate", "required_rate")
+        # Umeå's territorial emissions: the path, and the required rate from the office's budget
+        # (the same §3.3 checks as an organisation's, surveys.figures.compute.path_check).
+        series = {year: float(v) for year, v in manual.items()}
+        base = series.get(base_year)
+        for year in series:
+            check = None
+            if base is not None:
+                check = compute.path_check(
+                    kind="partnership_path",
+                    scopes="territorial",
+                    scope2_method="",
+                    series=series,
+                    base_year=base_year,
+                    base=base,
+                    rate=rate,
+                    year=year,
+                    budget=float(budget) if budget is not None else None,
+                )
+            previous = series.get(year - 1)
+            annual = (previous - series[year]) / previous if previous else None
+            details_by_year[year] = {
+                "path": _jsonable(check.target if check else None),
+                "annual_change": _jsonable(annual),
+                "average_rate": _jsonable(check.average_rate if check else None),
+                "required_rate": _jsonable(check.required_rate if check else None),
             }
     return [
         IndicatorValue(

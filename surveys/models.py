@@ -152,8 +152,15 @@ class Question(models.Model):
     text_sv = models.CharField(_("fråga (svenska)"), max_length=300)
     text_en = models.CharField(_("fråga (engelska)"), max_length=300, blank=True)
     help_sv = models.TextField(_("hjälptext (svenska)"), blank=True)
+    help_en = models.TextField(_("hjälptext (engelska)"), blank=True)
     unit = models.CharField(_("enhet"), max_length=30, blank=True)
-    choices = models.JSONField(_("svarsalternativ"), default=list, blank=True)
+    # [value, Swedish label, English label] per option; the English label may be left out.
+    choices = models.JSONField(
+        _("svarsalternativ"),
+        default=list,
+        blank=True,
+        help_text=_("En lista av [värde, svensk text, engelsk text]."),
+    )
     required = models.BooleanField(_("obligatorisk"), default=False)
     per_year = models.BooleanField(
         _("per år"), default=False, help_text=_("Frågas för varje år omgången samlar in.")
@@ -195,6 +202,21 @@ class Question(models.Model):
         if (get_language() or "sv").startswith("en") and self.text_en:
             return self.text_en
         return self.text_sv
+
+    @property
+    def help(self) -> str:
+        if (get_language() or "sv").startswith("en") and self.help_en:
+            return self.help_en
+        return self.help_sv
+
+    def choice_options(self) -> list[tuple[str, str]]:
+        """(value, label) of each option in the active language (Swedish when no English)."""
+        english = (get_language() or "sv").startswith("en")
+        options = []
+        for value, label_sv, *rest in self.choices:
+            label_en = rest[0] if rest else ""
+            options.append((value, label_en if english and label_en else label_sv))
+        return options
 
     @property
     def is_numeric(self) -> bool:
@@ -644,3 +666,48 @@ class IndicatorValue(models.Model):
             "distribution": self.distribution,
             "details": self.details,
         }
+
+
+class BoundaryDecision(models.Model):
+    """The office's word on one organisation's boundary in one reporting year (issue 16.5).
+
+    The figures detect a boundary change from the answers (geographic scope or consolidation
+    method changed against the previous response, or a recalculated base year). The office
+    confirms ("not comparable") or overrides ("comparable") that reading, always with a reason;
+    the decision wins over what the answers say."""
+
+    organisation = models.ForeignKey(
+        "partners.Organisation",
+        on_delete=models.CASCADE,
+        related_name="boundary_decisions",
+        verbose_name=_("organisation"),
+    )
+    reporting_year = models.PositiveSmallIntegerField(_("redovisningsår"))
+    comparable = models.BooleanField(
+        _("jämförbar"),
+        help_text=_("Ja: räknas i panelens förändring trots ändrad avgränsning."),
+    )
+    reason = models.TextField(_("motivering"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("beslutat av"),
+    )
+    decided_at = models.DateTimeField(_("beslutat"), auto_now=True)
+
+    class Meta:
+        ordering = ["organisation", "reporting_year"]
+        verbose_name = _("beslut om avgränsning")
+        verbose_name_plural = _("beslut om avgränsning")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "reporting_year"],
+                name="unique_boundary_decision_per_year",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {self.reporting_year}"

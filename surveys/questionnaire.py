@@ -6,88 +6,114 @@ questions (the office then edits them), so the keys here are the stable keys acr
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 T = "t CO2e"
 MAX_TONNES = Decimal("100000000")  # 100 Mt: more than Sweden's total; anything above is a typo
 
 CONSOLIDATION = [
-    ["operational_control", "Operativ kontroll"],
-    ["financial_control", "Finansiell kontroll"],
-    ["equity_share", "Ägarandel"],
+    ["operational_control", "Operativ kontroll", "Operational control"],
+    ["financial_control", "Finansiell kontroll", "Financial control"],
+    ["equity_share", "Ägarandel", "Equity share"],
 ]
 GEOGRAPHY = [
-    ["umea", "Endast verksamhet i Umeå kommun"],
-    ["sweden", "Sverige"],
-    ["global", "Global"],
+    ["umea", "Endast verksamhet i Umeå kommun", "Operations in Umeå municipality only"],
+    ["sweden", "Sverige", "Sweden"],
+    ["global", "Global", "Global"],
 ]
-YES_NO = [["yes", "Ja"], ["no", "Nej"]]
+YES_NO = [["yes", "Ja", "Yes"], ["no", "Nej", "No"]]
 RECALC_REASONS = [
-    ["structural", "Strukturell förändring"],
-    ["method", "Ändrad metod eller emissionsfaktor"],
-    ["error", "Upptäckt fel"],
-    ["other", "Annat"],
+    ["structural", "Strukturell förändring", "Structural change"],
+    ["method", "Ändrad metod eller emissionsfaktor", "Changed method or emission factor"],
+    ["error", "Upptäckt fel", "Discovered error"],
+    ["other", "Annat", "Other"],
 ]
 SCOPE3_STATUS = [
-    ["calculated", "Beräknad"],
-    ["not_relevant", "Inte relevant"],
-    ["not_calculated", "Relevant men inte beräknad"],
-    ["included_elsewhere", "Ingår i annan kategori"],
+    ["calculated", "Beräknad", "Calculated"],
+    ["not_relevant", "Inte relevant", "Not relevant"],
+    ["not_calculated", "Relevant men inte beräknad", "Relevant, not calculated"],
+    ["included_elsewhere", "Ingår i annan kategori", "Included in another category"],
 ]
+# Swedish, English (the GHG Protocol's own category names).
 SCOPE3_CATEGORIES = [
-    "Inköpta varor och tjänster",
-    "Kapitalvaror",
-    "Bränsle- och energirelaterade aktiviteter",
-    "Transporter och distribution uppströms",
-    "Avfall från verksamheten",
-    "Tjänsteresor",
-    "Anställdas pendling",
-    "Leasade tillgångar uppströms",
-    "Transporter och distribution nedströms",
-    "Bearbetning av sålda produkter",
-    "Användning av sålda produkter",
-    "Slutbehandling av sålda produkter",
-    "Leasade tillgångar nedströms",
-    "Franchiser",
-    "Investeringar",
+    ("Inköpta varor och tjänster", "Purchased goods and services"),
+    ("Kapitalvaror", "Capital goods"),
+    ("Bränsle- och energirelaterade aktiviteter", "Fuel- and energy-related activities"),
+    ("Transporter och distribution uppströms", "Upstream transportation and distribution"),
+    ("Avfall från verksamheten", "Waste generated in operations"),
+    ("Tjänsteresor", "Business travel"),
+    ("Anställdas pendling", "Employee commuting"),
+    ("Leasade tillgångar uppströms", "Upstream leased assets"),
+    ("Transporter och distribution nedströms", "Downstream transportation and distribution"),
+    ("Bearbetning av sålda produkter", "Processing of sold products"),
+    ("Användning av sålda produkter", "Use of sold products"),
+    ("Slutbehandling av sålda produkter", "End-of-life treatment of sold products"),
+    ("Leasade tillgångar nedströms", "Downstream leased assets"),
+    ("Franchiser", "Franchises"),
+    ("Investeringar", "Investments"),
 ]
-GWP = [["ar6", "IPCC AR6"], ["ar5", "IPCC AR5"]]
+GWP = [["ar6", "IPCC AR6", "IPCC AR6"], ["ar5", "IPCC AR5", "IPCC AR5"]]
 EF_SOURCES = [
-    ["naturvardsverket", "Naturvårdsverket"],
-    ["energimyndigheten", "Energimyndigheten"],
-    ["supplier_vmk", "Leverantör / VMK (lokala miljövärden)"],
-    ["ei_residual", "Ei residualmix"],
-    ["defra", "DEFRA"],
-    ["spend_based", "Exiobase / spendbaserat"],
-    ["other", "Annat"],
+    ["naturvardsverket", "Naturvårdsverket", "Swedish Environmental Protection Agency"],
+    ["energimyndigheten", "Energimyndigheten", "Swedish Energy Agency"],
+    [
+        "supplier_vmk",
+        "Leverantör / VMK (lokala miljövärden)",
+        "Supplier / VMK (local environmental values)",
+    ],
+    ["ei_residual", "Ei residualmix", "Ei residual mix"],
+    ["defra", "DEFRA", "DEFRA"],
+    ["spend_based", "Exiobase / spendbaserat", "Exiobase / spend-based"],
+    ["other", "Annat", "Other"],
 ]
-SCOPES = [["s1", "Scope 1"], ["s2", "Scope 2"], ["s3", "Scope 3"]]
+SCOPES = [["s1", "Scope 1", "Scope 1"], ["s2", "Scope 2", "Scope 2"], ["s3", "Scope 3", "Scope 3"]]
 COMMITMENT_STATUS = [
-    ["not_started", "Inte påbörjat"],
-    ["planned", "Planerat"],
-    ["ongoing", "Pågår"],
-    ["done", "Genomfört"],
+    ["not_started", "Inte påbörjat", "Not started"],
+    ["planned", "Planerat", "Planned"],
+    ["ongoing", "Pågår", "Ongoing"],
+    ["done", "Genomfört", "Done"],
 ]
 # §6.8: "Instämmer inte alls … Instämmer helt" plus "Vet ej / ej tillämpligt" outside the scale.
 LIKERT_DONT_KNOW = "dk"
 LIKERT = [
-    ["1", "1 – Instämmer inte alls"],
-    ["2", "2"],
-    ["3", "3"],
-    ["4", "4"],
-    ["5", "5 – Instämmer helt"],
-    [LIKERT_DONT_KNOW, "Vet ej / ej tillämpligt"],
+    ["1", "1 – Instämmer inte alls", "1 – Strongly disagree"],
+    ["2", "2", "2"],
+    ["3", "3", "3"],
+    ["4", "4", "4"],
+    ["5", "5 – Instämmer helt", "5 – Strongly agree"],
+    [LIKERT_DONT_KNOW, "Vet ej / ej tillämpligt", "Don't know / not applicable"],
 ]
 ENABLING_STATEMENTS = [
-    "Partnerna delar kunskap och erfarenheter med andra.",
-    "Vi använder andra partners kunskap och erfarenheter.",
-    "Vi lever våra värderingar: modiga, tänker nytt, generösa, förtroende.",
-    "Partnerskapet är välstrukturerat och organiserat för att lyckas.",
-    "Träffarna och eventen är värdefulla.",
-    "Partnerskapet hjälper min organisation att utveckla verksamhet och/eller affärer.",
-    "Vi kan identifiera, utveckla och tillämpa nya idéer för klimatomställningen.",
-    "Vi kan utforska, utveckla och testa nya idéer tillsammans med andra.",
+    (
+        "Partnerna delar kunskap och erfarenheter med andra.",
+        "The partners share knowledge and experience with others.",
+    ),
+    (
+        "Vi använder andra partners kunskap och erfarenheter.",
+        "We use other partners' knowledge and experience.",
+    ),
+    (
+        "Vi lever våra värderingar: modiga, tänker nytt, generösa, förtroende.",
+        "We live our values: brave, new thinking, generous, trust.",
+    ),
+    (
+        "Partnerskapet är välstrukturerat och organiserat för att lyckas.",
+        "The partnership is well structured and organised to succeed.",
+    ),
+    ("Träffarna och eventen är värdefulla.", "The meetings and events are valuable."),
+    (
+        "Partnerskapet hjälper min organisation att utveckla verksamhet och/eller affärer.",
+        "The partnership helps my organisation develop its operations and/or business.",
+    ),
+    (
+        "Vi kan identifiera, utveckla och tillämpa nya idéer för klimatomställningen.",
+        "We can identify, develop and apply new ideas for the climate transition.",
+    ),
+    (
+        "Vi kan utforska, utveckla och testa nya idéer tillsammans med andra.",
+        "We can explore, develop and test new ideas together with others.",
+    ),
 ]
 
 
@@ -106,6 +132,8 @@ class Spec:
     max_value: Decimal | None = None
     breakdown_of: str = ""
     help: str = ""
+    text_en: str = ""
+    help_en: str = ""
 
 
 def _tonnes(key: str, section: str, text: str, **kw: object) -> Spec:
@@ -179,8 +207,9 @@ QUESTIONS: list[Spec] = [
     # Scope 3: value or status per category (§6.6)
     *[
         Spec(f"scope3_c{n}", "scope3", "scope3", f"{n}. {name}", unit=T, per_year=True,
-             required=True, choices=SCOPE3_STATUS, min_value=Decimal(0), max_value=MAX_TONNES)
-        for n, name in enumerate(SCOPE3_CATEGORIES, start=1)
+             required=True, choices=SCOPE3_STATUS, min_value=Decimal(0), max_value=MAX_TONNES,
+             text_en=f"{n}. {name_en}")
+        for n, (name, name_en) in enumerate(SCOPE3_CATEGORIES, start=1)
     ],
     # Other
     Spec("biogenic_co2", "other", "decimal", "Biogen koldioxid (utanför scopen)", unit="t CO2",
@@ -193,9 +222,9 @@ QUESTIONS: list[Spec] = [
     Spec("calc_tool", "method", "text", "Beräkningsverktyg eller konsult"),
     Spec("verified", "method", "choice", "Granskad av tredje part", choices=YES_NO),
     # Normalisers
-    Spec("employees_fte", "normalisers", "decimal", "Årsarbetare", unit="årsarbetare",
+    Spec("employees_fte", "normalisers", "decimal", "Årsarbetare", unit="",
          per_year=True, min_value=Decimal(0), max_value=Decimal(10000000)),
-    Spec("turnover_sek", "normalisers", "decimal", "Omsättning", unit="kr", per_year=True,
+    Spec("turnover_sek", "normalisers", "decimal", "Omsättning", unit="SEK", per_year=True,
          min_value=Decimal(0), max_value=Decimal("100000000000000")),
     Spec("heated_area_m2", "normalisers", "decimal", "Uppvärmd area (Atemp)", unit="m²",
          per_year=True, min_value=Decimal(0), max_value=Decimal(1000000000)),
@@ -214,10 +243,68 @@ QUESTIONS: list[Spec] = [
     Spec("commitment_done", "commitments", "text", "Vad har ni gjort?", per_commitment=True),
     # Enabling goal (§6.8)
     *[
-        Spec(f"enabling_{n}", "enabling", "likert", text, required=True, choices=LIKERT)
-        for n, text in enumerate(ENABLING_STATEMENTS, start=1)
+        Spec(f"enabling_{n}", "enabling", "likert", text, required=True, choices=LIKERT,
+             text_en=text_en)
+        for n, (text, text_en) in enumerate(ENABLING_STATEMENTS, start=1)
     ],
 ]  # fmt: skip
+
+# The English of the questions above (key → text, help text); the office edits both later.
+ENGLISH: dict[str, tuple[str, str]] = {
+    "consolidation_approach": ("Consolidation approach", ""),
+    "geographic_scope": ("Geographic boundary", ""),
+    "geographic_scope_note": ("Describe the boundary (optional)", ""),
+    "included_in_partner": (
+        "Our figures are also included in another partner's report",
+        "Choose the partner if you are, for example, a subsidiary; then you are not counted twice.",
+    ),
+    "period_start": ("First day of the financial year (if not the calendar year)", ""),
+    "period_end": ("Last day of the financial year (if not the calendar year)", ""),
+    "base_year": ("Base year", ""),
+    "base_scope1": ("Base-year emissions, scope 1", ""),
+    "base_scope2_location": ("Base-year emissions, scope 2 location-based", ""),
+    "base_scope2_market": ("Base-year emissions, scope 2 market-based", ""),
+    "base_scope3": ("Base-year emissions, scope 3", ""),
+    "base_recalculated": ("Has the base year been recalculated?", ""),
+    "base_recalc_reason": ("Reason for the recalculation", ""),
+    "scope1_total": ("Scope 1, total", ""),
+    "scope1_stationary": ("of which stationary combustion", ""),
+    "scope1_mobile": ("of which mobile combustion (vehicles, machinery)", ""),
+    "scope1_process": ("of which process emissions", ""),
+    "scope1_fugitive": ("of which fugitive emissions (refrigerants)", ""),
+    "scope2_location": ("Scope 2, location-based", ""),
+    "scope2_market": ("Scope 2, market-based", ""),
+    "scope2_not_calculated_reason": ("If scope 2 is not calculated: why?", ""),
+    "electricity_mwh": ("Electricity use", ""),
+    "go_share_pct": ("Share of electricity with guarantees of origin", ""),
+    "district_heating_mwh": ("District heating", ""),
+    "district_cooling_mwh": ("District cooling", ""),
+    "biogenic_co2": ("Biogenic carbon dioxide (outside the scopes)", ""),
+    "offsets": (
+        "Carbon credits bought or retired",
+        "Never subtracted from the scope totals.",
+    ),
+    "gwp_set": ("GWP values", ""),
+    "ef_sources": ("Sources of emission factors", ""),
+    "calc_tool": ("Calculation tool or consultant", ""),
+    "verified": ("Verified by a third party", ""),
+    "employees_fte": ("Full-time equivalents", ""),
+    "turnover_sek": ("Turnover", ""),
+    "heated_area_m2": ("Heated floor area (Atemp)", ""),
+    "target_rate_pct": ("Own target: reduction per year", ""),
+    "target_base_year": ("Base year of the target", ""),
+    "target_scopes": ("Scopes the target covers", ""),
+    "report_url": ("Link to the sustainability report or climate report", ""),
+    "evidence_note": ("Other evidence", ""),
+    "commitment_status": ("Status", ""),
+    "commitment_done": ("What have you done?", ""),
+}
+QUESTIONS = [
+    replace(spec, text_en=ENGLISH[spec.key][0], help_en=ENGLISH[spec.key][1])
+    if spec.key in ENGLISH
+    else spec
+    for spec in QUESTIONS
+]
 
 
 @dataclass(frozen=True)
@@ -234,9 +321,11 @@ class IndicatorSpec:
 
 
 DEFAULT_INDICATORS: list[IndicatorSpec] = [
+    # Never a cross-partner S1 + S2 sum (§1.6.2): the share of the like-for-like panel whose own
+    # scope 1 + 2 is on or under the 20 % path (each organisation's own check stored with it).
     IndicatorSpec("emissions_s1s2", "impact-1",
-                  "Partnernas utsläpp scope 1 + 2 (jämförbar panel)", "quantitative", T,
-                  "decrease", "survey_field", "", "emissions"),
+                  "Andel partner på eller under 20 %-banan (scope 1 + 2, jämförbar panel)",
+                  "quantitative", "%", "increase", "survey_field", "", "emissions"),
     IndicatorSpec("scope1_sum", "impact-1", "Scope 1, summa för partnerna", "quantitative", T,
                   "decrease", "survey_field", "scope1_total", "sum"),
     IndicatorSpec("scope2_market_sum", "impact-1", "Scope 2 marknadsbaserad, summa",
@@ -253,11 +342,32 @@ DEFAULT_INDICATORS: list[IndicatorSpec] = [
                   "increase", "survey_field", "report_url", "share"),
     IndicatorSpec("share_own_target", "impact-2", "Andel partner med eget minskningsmål",
                   "quantitative", "%", "increase", "survey_field", "target_rate_pct", "share"),
-    IndicatorSpec("meeting_attendance", "enabling", "Deltagande på partnerskapets träffar",
-                  "quantitative", "deltagare", "increase", "meeting_count", "", "none"),
+    IndicatorSpec("meeting_attendance", "enabling",
+                  "Deltagande på partnerskapets träffar (antal deltagare)",
+                  "quantitative", "", "increase", "meeting_count", "", "none"),
     *[
-        IndicatorSpec(f"enabling_{n}", "enabling", text, "qualitative", "% instämmer",
+        IndicatorSpec(f"enabling_{n}", "enabling", text, "qualitative", "%",
                       "increase", "survey_field", f"enabling_{n}", "likert")
-        for n, text in enumerate(ENABLING_STATEMENTS, start=1)
+        for n, (text, _text_en) in enumerate(ENABLING_STATEMENTS, start=1)
     ],
 ]  # fmt: skip
+
+# Default names replaced because they described a wrong figure; an indicator still carrying one
+# is renamed by create_default_indicators (an office-edited name is left alone).
+REPLACED_INDICATOR_NAMES = {
+    "emissions_s1s2": "Partnernas utsläpp scope 1 + 2 (jämförbar panel)",
+}
+
+# The indicators' English names (key → name); the office edits both later.
+INDICATOR_NAMES_EN: dict[str, str] = {
+    "emissions_s1s2": "Share of partners on or under the 20 % path (scope 1 + 2, like-for-like panel)",
+    "scope1_sum": "Scope 1, partners' total",
+    "scope2_market_sum": "Scope 2 market-based, total",
+    "scope2_location_sum": "Scope 2 location-based, total",
+    "scope3_travel_median": "Business travel (scope 3 cat. 6), median per organisation",
+    "umea_territorial": "Umeå's territorial emissions",
+    "share_public_report": "Share of partners with a public climate report",
+    "share_own_target": "Share of partners with their own reduction target",
+    "meeting_attendance": "Attendance at the partnership's meetings (participants)",
+    **{f"enabling_{n}": text_en for n, (_text, text_en) in enumerate(ENABLING_STATEMENTS, start=1)},
+}

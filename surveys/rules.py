@@ -21,9 +21,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
 
+from klimatfardplan.numbers import for_people
 from surveys.models import Question
 
 BREAKDOWN_TOLERANCE = Decimal("0.5")  # t CO2e, for rounding in the breakdown (§1.5)
+LARGE_TONNES = Decimal(1_000_000)  # above this an organisation's value needs a comment (issue 16.7)
 MAX_DECIMALS = 3
 _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
 
@@ -228,6 +230,21 @@ def check_response(
             add(slot, _("Frågan måste besvaras."), hard=True)
             continue
         if (
+            question.unit == "t CO2e"
+            and data.value is not None
+            and data.value > LARGE_TONNES
+            and not data.comment.strip()
+        ):
+            # Sweden emits ~45 Mt a year; an organisation above 1 Mt is possible (a steel
+            # works) but far more often a kg/t mix-up, so it must be explained.
+            add(
+                slot,
+                _(
+                    "Över 1 miljon ton CO2e: kontrollera enheten (ton, inte kg) och förklara i en kommentar."
+                ),
+                hard=False,
+            )
+        if (
             question.is_numeric
             and data.value is not None
             and not data.comment.strip()
@@ -243,7 +260,7 @@ def check_response(
                             "Värdet har ändrats med %(pct)s %% jämfört med föregående år "
                             "(%(before)s). Förklara ändringen i en kommentar."
                         )
-                        % {"pct": f"{change * 100:+.0f}", "before": f"{before.normalize():f}"},
+                        % {"pct": f"{change * 100:+.0f}", "before": for_people(before)},
                         hard=False,
                     )
     slot_by_name = {s.field_name: s for s in slots}
@@ -263,8 +280,8 @@ def check_response(
                     slot,
                     _("Delposterna summerar till %(sum)s t men totalen är %(total)s t.")
                     % {
-                        "sum": f"{sum(given, Decimal(0)).normalize():f}",
-                        "total": f"{total.normalize():f}",
+                        "sum": for_people(sum(given, Decimal(0))),
+                        "total": for_people(total),
                     },
                     hard=True,
                 )

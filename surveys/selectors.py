@@ -8,11 +8,11 @@ Public selectors for other apps (reports, issue 6):
   (aggregates are computed when data changes, never per page view). Suppressed aggregates
   (fewer than 3 organisations) carry ``value=None`` and ``suppressed=True``.
 * :func:`organisation_emissions_series` ``(organisation)`` — the organisation's own S1 + S2
-  series against the 20 % path and its own target: a list of dicts per year with ``emissions``,
-  ``path``, ``gap``, ``on_path``, ``annual_change``, ``average_rate``, ``required_rate`` and
-  ``own_target`` (Decimals or None).
-* :func:`approved_values_frame` / :func:`approved_choices_frame` — the pandas inputs of
-  :mod:`surveys.aggregations` for approved responses (one query each).
+  series against the 20 % path and its own target, as stored from ``surveys.figures``: a list
+  of dicts per year with ``emissions``, ``path``, ``gap``, ``on_path``, ``average_rate``,
+  ``required_rate`` and ``own_target`` (Decimals or None).
+* :func:`figure_inputs` — everything :mod:`surveys.figures` reads (the one module that owns the
+  emissions arithmetic), in a fixed number of queries; call ``surveys.figures`` rather than this.
 
 Access is decided by the caller's policy check; selectors that list things take ``visible_to=``.
 """
@@ -30,6 +30,7 @@ import pandas as pd
 from django.db import connection
 from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from accounts import policy
 from surveys.models import (
@@ -41,6 +42,7 @@ from surveys.models import (
     IndicatorValue,
     Question,
     Response,
+    ResponseEvent,
     SurveyRound,
 )
 from surveys.rules import AnswerData, Slot, build_slots
@@ -54,8 +56,18 @@ EMISSIONS_INDICATOR = "emissions_s1s2"
 
 
 def list_rounds() -> QuerySet[SurveyRound]:
+    """Rounds with ``n_organisations``: the organisations the round's tracker lists (see
+    :func:`round_overview`: every expected organisation and any other that responded), and
+    ``n_submitted`` of them, so the list and the tracker count the same thing (issue 17)."""
+    from partners.models import Organisation
+
+    expected = Organisation.objects.filter(status__in=EXPECTED_STATUSES).count()
     return SurveyRound.objects.select_related("period").annotate(
-        n_responses=Count("responses"),
+        n_organisations=Value(expected)
+        + Count(
+            "responses",
+            filter=~Q(responses__organisation__status__in=EXPECTED_STATUSES),
+        ),
         n_submitted=Count(
             "responses",
             filter=Q(responses__state__in=[Response.State.SUBMITTED, Response.State.APPROVED]),
@@ -572,6 +584,7 @@ def round_overview(survey_round: SurveyRound) -> list[dict[str, Any]]:
         DeadlineExtension.objects.filter(round=survey_round).values_list("organisation_id", "until")
     )
     missing, required = missing_required_counts(survey_round)
+    reminders = reminder_log(survey_round)
     rows = []
     for org in organisations:
         response = responses.get(org.pk)
@@ -585,9 +598,42 @@ def round_overview(survey_round: SurveyRound) -> list[dict[str, Any]]:
                 ),
                 "missing": missing.get(org.pk, required),
                 "extension": extensions.get(org.pk),
+                "reminders": reminders.get(org.pk, []),
             }
         )
     return rows
+
+
+def reminder_log(survey_round: SurveyRound) -> dict[int, list[dict[str, Any]]]:
+    """organisation_id → the reminders sent for the round, newest first: when, at which offset,
+    whether it was escalated to the main contact, and the people it went to (names from the
+    contact ids the reminder recorded, so a renamed or erased person shows as they are now).
+    Two queries."""
+    from partners.models import ContactPerson
+
+    events = list(
+        ResponseEvent.objects.filter(response__round=survey_round, kind=ResponseEvent.Kind.REMINDED)
+        .values("response__organisation_id", "at", "data", "by__first_name", "by__last_name")
+        .order_by("-at", "-pk")
+    )
+    contact_ids = {int(c) for e in events for c in (e["data"] or {}).get("contacts", [])}
+    names = {
+        c.pk: c.full_name
+        for c in ContactPerson.objects.filter(pk__in=contact_ids).only("first_name", "last_name")
+    }
+    log: dict[int, list[dict[str, Any]]] = {}
+    for event in events:
+        data = event["data"] or {}
+        log.setdefault(event["response__organisation_id"], []).append(
+            {
+                "at": event["at"],
+                "offset": data.get("offset"),
+                "escalated": bool(data.get("escalated")),
+                "by": " ".join(n for n in (event["by__first_name"], event["by__last_name"]) if n),
+                "to": [names[int(c)] for c in data.get("contacts", []) if int(c) in names],
+            }
+        )
+    return log
 
 
 def missing_required_counts(
@@ -659,21 +705,6 @@ def approved_values_frame(*, keys: list[str] | None = None) -> pd.DataFrame:
     )
     frame["value"] = frame["value"].astype("float64")
     return frame.astype({"organisation_id": "int64", "year": "int64"})
-
-
-def approved_choices_frame() -> pd.DataFrame:
-    """Choice and text answers of approved responses: organisation_id, year, key, choice
-    (the raw text for text/url answers, so "answered" can be counted). One query."""
-    rows = (
-        Answer.objects.filter(response__state=Response.State.APPROVED, value__isnull=True)
-        .exclude(choice="", raw="")
-        .values_list("response__organisation_id", "year", "question__key", "choice", "raw")
-    )
-    frame = pd.DataFrame.from_records(
-        list(rows), columns=["organisation_id", "year", "key", "choice", "raw"]
-    )
-    frame["choice"] = frame["choice"].where(frame["choice"] != "", frame["raw"])
-    return frame.drop(columns=["raw"]).astype({"organisation_id": "int64", "year": "int64"})
 
 
 def expected_frame() -> pd.DataFrame:
@@ -763,3 +794,145 @@ def organisation_emissions_series(organisation: Organisation) -> list[dict[str, 
 
 def last_edit(survey_round: SurveyRound) -> Any:
     return Response.objects.filter(round=survey_round).aggregate(at=Max("last_edited_at"))["at"]
+
+
+# --- inputs of surveys.figures -----------------------------------------------------------------
+
+
+def figure_inputs() -> Any:
+    """Everything :mod:`surveys.figures` reads, in five queries (approved responses only).
+
+    Where two approved responses cover the same organisation and year, the later round wins."""
+    from partners.models import GroupRelation
+    from surveys.figures.inputs import Inputs
+    from surveys.models import BoundaryDecision
+
+    approved = Response.objects.filter(state=Response.State.APPROVED)
+    covers = [
+        {"organisation_id": org, "reporting_year": reporting_year, "year": int(year)}
+        for org, reporting_year, data_years in approved.values_list(
+            "organisation_id", "round__reporting_year", "round__data_years"
+        )
+        for year in (sorted(int(y) for y in data_years) or [reporting_year])
+    ]
+    responses = pd.DataFrame.from_records(
+        covers, columns=["organisation_id", "reporting_year", "year"]
+    ).astype("int64")
+    rows = (
+        Answer.objects.filter(response__state=Response.State.APPROVED, not_reported=False)
+        .exclude(value__isnull=True, choice="")
+        .order_by("response__round__year")
+        .values_list("response__organisation_id", "year", "question__key", "value", "choice")
+    )
+    answers = pd.DataFrame.from_records(
+        list(rows), columns=["organisation_id", "year", "key", "value", "choice"]
+    ).astype({"organisation_id": "int64", "year": "int64"})
+    answers = answers.drop_duplicates(["organisation_id", "year", "key"], keep="last")
+    numbers = answers[answers["value"].notna()]
+    values = pd.DataFrame(
+        {
+            "organisation_id": numbers["organisation_id"],
+            "year": numbers["year"],
+            "key": numbers["key"],
+            "value": numbers["value"].astype("float64"),
+        }
+    ).reset_index(drop=True)
+    chosen = answers[answers["choice"] != ""]
+    choices = chosen[["organisation_id", "year", "key", "choice"]].reset_index(drop=True)
+    # The office's "included in X's report" relations, with the years each holds.
+    relation_rows = GroupRelation.objects.filter(
+        kind=GroupRelation.Kind.INCLUDED_IN_REPORT_OF
+    ).values_list("from_organisation_id", "to_organisation_id", "from_year", "to_year")
+    relations = pd.DataFrame.from_records(
+        list(relation_rows),
+        columns=["organisation_id", "included_in", "from_year", "to_year"],
+    ).astype({"from_year": "float64", "to_year": "float64"})
+    decisions = pd.DataFrame.from_records(
+        list(
+            BoundaryDecision.objects.values_list("organisation_id", "reporting_year", "comparable")
+        ),
+        columns=["organisation_id", "reporting_year", "comparable"],
+    )
+    expected = expected_frame()
+    period = current_period()
+    settings = followup_settings(period)
+    return Inputs(
+        values=values,
+        choices=choices,
+        responses=responses,
+        relations=relations,
+        decisions=decisions,
+        n_partners={
+            int(y): int(n) for y, n in zip(expected["year"], expected["n_total"], strict=True)
+        },
+        base_year=period.base_year if period else 2022,
+        rate=float(period.annual_reduction_rate) if period else 0.2,
+        scope2_method=settings.scope2_method,
+        min_group=settings.min_group_size,
+    )
+
+
+def organisation_groups(group: str) -> pd.DataFrame:
+    """organisation_id, group: the organisation's kind, sector or focus areas (from its
+    commitments; an organisation sits in each focus area it committed to)."""
+    from partners.models import Commitment, Organisation
+
+    rows: list[tuple[Any, ...]]
+    if group == "focus_area":
+        rows = list(
+            Commitment.objects.values_list(
+                "commitment_set__organisation_id", "challenge__focus_area__name_sv"
+            ).distinct()
+        )
+    elif group in {"kind", "sector"}:
+        rows = list(Organisation.objects.exclude(**{group: ""}).values_list("pk", group))
+    else:
+        raise ValueError(group)
+    return pd.DataFrame.from_records(rows, columns=["organisation_id", "group"])
+
+
+def boundary_review(survey_round: SurveyRound) -> list[dict[str, Any]]:
+    """The round's boundary changes for the office's review page: each organisation whose
+    approved response shows a changed boundary (or that the office decided on), what changed,
+    whether a recalculated base was given, and the office's decision."""
+    from partners.models import Organisation
+    from surveys import figures
+    from surveys.figures import inputs as who
+    from surveys.models import BoundaryDecision
+
+    inputs = figures.load_inputs()
+    changes = inputs.changes
+    if changes.empty:
+        return []
+    mine = changes[changes["reporting_year"] == survey_round.reporting_year]
+    ids = [int(o) for o in mine["organisation_id"]]
+    organisations = Organisation.objects.in_bulk(ids)
+    decisions = {
+        d.organisation_id: d
+        for d in BoundaryDecision.objects.filter(
+            organisation_id__in=ids, reporting_year=survey_round.reporting_year
+        ).select_related("decided_by")
+    }
+    labels = {
+        "geographic_scope": _("geografisk avgränsning ändrad"),
+        "consolidation_approach": _("konsolideringsmetod ändrad"),
+        "base_recalculated": _("basåret omräknat"),
+    }
+    rows = []
+    for record in mine.to_dict("records"):
+        organisation_id = int(record["organisation_id"])
+        recalculated = {
+            key: who.recalculated_base(inputs, organisation_id, key, survey_round.reporting_year)
+            for key in who.BASE_KEYS
+        }
+        rows.append(
+            {
+                "organisation": organisations[organisation_id],
+                "reasons": [labels.get(r, r) for r in record["reasons"]],
+                "detected": bool(record["detected"]),
+                "comparable": not bool(record["changed"]),
+                "recalculated": {k: v for k, v in recalculated.items() if v is not None},
+                "decision": decisions.get(organisation_id),
+            }
+        )
+    return sorted(rows, key=lambda r: r["organisation"].name)

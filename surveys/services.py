@@ -21,18 +21,17 @@ from typing import TYPE_CHECKING, Any, cast
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Field
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from audit import registry as audit_registry
 from audit import services as audit_services
 from klimatfardplan.queue import publish_on_commit
-from outbox.services import queue_email
 from surveys import selectors
 from surveys.models import (
     Answer,
+    BoundaryDecision,
     DeadlineExtension,
     Indicator,
     ManualIndicatorValue,
@@ -41,8 +40,14 @@ from surveys.models import (
     ResponseEvent,
     SurveyRound,
 )
-from surveys.questionnaire import DEFAULT_INDICATORS, QUESTIONS
-from surveys.rules import AnswerData, Problem, Slot, check_response, field_error
+from surveys.questionnaire import (
+    DEFAULT_INDICATORS,
+    INDICATOR_NAMES_EN,
+    MAX_TONNES,
+    QUESTIONS,
+    REPLACED_INDICATOR_NAMES,
+)
+from surveys.rules import LARGE_TONNES, AnswerData, Problem, Slot, check_response, field_error
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -110,7 +115,9 @@ def create_round(
                 order=i * 10,
                 kind=spec.kind,
                 text_sv=spec.text,
+                text_en=spec.text_en,
                 help_sv=spec.help,
+                help_en=spec.help_en,
                 unit=spec.unit,
                 choices=spec.choices,
                 required=spec.required,
@@ -162,7 +169,7 @@ def _get_or_create_response(
     return response
 
 
-def _update_answers(answers: list[Answer], *, by: User, now: datetime) -> None:
+def _update_answers(answers: list[Answer], *, by: User | None, now: datetime) -> None:
     """Write the changed ``answers`` (their new content already set on them) in one UPDATE:
     a column all of them give the same value is set plainly, a CASE on the id only where they
     differ (``bulk_update()`` would build a CASE for every column). The version goes up by one
@@ -184,7 +191,8 @@ def _update_answers(answers: list[Answer], *, by: User, now: datetime) -> None:
     def prep(name: str, value: Any) -> Any:
         return model_field(name).get_db_prep_save(value, connection)
 
-    for name, value in (("updated_by", by.pk), ("updated_at", now)):
+    # by=None: a command or the import run by the system (no acting user).
+    for name, value in (("updated_by", by.pk if by else None), ("updated_at", now)):
         assignments.append(f"{qn(model_field(name).column)} = %s")
         params.append(prep(name, value))
     version = qn(model_field("version").column)
@@ -242,7 +250,7 @@ def save_answers(
     organisation: Organisation,
     slots: list[Slot],
     posted: dict[str, tuple[AnswerData, int]],
-    by: User,
+    by: User | None,
     response: Response | None = None,
 ) -> SaveResult:
     """Save the posted fields of a draft. ``posted`` maps field name → (data, loaded version).
@@ -468,7 +476,7 @@ def submit_response(*, state: selectors.FormState, by: User, today: date | None 
 
 
 @transaction.atomic
-def approve_response(*, response: Response, by: User) -> Response:
+def approve_response(*, response: Response, by: User | None) -> Response:
     """Approve a submitted response; indicators are recomputed after commit."""
     locked = Response.objects.select_for_update().get(pk=response.pk)
     if locked.state == Response.State.APPROVED:
@@ -506,14 +514,14 @@ def reopen_response(*, response: Response, reason: str, by: User) -> Response:
     ResponseEvent.objects.create(
         response=locked, kind=ResponseEvent.Kind.REOPENED, by=by, message=reason
     )
-    _notify(
+    _mail_survey_contacts(
         locked.round,
         locked.organisation,
-        subject=_("Ert enkätsvar har öppnats igen"),
-        template="surveys/email/reopened.txt",
+        template="surveys/mail/reopened",
         context={"reason": reason},
         dedupe_key=f"survey-reopened:{locked.pk}:{locked.version}",
-        main_contact=False,
+        escalate=False,
+        bulk=False,
     )
     if was_approved:
         schedule_recompute()
@@ -545,45 +553,79 @@ def extend_deadline(
 # --- reminders ----------------------------------------------------------------------------------
 
 
-def _recipients(organisation: Organisation, *, main_contact: bool) -> list[str]:
+def _survey_contacts(organisation: Organisation, *, escalate: bool) -> list[tuple[Any, bool]]:
+    """Who gets the organisation's survey mail: every active contributor and the submitter,
+    and on an escalation the main contact as well (added, never instead). An organisation
+    with nobody in a survey role reaches its main contact, so the mail goes to someone.
+    Returns (contact, is main contact), one per address, in name order."""
     from partners.models import Membership
 
-    memberships = Membership.objects.filter(
-        organisation=organisation, is_active=True
-    ).select_related("contact")
-    contributors = [
-        m.contact.email
-        for m in memberships
-        if (m.is_survey_contributor or m.is_survey_submitter) and m.contact.email
-    ]
-    mains = [m.contact.email for m in memberships if m.is_main_contact and m.contact.email]
-    if main_contact:
-        return sorted(set(mains)) or sorted(set(contributors))
-    return sorted(set(contributors)) or sorted(set(mains))
+    memberships = list(
+        Membership.objects.filter(organisation=organisation, is_active=True)
+        .select_related("contact__user")
+        .order_by("contact__last_name", "contact__first_name", "contact_id")
+    )
+    workers = [m for m in memberships if m.is_survey_contributor or m.is_survey_submitter]
+    mains = [m for m in memberships if m.is_main_contact]
+    chosen = workers + mains if escalate or not workers else workers
+    is_main = {m.contact_id for m in mains}
+    found: dict[str, tuple[Any, bool]] = {}
+    for membership in chosen:
+        contact = membership.contact
+        address = (contact.email or "").strip().lower()
+        if address and address not in found:
+            found[address] = (contact, contact.pk in is_main)
+    return list(found.values())
 
 
-def _notify(
+def _mail_survey_contacts(
     survey_round: SurveyRound,
     organisation: Organisation,
     *,
-    subject: str,
     template: str,
     context: dict[str, Any],
     dedupe_key: str | None,
-    main_contact: bool,
-) -> bool:
-    to = _recipients(organisation, main_contact=main_contact)
-    if not to:
-        return False
-    path = reverse(
-        "surveys:response_form",
-        kwargs={"round_pk": survey_round.pk, "organisation_pk": organisation.pk},
+    escalate: bool,
+    bulk: bool,
+) -> list[int]:
+    """One mail per person (each in their own language, see outbox.mail), the form's absolute
+    link in each. Returns the ids of the contacts a mail was queued for."""
+    from outbox import mail
+
+    form_url = mail.url(
+        "surveys:response_form", round_pk=survey_round.pk, organisation_pk=organisation.pk
     )
-    body = render_to_string(
-        template,
-        {"round": survey_round, "organisation": organisation, "path": path, **context},
+    # Reminders are bulk mail: List-Unsubscribe names the organisation's page, where the survey
+    # roles are listed, and a mail to the office that takes a person off the survey.
+    unsubscribe = (
+        mail.Unsubscribe(
+            url=mail.url("partners:organisation_detail", pk=organisation.pk),
+            mailto_subject=f"Enkätpåminnelser {organisation.name}",
+        )
+        if bulk
+        else None
     )
-    return queue_email(to=to, subject=str(subject), body=body, dedupe_key=dedupe_key) is not None
+    queued = []
+    for contact, is_main_contact in _survey_contacts(organisation, escalate=escalate):
+        email = mail.send_mail(
+            to=mail.recipient_for_contact(contact),
+            template=template,
+            context={
+                "round": survey_round,
+                "organisation": organisation,
+                "contact": contact,
+                "as_main_contact": is_main_contact and escalate,
+                "form_url": form_url,
+                "action_url": form_url,
+                "action_label": gettext_lazy("Öppna enkäten"),
+                **context,
+            },
+            dedupe_key=f"{dedupe_key}:c{contact.pk}" if dedupe_key else None,
+            unsubscribe=unsubscribe,
+        )
+        if email is not None:
+            queued.append(contact.pk)
+    return queued
 
 
 def send_reminder(
@@ -593,37 +635,47 @@ def send_reminder(
     by: User | None,
     offset: int | None = None,
     deadline: date | None = None,
+    today: date | None = None,
 ) -> bool:
-    """Email the organisation's survey contributors (the main contact on an escalation offset).
+    """Email the organisation's survey contributors and submitter; on an escalation offset
+    (``survey_round.escalation_offsets``) its main contact too. The response's history records
+    who was reminded (contact ids), which the office's round page shows.
 
-    With an ``offset`` the dedupe key ``survey-reminder:{round}:{org}:{offset}`` makes sure the
-    automatic reminder for that offset is sent at most once, whatever beat does."""
-    escalate = offset is not None and offset in survey_round.escalation_offsets
+    With an ``offset`` the reminder for that offset is sent at most once, whatever beat does:
+    each mail's dedupe key is ``survey-reminder:{round}:{org}:{offset}:c{contact}``."""
+    from outbox.models import OutgoingEmail
+
+    today = today or timezone.localdate()
+    escalate = offset is not None and offset in [int(o) for o in survey_round.escalation_offsets]
     if offset is None:
         key = f"survey-reminder:{survey_round.pk}:{organisation.pk}:manual:{timezone.now().isoformat()}"
     else:
         key = f"survey-reminder:{survey_round.pk}:{organisation.pk}:{offset}"
-    sent = _notify(
+        # Sent before (also in the one-mail-for-all form of earlier releases: the bare key).
+        if OutgoingEmail.objects.filter(dedupe_key__startswith=key + ":").exists() or (
+            OutgoingEmail.objects.filter(dedupe_key=key).exists()
+        ):
+            return False
+    deadline = deadline or selectors.deadline_for(survey_round, organisation.pk)
+    contacts = _mail_survey_contacts(
         survey_round,
         organisation,
-        subject=_("Påminnelse: enkäten för Umeå klimatfärdplan"),
-        template="surveys/email/reminder.txt",
-        context={
-            "deadline": deadline or selectors.deadline_for(survey_round, organisation.pk),
-            "escalated": escalate,
-        },
+        template="surveys/mail/reminder",
+        context={"deadline": deadline, "days_left": (deadline - today).days},
         dedupe_key=key,
-        main_contact=escalate,
+        escalate=escalate,
+        bulk=True,
     )
-    if sent:
-        response = _get_or_create_response(survey_round, organisation, Response.State.NOT_STARTED)
-        ResponseEvent.objects.create(
-            response=response,
-            kind=ResponseEvent.Kind.REMINDED,
-            by=by,
-            data={"offset": offset, "escalated": escalate},
-        )
-    return sent
+    if not contacts:
+        return False
+    response = _get_or_create_response(survey_round, organisation, Response.State.NOT_STARTED)
+    ResponseEvent.objects.create(
+        response=response,
+        kind=ResponseEvent.Kind.REMINDED,
+        by=by,
+        data={"offset": offset, "escalated": escalate, "contacts": contacts},
+    )
+    return True
 
 
 def current_offset(offsets: list[int], days_left: int) -> int | None:
@@ -661,8 +713,12 @@ def send_due_reminders(*, today: date | None = None) -> int:
             deadline = max(
                 extensions.get(organisation.pk, survey_round.closes_on), survey_round.closes_on
             )
+            # An escalation offset is a reminder day too, even if the office left it out of
+            # the reminder offsets: the escalation adds the main contact to that day's mail.
             offset = current_offset(
-                [int(o) for o in survey_round.reminder_offsets], (deadline - today).days
+                [int(o) for o in survey_round.reminder_offsets]
+                + [int(o) for o in survey_round.escalation_offsets],
+                (deadline - today).days,
             )
             if offset is None:
                 continue
@@ -672,6 +728,7 @@ def send_due_reminders(*, today: date | None = None) -> int:
                 by=None,
                 offset=offset,
                 deadline=deadline,
+                today=today,
             ):
                 sent += 1
     return sent
@@ -680,33 +737,44 @@ def send_due_reminders(*, today: date | None = None) -> int:
 # --- indicators ---------------------------------------------------------------------------------
 
 
-def create_default_indicators() -> list[Indicator]:
-    """The partnership's indicators (one per goal area, see questionnaire.DEFAULT_INDICATORS).
-    Idempotent: existing indicators (matched by key) are left as the office edited them."""
+def create_default_indicators() -> int:
+    """Create the partnership's indicators that are missing (questionnaire.DEFAULT_INDICATORS);
+    return how many were created. Part of the reference data (roadmap.services
+    .load_reference_data), so a fresh install has them. Existing indicators (matched by key) are
+    left as the office edited them, except a name still equal to a replaced default."""
     from roadmap.models import Goal
 
     goals = {g.code: g for g in Goal.objects.all()}
-    result = []
+    created_count = 0
     for order, spec in enumerate(DEFAULT_INDICATORS):
         goal = goals.get(spec.goal)
         if goal is None:
             continue
-        indicator, _created = Indicator.objects.get_or_create(
-            key=spec.key,
-            defaults={
-                "goal": goal,
-                "name_sv": spec.name,
-                "kind": spec.kind,
-                "unit": spec.unit,
-                "direction": spec.direction,
-                "source": spec.source,
-                "source_key": spec.source_key,
-                "aggregation": spec.aggregation,
-                "order": order,
-            },
-        )
-        result.append(indicator)
-    return result
+        defaults = {
+            "goal": goal,
+            "name_sv": spec.name,
+            "name_en": INDICATOR_NAMES_EN.get(spec.key, ""),
+            "kind": spec.kind,
+            "unit": spec.unit,
+            "direction": spec.direction,
+            "source": spec.source,
+            "source_key": spec.source_key,
+            "aggregation": spec.aggregation,
+            "order": order,
+        }
+        _indicator, created = Indicator.objects.get_or_create(key=spec.key, defaults=defaults)
+        created_count += created
+        if not created and spec.key in INDICATOR_NAMES_EN:
+            # An indicator made before the English names existed gets one; an edited one stays.
+            Indicator.objects.filter(key=spec.key, name_en="").update(
+                name_en=INDICATOR_NAMES_EN[spec.key]
+            )
+        if spec.key in REPLACED_INDICATOR_NAMES:
+            # The old headline (a cross-partner S1 + S2 sum) now stores the on-path share.
+            Indicator.objects.filter(
+                key=spec.key, name_sv=REPLACED_INDICATOR_NAMES[spec.key]
+            ).update(name_sv=spec.name, unit=spec.unit, direction=spec.direction)
+    return created_count
 
 
 def schedule_recompute() -> None:
@@ -715,12 +783,37 @@ def schedule_recompute() -> None:
     publish_on_commit(tasks.recompute_indicators)
 
 
+MANUAL_LIMITS = {"t CO2e": MAX_TONNES, "%": Decimal(100)}
+
+
+def check_manual_value(*, indicator: Indicator, value: Decimal, source_note: str) -> None:
+    """A manual value must be plausible: never negative, within the unit's range, and one above
+    1 Mt (Umeå's territorial emissions are ~0.4 Mt) only with a note saying where it is from."""
+    errors: dict[str, str] = {}
+    limit = MANUAL_LIMITS.get(indicator.unit)
+    if value < 0:
+        errors["value"] = _("Värdet kan inte vara negativt.")
+    elif limit is not None and value > limit:
+        errors["value"] = _("Värdet %(value)s %(unit)s är orimligt stort (högst %(limit)s).") % {
+            "value": f"{value.normalize():f}",
+            "unit": indicator.unit,
+            "limit": f"{limit.normalize():f}",
+        }
+    elif indicator.unit == "t CO2e" and value > LARGE_TONNES and not source_note.strip():
+        errors["source_note"] = _(
+            "Över 1 miljon ton CO2e: kontrollera enheten och ange källan i en kommentar."
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def set_manual_value(
     *, indicator: Indicator, year: int, value: Decimal, source_note: str, by: User
 ) -> ManualIndicatorValue:
     if indicator.source != Indicator.Source.MANUAL:
         raise ValidationError(_("Indikatorn hämtar sina värden automatiskt."))
+    check_manual_value(indicator=indicator, value=value, source_note=source_note)
     manual, _created = ManualIndicatorValue.objects.update_or_create(
         indicator=indicator,
         year=year,
@@ -728,3 +821,27 @@ def set_manual_value(
     )
     schedule_recompute()
     return manual
+
+
+@transaction.atomic
+def decide_boundary(
+    *, organisation: Organisation, reporting_year: int, comparable: bool, reason: str, by: User
+) -> BoundaryDecision:
+    """The office confirms (not comparable) or overrides (comparable) the boundary reading of
+    one organisation's response, with a written reason; the figures recompute."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Skriv varför.")})
+    decision, _created = BoundaryDecision.objects.update_or_create(
+        organisation=organisation,
+        reporting_year=reporting_year,
+        defaults={"comparable": comparable, "reason": reason, "decided_by": by},
+    )
+    schedule_recompute()
+    return decision
+
+
+@transaction.atomic
+def remove_boundary_decision(*, decision: BoundaryDecision) -> None:
+    decision.delete()
+    schedule_recompute()

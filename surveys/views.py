@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import require_POST
@@ -19,8 +19,9 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView, U
 from accounts import policy
 from accounts.policy import PolicyRequiredMixin
 from partners.models import Organisation
-from surveys import charts, exports, selectors, services
+from surveys import charts, exports, figures, selectors, services
 from surveys.forms import (
+    BoundaryDecisionForm,
     ExtensionForm,
     ManualValueForm,
     ReopenForm,
@@ -134,12 +135,19 @@ class ResponseFormView(View):
             for field in fields:
                 if field.name in typed:
                     field.data, field.version = typed[field.name]
+        # Previous/next section buttons (issue 17: on a phone the section list is a compact
+        # selector, and a partner goes through the survey one section after the other).
+        position = section_keys.index(current) if current in section_keys else -1
         context = {
             "state": state,
             "survey_round": state.survey_round,
             "organisation": state.organisation,
             "response": response,
             "sections": state.sections,
+            "previous_section": state.sections[position - 1] if position > 0 else None,
+            "next_section": state.sections[position + 1]
+            if 0 <= position < len(section_keys) - 1
+            else None,
             "current": current,
             "current_label": dict(Question.Section.choices).get(current, ""),
             "fields": fields,
@@ -233,6 +241,16 @@ class ResponseFormView(View):
             )
         else:
             messages.success(request, _("Utkastet är sparat."))
+        # Soft rules (a large change, one scope 2 method, …) ask for a comment before submitting:
+        # say so for the saved section now, not first on the review page (issue 17).
+        fresh = selectors.get_form_state(survey_round, organisation)
+        for problem in services.response_problems(fresh):
+            if not problem.hard and section in {problem.section, UNANSWERED}:
+                messages.warning(request, f"{problem.label}: {problem.message}")
+        # "Save and go to the next/previous section" posts the section to show next.
+        goto = request.POST.get("goto", "")
+        if goto in {s.key for s in fresh.sections}:
+            section = goto
         return redirect(_form_url(survey_round, organisation, section))
 
 
@@ -359,6 +377,8 @@ class RoundDetailView(PolicyRequiredMixin, DetailView[SurveyRound]):
         context["counts"] = [
             (label, counts.get(value, 0)) for value, label in Response.State.choices
         ]
+        context["boundary_rows"] = selectors.boundary_review(self.object)
+        context["boundary_form"] = BoundaryDecisionForm()
         return context
 
 
@@ -492,6 +512,7 @@ class FollowUpView(PolicyRequiredMixin, TemplateView):
         items = selectors.indicator_followup(organisation=organisation)
         for item in items:
             item["chart"] = charts.indicator_chart(item)
+        context.update(self._figures(organisation))
         context.update(
             {
                 "items": items,
@@ -510,6 +531,76 @@ class FollowUpView(PolicyRequiredMixin, TemplateView):
         if organisation is not None:
             context["own_chart"] = charts.pathway_chart(context["own_series"])
         return context
+
+    def _figures(self, organisation: Organisation | None) -> dict[str, Any]:
+        """The partnership's figures for the chosen (or latest) year, the organisation's own
+        latest figures, and for the office the organisations whose path it can open."""
+        inputs = figures.load_inputs()
+        years = sorted(inputs.reporters_by_year)
+        wanted = self.request.GET.get("year", "")
+        year = int(wanted) if wanted.isdigit() and int(wanted) in years else None
+        if year is None and years:
+            year = years[-1]
+        found = figures.partnership_figures(year, inputs) if year is not None else []
+        own = None
+        if organisation is not None:
+            mine = figures.organisation_series(organisation.pk, inputs)
+            own = mine[-1] if mine else None
+        office = policy.can(self.request.user, "surveys.manage")
+        reporting = sorted(inputs.reporting_years) if office else []
+        return {
+            "likert_groups": self._likert_groups(year, inputs) if year is not None else [],
+            "figure_year": year,
+            "figure_years": years,
+            "headline_figures": [f for f in found if not f.key.startswith("scope3_")],
+            "scope3_figures": [f for f in found if f.key.startswith("scope3_")],
+            "own_figures": own,
+            "reporting_organisations": Organisation.objects.filter(pk__in=reporting).order_by(
+                "name"
+            ),
+        }
+
+    @staticmethod
+    def _likert_groups(year: int, inputs: figures.Inputs) -> list[dict[str, Any]]:
+        """The enabling-goal statements per kind of organisation, sector and focus area (§5,
+        issue 16.11): one table per grouping, cells under 3 organisations suppressed."""
+        from roadmap.models import FocusArea
+        from roadmap.selectors import sector_names
+        from surveys.questionnaire import ENABLING_STATEMENTS
+
+        english = (translation.get_language() or "sv").startswith("en")
+        # Group names as stored (kind code, Swedish sector, Swedish focus area) → shown name.
+        kinds = {
+            **dict(Organisation.Kind.choices),
+            **sector_names(),
+            **{area.name_sv: area.name for area in FocusArea.objects.all()},
+        }
+        result = []
+        for group, title in (
+            ("kind", _("Per typ av organisation")),
+            ("sector", _("Per bransch")),
+            ("focus_area", _("Per fokusområde")),
+        ):
+            frame = figures.likert_by_group(year, group, inputs)
+            if frame.empty:
+                continue
+            names = sorted({str(g) for g in frame["group"]})
+            cells = {(r["key"], str(r["group"])): r for r in frame.to_dict("records")}
+            rows = [
+                {
+                    "statement": text_en if english else text_sv,
+                    "cells": [cells.get((f"enabling_{n}", name)) for name in names],
+                }
+                for n, (text_sv, text_en) in enumerate(ENABLING_STATEMENTS, start=1)
+            ]
+            result.append(
+                {
+                    "title": title,
+                    "groups": [str(kinds.get(name, name)) for name in names],
+                    "rows": rows,
+                }
+            )
+        return result
 
 
 @require_POST

@@ -50,6 +50,12 @@ def _partners(world: World, samples: dict[str, Any]) -> None:
     samples["membership_nologin_a"] = MembershipFactory(
         organisation=world.org_a, contact=ContactPersonFactory(email="ny.kontakt@example.org")
     )
+    # Identity (issue 15): A's main contact, and a contact without a login whose e-mail is the
+    # strategic group member's (what the takeover chain adds before inviting it).
+    samples["membership_main_a"] = Membership.objects.get(contact__user=world.contact_a)
+    samples["membership_login_email_a"] = MembershipFactory(
+        organisation=world.org_a, contact=ContactPersonFactory(email=world.strategic.email)
+    )
     for key, org in (("a", world.org_a), ("b", world.org_b)):
         commitment_set = CommitmentSet.objects.create(
             organisation=org, period=period, status=CommitmentSet.Status.CONFIRMED

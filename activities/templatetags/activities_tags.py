@@ -178,12 +178,23 @@ def gantt_labels(timeline: dict[str, Any]) -> SafeString:
 
 @register.simple_tag
 def gantt_bars(timeline: dict[str, Any]) -> SafeString:
-    """The year lines and one ``<rect>`` per activity, with its dates and signal as a title.
+    """The year lines with their labels and one ``<rect>`` per activity, with its dates and signal as a title.
     Plain ``html.escape`` per value, as ``format_html_join`` cost as much as the rest."""
-    years = "".join(
-        f'<line x1="{y["x"]}%" x2="{y["x"]}%" y1="0" y2="100%" class="kf-gantt-year"/>'
-        for y in timeline["years"]
-    )
+    marks = []
+    for y in timeline["years"]:
+        marks.append(
+            f'<line x1="{y["x"]}%" x2="{y["x"]}%" y1="0" y2="100%" class="kf-gantt-year"/>'
+        )
+        if y.get("label", True):
+            # The year beside its line, in the strip above the bars; near the right edge it
+            # ends at the line instead, so that it stays inside the chart.
+            right = y["x"] > 90
+            marks.append(
+                f'<text x="{y["x"]}%" y="14" dx="{-3 if right else 3}"'
+                f' text-anchor="{"end" if right else "start"}" class="kf-gantt-year-label">'
+                f"{y['year']}</text>"
+            )
+    years = "".join(marks)
     lifecycles, signals = choice_labels(Lifecycle), choice_labels(Signal)
     bars = []
     for bar in timeline["bars"]:

@@ -29,6 +29,7 @@ from activities.forms import (
     SignalOverrideForm,
     StatusUpdateForm,
 )
+from audit import selectors as audit_selectors
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -118,6 +119,10 @@ class ActivityDetailView(PolicyRequiredMixin, DetailView):  # type: ignore[type-
             can_update_status=can_update,
             status_form=StatusUpdateForm(initial={"lifecycle": activity.lifecycle}),
             can_add_milestone=can_update and len(activity.milestones.all()) < MAX_MILESTONES,
+            # The audit trail of the card and its working group, for the office only.
+            history=audit_selectors.describe(audit_selectors.history_for(activity))
+            if policy.can(user, "audit.view_history", activity)
+            else None,
         )
         return context
 

@@ -190,7 +190,7 @@ def calendar_settings(request: HttpRequest) -> HttpResponse:
     return render(request, "activities/calendar_settings.html", {"feed_url": feed_url})
 
 
-@login_not_required  # calendar apps cannot log in: the signed token in the URL is the credential
+@login_not_required  # calendar apps cannot log in: the opaque token in the URL is the credential
 @require_GET
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     user = calendar.user_for_token(token)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,8 +16,11 @@ from accounts.policy import PolicyRequiredMixin
 from activities import exports, selectors, services
 from activities.forms import ActivityFilterForm, MeetingFilterForm
 from activities.views.activities import get_visible_activity
+from klimatfardplan.converters import parse_id
 from reporting.pdf import render_pdf
 
+# Pixels above the first bar for the year labels (the labels column starts as far down).
+GANTT_AXIS = 20
 GALLERY_MAX = 300  # cards per gallery PDF; more would keep a worker busy for minutes
 
 
@@ -48,22 +52,37 @@ def _timeline_geometry(data: selectors.Dashboard) -> dict[str, Any]:
     for index, row in enumerate(data.timeline):
         left = (row.start_date - start).days / span * 100
         width = max((row.end_date - row.start_date).days / span * 100, 0.8)
-        bars.append({"row": row, "x": round(left, 2), "width": round(width, 2), "y": index * 22})
+        bars.append(
+            {
+                "row": row,
+                "x": round(left, 2),
+                "width": round(width, 2),
+                "y": GANTT_AXIS + index * 22,
+            }
+        )
     today_x = (today - start).days / span * 100 if start <= today <= end else None
     return {
         "bars": bars,
-        "height": len(bars) * 22 + 4,
+        "axis": GANTT_AXIS,
+        "height": GANTT_AXIS + len(bars) * 22 + 4,
         "today_x": round(today_x, 2) if today_x is not None else None,
-        "years": [
-            {
-                "year": y,
-                "x": round(
-                    (max(start.replace(year=y, month=1, day=1), start) - start).days / span * 100, 2
-                ),
-            }
-            for y in range(start.year, end.year + 1)
-        ],
+        "years": _year_marks(start, end, span),
     }
+
+
+def _year_marks(start: dt.date, end: dt.date, span: int) -> list[dict[str, Any]]:
+    """A line at each new year of the span, and its label unless the next year's label would
+    overlap it (a span starting in late December labels the new year, not the old)."""
+    marks = [
+        {
+            "year": y,
+            "x": round((max(dt.date(y, 1, 1), start) - start).days / span * 100, 2),
+        }
+        for y in range(start.year, end.year + 1)
+    ]
+    for mark, following in zip(marks, [*marks[1:], None], strict=True):
+        mark["label"] = following is None or following["x"] - mark["x"] >= 6
+    return marks
 
 
 @require_GET
@@ -77,7 +96,8 @@ def activity_card_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 def gallery_pdf(request: HttpRequest) -> HttpResponse:
     """Every selected card (``?ids=1&ids=2``, or all matching the list's filters), one per page."""
     policy.require(request.user, "activities.print_gallery")
-    ids = [int(v) for v in request.GET.getlist("ids") if v.isdigit()]
+    # Values that are not database ids (letters, or beyond the integer column) are ignored.
+    ids = [i for i in map(parse_id, request.GET.getlist("ids")) if i is not None]
     if not ids:
         form = ActivityFilterForm(request.GET or None)
         ids = [

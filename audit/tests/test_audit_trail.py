@@ -199,7 +199,7 @@ def test_the_office_sees_the_history_section_and_partners_do_not(world: World) -
         world.org_a.save()
     section = organisation_history(world.org_a, world.office)
     assert section is not None
-    assert section["template"] == "audit/_history.html"
+    assert section["template"] == "audit/_organisation_history.html"
     assert any(
         c["new"] == "Robertsfors" for e in section["context"]["entries"] for c in e["changes"]
     )

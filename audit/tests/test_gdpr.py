@@ -1,181 +1,221 @@
-"""GDPR (issue 7, GDPR-1/2/3): export a person, erase them without trace, retention review."""
+"""GDPR (issue 7, GDPR-1/2/3; issue 15 point 3): export a person, erase them and only them,
+retention review."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
-import subprocess
-from pathlib import Path
 
 import pytest
 from axes.models import AccessAttempt, AccessLog
-from django.conf import settings
-from django.core.files.base import ContentFile
-from django.db import connection
+from django.apps import apps
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.tests.factories import PASSWORD, UserFactory
+from activities.models import Activity
 from audit import gdpr
-from audit.context import acting_as
-from audit.models import RetentionSettings
-from outbox import services as outbox
-from partners.models import ContactPerson, Organisation, OrganisationStatusChange
+from audit.models import AuditEntry, RetentionSettings
+from audit.tests import sentinels
+from audit.tests.sentinels import Person, fresh_var_dir  # noqa: F401  # a fixture
+from outbox.models import OutgoingEmail
+from partners.models import ContactPerson, Declaration, Organisation, OrganisationStatusChange
 from partners.tests.factories import ContactPersonFactory, MembershipFactory, OrganisationFactory
+from spaces.models import Post, Space
+from spaces.tests.factories import PostFactory
 from tests.fixtures import World, client_for
 
-pytestmark = pytest.mark.django_db
-
-FIRST = "Sentinelfirstqz"
-LAST = "Sentinellastqz"
-EMAIL = "sentinel.person.qz@example.org"
-PHONE = "070-5550199"
-USERNAME = "sentinel_login_qz"
-SENTINELS = [FIRST, LAST, EMAIL, PHONE, USERNAME, f"{FIRST} {LAST}"]
+# Every test here gets an empty VAR_DIR of its own: files are compared before and after.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_var_dir")]
+FIRST, LAST, EMAIL, PHONE = "Återkomsta", "Personsson", "aterkommer@example.org", "070-5550199"
 
 
-def _seed(world: World) -> ContactPerson:
-    """A person with sentinel values in every personal field, and traces of them everywhere."""
-    user = UserFactory(username=USERNAME, first_name=FIRST, last_name=LAST, email=EMAIL)
-    with acting_as(world.office):
-        contact = ContactPersonFactory(
-            first_name=FIRST, last_name=LAST, email=EMAIL, phone=PHONE, user=user
-        )
-        MembershipFactory(contact=contact, organisation=world.org_a, is_survey_submitter=True)
-        contact.title = "Miljöchef"
-        contact.save()
-    with acting_as(user):  # the person edits their organisation: audit entries name them as actor
-        world.org_a.city = "Nordmaling"
-        world.org_a.save()
-    outbox.queue_email(to=[EMAIL], subject=f"Hej {FIRST} {LAST}", body=f"Ring {PHONE}")
-    # Login logs: a failure and a success.
-    Client().post(reverse("login"), {"username": USERNAME, "password": "fel"})
-    logged_in = Client()
-    logged_in.post(reverse("login"), {"username": USERNAME, "password": PASSWORD})
-    assert AccessLog.objects.filter(username=USERNAME).exists()
-    # A generated file that names the person (a report job's PDF, an uploaded declaration).
-    from reporting import services as reporting
-    from reporting.models import ReportJob
-
-    report_year = reporting.create_report_year(year=2031, by=world.office)
-    job = ReportJob.objects.create(
-        report_year=report_year,
-        snapshot=reporting.take_snapshot(report_year=report_year, by=world.office),
-        kind=ReportJob.Kind.ORGANISATION,
-        organisation=world.org_a,
-        language="sv",
-        status=ReportJob.Status.DONE,
+def _sentinel_person() -> Person:
+    """Values found nowhere else, so any hit after erasure is a leak."""
+    return Person(
+        first="Qyxwzelia",
+        last="Vrankelström",
+        email="qyx.vrank.sentinel@example.org",
+        phone="+46 70-555 01 99 77",
+        username="qyxvrank_login",
     )
-    job.file.save("rapport.pdf", ContentFile(_pdf_naming(f"Kontakt: {FIRST} {LAST}")), save=True)
-    job.error = f"Mottagare {EMAIL} saknades"
-    job.save()
-    return contact
 
 
-def _pdf_naming(text: str) -> bytes:
-    from reporting.pdf import render_html_to_pdf
-
-    return render_html_to_pdf(f"<html><body><p>{text}</p></body></html>")
-
-
-def _database_dump() -> str:
-    """The whole test database as text: pg_dump on PostgreSQL, iterdump on SQLite."""
-    if connection.vendor == "postgresql":
-        params = connection.settings_dict
-        env = {"PGPASSWORD": params["PASSWORD"] or ""}
-        dump = subprocess.run(
-            [
-                "pg_dump",
-                "-h",
-                params["HOST"] or "127.0.0.1",
-                "-p",
-                str(params["PORT"] or 5432),
-                "-U",
-                params["USER"],
-                "--data-only",
-                "--inserts",
-                params["NAME"],
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-            env={**__import__("os").environ, **env},
-        )
-        return dump.stdout
-    raw = connection.connection
-    assert isinstance(raw, sqlite3.Connection)
-    return "\n".join(raw.iterdump())
-
-
-def _file_hits() -> list[str]:
-    hits = []
-    for root in (Path(settings.MEDIA_ROOT), Path(settings.PRIVATE_MEDIA_ROOT)):
-        if not root.exists():
-            continue
-        for path in root.rglob("*"):
-            if path.is_file():
-                text = gdpr.file_text(path)
-                hits += [f"{path}: {s}" for s in SENTINELS if s.lower() in text.lower()]
-    return hits
+def _sentinels(person: Person) -> list[str]:
+    return [person.first, person.last, person.email, person.phone, person.username]
 
 
 def test_export_contains_every_seeded_value(world: World) -> None:
-    contact = _seed(world)
+    person = _sentinel_person()
+    contact = sentinels.seed_person(world, person, organisation=world.org_a)
     response = client_for(world.office).get(reverse("audit:contact_export", args=[contact.pk]))
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
     data = json.loads(response.content)
     text = json.dumps(data, ensure_ascii=False)
-    for sentinel in SENTINELS:
+    for sentinel in _sentinels(person):
         assert sentinel in text, sentinel
-    assert data["contact_person"]["email"] == EMAIL
-    assert data["user_account"]["username"] == USERNAME
+    assert data["contact_person"]["email"] == person.email
+    assert data["user_account"]["username"] == person.username
     assert "password" not in data["user_account"]
-    assert any(e["by"] == USERNAME for e in data["audit_trail"])
+    assert any(e["by"] == person.username for e in data["audit_trail"])
     assert data["login_log"]
-    assert data["emails"]
-    assert data["emails"][0]["to"] == [EMAIL]
+    assert len(data["emails"]) == 3  # to them alone, shared with a colleague, the reset link
+    assert [person.email] in [e["to"] for e in data["emails"]]
     assert "partners.Membership" in data["related_records"]
+    assert "spaces.Post" in data["related_records"]
 
 
-# transaction=True: on PostgreSQL pg_dump reads through its own connection, so the seed must be
-# committed, not held in the test's transaction.
+# transaction=True: the login and password-reset requests commit like real ones.
 @pytest.mark.django_db(transaction=True)
-def test_erasure_leaves_no_trace_in_the_database_dump_or_the_files(world: World) -> None:
-    contact = _seed(world)
-    session_of_person = Client()
-    session_of_person.post(reverse("login"), {"username": USERNAME, "password": PASSWORD})
-    dump = _database_dump()
-    assert all(s in dump for s in (FIRST, EMAIL, PHONE, USERNAME)), (
-        "the seed did not reach the dump"
-    )
-    assert _file_hits(), "the seeded PDF should name the person before erasure"
+def test_erasure_leaves_no_trace_in_any_table_or_file_and_keeps_every_other_file(
+    world: World,
+) -> None:
+    person = _sentinel_person()
+    contact = sentinels.seed_person(world, person, organisation=world.org_a)
+    others = sentinels.seed_other_files(world, 12)
+    strings = _sentinels(person)
+    text = sentinels.database_text()
+    assert all(s in text for s in strings), "the seed did not reach the database"
+    assert sentinels.file_hits(strings), "the person's uploads name them before erasure"
+    files_before = sentinels.stored_files()
 
     response = client_for(world.office).post(
         reverse("audit:contact_erase", args=[contact.pk]), {"confirm": "on"}
     )
     assert response.status_code == 302
 
-    dump = _database_dump()
-    leaks = [s for s in SENTINELS if s.lower() in dump.lower()]
-    assert leaks == [], f"still in the database: {leaks}"
-    assert _file_hits() == []
+    text = sentinels.database_text().lower()
+    assert [s for s in strings if s.lower() in text] == [], "still in the database"
+    assert sentinels.file_hits(strings) == []
+    # Exactly their four uploads are gone; every other file is byte for byte what it was.
+    theirs = {str(sentinels.private_path(name)) for name in person.files}
+    assert theirs <= files_before.keys()
+    assert sentinels.stored_files() == {k: v for k, v in files_before.items() if k not in theirs}
+    assert {str(sentinels.private_path(n)) for n in others} <= files_before.keys()
     # The organisation's data stays; the person is an anonymous former contact without a login.
     contact.refresh_from_db()
     assert contact.full_name == "Raderad kontaktperson"
     assert contact.user is None
     assert Organisation.objects.get(pk=world.org_a.pk).city == "Nordmaling"
-    assert session_of_person.get("/").status_code == 302  # their session ended
-    assert not AccessAttempt.objects.filter(username=USERNAME).exists()
-    from reporting.models import ReportJob
+    assert Declaration.objects.get(organisation=world.org_a).document.name == ""
+    assert person.session is not None
+    assert person.session.get("/").status_code == 302  # their session ended
+    assert not AccessAttempt.objects.filter(username=person.username).exists()
+    # Mails to them alone (their greeting, the reset link) keep nothing; a shared one keeps
+    # the colleague.
+    to_them = OutgoingEmail.objects.filter(to=[gdpr.REDACTED])
+    assert sorted(to_them.values_list("subject", "body")) == [(gdpr.REDACTED, gdpr.REDACTED)] * 2
+    assert OutgoingEmail.objects.get(subject="Påminnelse").to == ["kollega@example.org"]
 
-    assert ReportJob.objects.get(report_year__year=2031).status == ReportJob.Status.PENDING
+
+@pytest.mark.django_db(transaction=True)
+def test_a_phone_like_pdf_and_a_name_that_is_a_common_phrase_erase_only_that_person(
+    world: World,
+) -> None:
+    """The attack of issue 15: a contact whose phone is "%PDF-" (every stored file starts with
+    it) and whose name is an everyday phrase others write too."""
+    person = Person(
+        first="Ingen", last="uppgift", email="ingen.uppgift@example.org", phone="%PDF-",
+        username="uppgift",
+    )  # fmt: skip
+    phrase = "Ingen uppgift"
+    contact = sentinels.seed_person(world, person, organisation=world.org_a)
+    sentinels.seed_other_files(world, 9, text=phrase)
+    # Other people's records that hold the same phrase and "%PDF-" as whole values or inside.
+    colleague = ContactPersonFactory(
+        first_name="Greta", last_name="Ek", title=phrase, phone="%PDF-"
+    )
+    MembershipFactory(contact=colleague, organisation=world.org_b)
+    other_activity = Activity.objects.get(title="Annan aktivitet")
+    Activity.objects.filter(pk=other_activity.pk).update(purpose=phrase)
+    other_post = PostFactory(
+        space=Space.objects.get(challenge__number=3),
+        author=world.contact_b,
+        title=phrase,
+        body=f"{phrase} om utsläppen, se %PDF-",
+    )
+    Client().post(reverse("login"), {"username": "uppgift2", "password": "fel"})
+    rows_before = sentinels.database_rows()
+    files_before = sentinels.stored_files()
+    user = person.user
+    theirs_in = {
+        "partners_contactperson": {contact.pk},
+        "accounts_user": {user.pk},
+        "partners_membership": sentinels.memberships_of(contact),
+        "spaces_post": sentinels.posts_of(user),
+    }
+
+    report = gdpr.erase_person(contact=contact, by=world.office)
+
+    assert report.files_removed == 4
+    theirs = {str(sentinels.private_path(name)) for name in person.files}
+    assert sentinels.stored_files() == {k: v for k, v in files_before.items() if k not in theirs}
+    changed = sentinels.changed_rows(rows_before, sentinels.database_rows())
+    for table, pks in theirs_in.items():
+        assert changed.get(table, set()) == pks, table
+    # Nothing outside the person's rows and the logs about them changed.
+    assert set(changed) <= {
+        *theirs_in, "spaces_comment", "spaces_attachment", "activities_attachment",
+        "activities_meetingdocument", "partners_declaration", "audit_auditentry",
+        "audit_erasurerecord", "axes_accessattempt", "axes_accesslog", "axes_accessfailurelog",
+        "outbox_outgoingemail", "django_admin_log", "django_session", "otp_totp_totpdevice",
+    }, changed  # fmt: skip
+    assert Post.objects.get(pk=other_post.pk).body == f"{phrase} om utsläppen, se %PDF-"
+    assert Activity.objects.get(pk=other_activity.pk).purpose == phrase
+    assert ContactPerson.objects.get(pk=colleague.pk).title == phrase
+    assert AccessAttempt.objects.filter(username="uppgift2").exists()
+    assert not AccessLog.objects.filter(username="uppgift").exists()
+    # Their own post named them: replaced whole, not cut into.
+    (own_post,) = Post.objects.filter(pk__in=theirs_in["spaces_post"])
+    assert own_post.title == gdpr.REDACTED
+
+
+def test_identifying_strings_shorter_than_the_safe_length_are_refused() -> None:
+    contact = ContactPersonFactory(first_name="Bo", last_name="Ek", phone="%PDF-", email="b@e.se")
+    assert gdpr.MIN_IDENTIFYING_LENGTH == 6
+    # "Bo Ek" (5), "%PDF-" (5) and "b@e.se"... is six: the only one long enough to identify.
+    assert gdpr.identifying_strings(contact) == ["Ek, Bo", "b@e.se"]
+
+
+def test_every_file_field_is_either_a_personal_upload_or_known_not_to_be() -> None:
+    """A new FileField must be added to gdpr.PERSONAL_FILES (with the link to its uploader) or
+    to NOT_PERSONAL_FILES: otherwise an erasure would silently keep a person's files."""
+    personal = {f"{entry.model}.{entry.file_field}" for entry in gdpr.PERSONAL_FILES}
+    found = {
+        f"{model._meta.label}.{f.name}"
+        for model in apps.get_models()
+        for f in model._meta.concrete_fields
+        if isinstance(f, models.FileField)
+    }
+    assert found == personal | gdpr.NOT_PERSONAL_FILES
+    assert not personal & gdpr.NOT_PERSONAL_FILES
+
+
+def test_admin_log_and_audit_trail_of_others_are_left_alone(world: World) -> None:
+    person = _sentinel_person()
+    contact = sentinels.seed_person(world, person, organisation=world.org_a)
+    unrelated_log = LogEntry.objects.create(
+        user=world.office,
+        content_type=ContentType.objects.get_for_model(Organisation),
+        object_id=str(world.org_b.pk),
+        object_repr=world.org_b.name,
+        action_flag=CHANGE,
+        change_message='[{"changed": {"fields": ["Ort"]}}]',
+    )
+    unrelated_audit = AuditEntry.objects.filter(object_repr=world.org_b.name).count()
+    gdpr.erase_person(contact=contact, by=world.office)
+    assert LogEntry.objects.get(pk=unrelated_log.pk).object_repr == world.org_b.name
+    assert AuditEntry.objects.filter(object_repr=world.org_b.name).count() == unrelated_audit
+    assert unrelated_audit > 0
 
 
 def test_erasure_needs_confirmation_and_the_office(world: World) -> None:
-    contact = _seed(world)
+    contact = ContactPersonFactory(email=EMAIL)
+    MembershipFactory(contact=contact, organisation=world.org_a)
     office = client_for(world.office)
     response = office.post(reverse("audit:contact_erase", args=[contact.pk]), {})
     assert response.status_code == 400
@@ -187,8 +227,22 @@ def test_erasure_needs_confirmation_and_the_office(world: World) -> None:
     assert ContactPerson.objects.get(pk=contact.pk).email == EMAIL
 
 
+def test_the_office_cannot_erase_a_superusers_login(world: World) -> None:
+    """Erasing deactivates the login and drops its password and devices: for a superuser that
+    is the superuser's (or another superuser's) decision, never the office's (issue 15)."""
+    contact = ContactPersonFactory(email=EMAIL, user=world.superuser)
+    MembershipFactory(contact=contact, organisation=world.org_a)
+    url = reverse("audit:contact_erase", args=[contact.pk])
+    denied = client_for(world.office).post(url, {"confirm": "on"})
+    assert denied.status_code == 403
+    world.superuser.refresh_from_db()
+    assert world.superuser.is_active
+    assert world.superuser.has_usable_password()
+    assert ContactPerson.objects.get(pk=contact.pk).email == EMAIL
+
+
 def test_replaying_erasures_after_a_restore_erases_again(world: World) -> None:
-    contact = _seed(world)
+    contact = ContactPersonFactory(first_name=FIRST, last_name=LAST, email=EMAIL, phone=PHONE)
     gdpr.erase_person(contact=contact, by=world.office)
     # A restored backup brings the person back (same e-mail); the ledger knows the hash only.
     back = ContactPersonFactory(first_name=FIRST, last_name=LAST, email=EMAIL, phone=PHONE)

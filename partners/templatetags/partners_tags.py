@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 
 from klimatfardplan.rendering import choice_labels, url_maker
 from partners.models import CommitmentSet, Organisation
+from roadmap.selectors import sector_name, sector_names
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -120,6 +121,7 @@ def organisation_rows(organisations: Iterable[dict[str, Any]]) -> SafeString:
     missing = format_html('<span class="kf-missing">{}</span>', gettext("Saknas"))
     kinds = choice_labels(Organisation.Kind)
     statuses = choice_labels(Organisation.Status)
+    sectors = sector_names()
     detail_url = url_maker("partners:organisation_detail")
     # Every value is escaped (html.escape, what format_html applies, without its lazy-string
     # checks, which cost more than the escaping); numbers and the links' ids are integers.
@@ -128,7 +130,7 @@ def organisation_rows(organisations: Iterable[dict[str, Any]]) -> SafeString:
             f'<tr><th scope="row"><a href="{detail_url(org["pk"])}">{escape(org["name"])}</a></th>'
             f"<td>{escape(org['organisation_number'])}</td>"
             f"<td>{escape(kinds.get(org['kind'], org['kind']))}</td>"
-            f"<td>{escape(org['sector'])}</td>"
+            f"<td>{escape(sectors.get(org['sector'], org['sector']))}</td>"
             f'<td><span class="badge kf-status kf-status-{escape(org["status"])}">'
             f"{escape(statuses.get(org['status'], org['status']))}</span></td>"
             f'<td class="text-end">{int(org["challenge_count"])}'
@@ -138,3 +140,9 @@ def organisation_rows(organisations: Iterable[dict[str, Any]]) -> SafeString:
             for org in organisations
         )
     )
+
+
+@register.filter(name="sector_name")
+def sector_name_filter(sector: str) -> str:
+    """The organisation's sector in the active language (as typed when there is no English)."""
+    return sector_name(sector)

@@ -280,6 +280,28 @@ def test_record_declaration_stores_pdf_privately(world, period, settings):
     assert list(declaration.goals.values_list("code", flat=True)) == ["impact-1"]
 
 
+def test_declaration_uploader_is_who_brought_the_file_not_the_last_editor(world, period):
+    """A GDPR erasure removes a person's uploads; editing the signatory must not make the
+    editor the owner of someone else's signed PDF."""
+    first = services.record_declaration(
+        organisation=world.org_a,
+        period=period,
+        signed_on=datetime.date(2023, 3, 1),
+        signatory_name="Vera Vd",
+        document=SimpleUploadedFile("a.pdf", pdf_bytes(), "application/pdf"),
+        by=world.contact_a,
+    )
+    edited = services.record_declaration(
+        organisation=world.org_a,
+        period=period,
+        signed_on=datetime.date(2023, 3, 2),
+        signatory_name="Vera Vd",
+        by=world.office,
+    )
+    assert edited.pk == first.pk
+    assert edited.uploaded_by == world.contact_a
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [

@@ -527,6 +527,19 @@ def test_group_relation_added_by_office_only(world):
     ).exists()
 
 
+def test_group_relation_years_are_kept_and_shown_and_a_reversed_span_refused(world):
+    url = reverse("partners:group_relation_add", args=[world.org_a.pk])
+    office = client_for(world.office)
+    data = {"kind": "included_in_report_of", "to_organisation": str(world.org_b.pk)}
+    office.post(url, {**data, "from_year": "2024", "to_year": "2022"})
+    assert not GroupRelation.objects.exists()
+    office.post(url, {**data, "from_year": "2022", "to_year": "2023"})
+    relation = GroupRelation.objects.get()
+    assert (relation.from_year, relation.to_year) == (2022, 2023)
+    page = office.get(world.org_a.get_absolute_url()).content.decode()
+    assert "(2022–2023)" in page
+
+
 def test_partner_contact_cannot_change_the_organisation_number(world):
     number = world.org_a.organisation_number
     client_for(world.contact_a).post(

@@ -1,9 +1,10 @@
 """A small, fully known partnership year for the report tests (figures checked in the PDFs).
 
-Three organisations (the ``world``'s A and B, and C), ten confirmed commitments (five each for A
-and B; C's set is a draft), three activities in 2025 (one completed), two meetings held, and the
-survey's stored indicator values: the panel's emissions 2022–2025 against the 20 % path, one
-enabling-goal question answered by all three, and one indicator with a target.
+Four organisations (the ``world``'s A and B, C and D), ten confirmed commitments (five each for A
+and B; C's set is a draft), three activities in 2025 (one completed), two meetings held, the
+survey's approved answers for 2022–2025 (``SCENARIO``, imported as the office imports history),
+and stored indicator values for one enabling-goal question answered by three and one indicator
+with a target.
 """
 
 from __future__ import annotations
@@ -16,11 +17,36 @@ from activities.models import Activity, Meeting, MeetingAttendance, Participatio
 from partners.models import Commitment, CommitmentSet, Organisation
 from partners.tests.factories import OrganisationFactory
 from roadmap.models import Challenge, Goal, PartnershipPeriod
+from surveys import importing, services
 from surveys.models import Indicator, IndicatorTarget, IndicatorValue
 
 YEAR = 2025
-PANEL = {2022: 10000, 2023: 9000, 2024: 8000, 2025: 7000}
-ALFA = {2022: 5000, 2023: 4500, 2024: 4000, 2025: 3500}
+# Scope 1 and scope 2 (both methods) for 2022–2025, t CO2e. A (Alfa Energi AB) is the energy
+# company; C (Gamma Gods AB) is its subsidiary whose figures are inside A's report; D (Delta
+# Data AB) is the one partner on the 20 % path. The figures these give are computed by hand in
+# reporting/tests/test_figures_in_reports.py.
+SCENARIO = {
+    "A": {
+        "scope1_total": [4000, 3600, 3000, 2500],
+        "scope2_location": [500, 500, 500, 500],
+        "scope2_market": [1000, 1000, 1000, 1000],
+    },
+    "B": {
+        "scope1_total": [1000, 900, 850, 800],
+        "scope2_location": [300, 300, 250, 200],
+        "scope2_market": [600, 600, 500, 400],
+    },
+    "C": {
+        "scope1_total": [200, 200, 200, 200],
+        "scope2_location": [50, 50, 50, 50],
+        "scope2_market": [100, 100, 100, 100],
+    },
+    "D": {
+        "scope1_total": [500, 450, 400, 250],
+        "scope2_location": [100, 100, 100, 100],
+        "scope2_market": [200, 200, 150, 100],
+    },
+}
 ENABLING_QUESTION = "Vi samarbetar med andra partner i klimatfrågor"
 TARGET_INDICATOR = "Andel partner med eget klimatmål"
 
@@ -28,6 +54,7 @@ TARGET_INDICATOR = "Andel partner med eget klimatmål"
 @dataclass
 class Seeded:
     org_c: Organisation
+    org_d: Organisation
     period: PartnershipPeriod
 
 
@@ -84,41 +111,52 @@ def _meeting(title: str, day: dt.date, attendees: list[Organisation]) -> Meeting
     return meeting
 
 
+def _scenario(org_a: Organisation, org_b: Organisation, org_c: Organisation) -> Organisation:
+    """The survey answers of ``SCENARIO`` imported through the office's import (approved),
+    three rounds: the baseline (2022 and 2023), 2024 and 2025. Returns Delta."""
+    org_d = OrganisationFactory(name="Delta Data AB")
+    orgs = {"A": org_a, "B": org_b, "C": org_c, "D": org_d}
+    rounds = {
+        (2022, 2023): services.create_round(
+            year=2024, opens_on=dt.date(2024, 1, 15), closes_on=dt.date(2024, 3, 31),
+            by=None, data_years=[2022, 2023],
+        ),
+        (2024,): services.create_round(
+            year=2025, opens_on=dt.date(2025, 1, 15), closes_on=dt.date(2025, 3, 31), by=None
+        ),
+        (2025,): services.create_round(
+            year=2026, opens_on=dt.date(2026, 1, 15), closes_on=dt.date(2026, 3, 31), by=None
+        ),
+    }  # fmt: skip
+    for years, survey_round in rounds.items():
+        lines = [";".join(importing.COLUMNS)]
+
+        def row(org: Organisation, field: str, value: object = "", choice: str = "") -> None:
+            lines.append(  # noqa: B023  # called within this iteration only
+                f"{org.name};{org.organisation_number};;;;{field};;;;{value};{choice};;;"
+            )
+
+        for letter, scopes in SCENARIO.items():
+            org = orgs[letter]
+            for year in years:
+                for key, series in scopes.items():
+                    row(org, f"{key}__{year}", series[year - 2022])
+            if letter == "C":  # its figures are inside Alfa's report, in every round
+                row(org, "included_in_partner", choice=org_a.organisation_number)
+        if years == (2025,):
+            row(org_a, "scope3_c1__2025", 1200, "calculated")
+            row(org_a, "scope3_c6__2025", 50, "calculated")
+            row(org_a, "target_rate_pct", 10)
+            row(org_a, "target_base_year", 2022)
+            row(org_a, "target_scopes", choice="s1,s2")
+        result = importing.import_long(
+            survey_round, "\n".join(lines).encode(), approve=True, by=None
+        )
+        assert result.applied, result.errors  # a broken seed must stop the tests
+    return org_d
+
+
 def _indicators(org_a: Organisation, org_b: Organisation, org_c: Organisation) -> None:
-    emissions = Indicator.objects.create(
-        goal=Goal.objects.get(code="impact-1"),
-        key="emissions_s1s2",
-        name_sv="Utsläpp scope 1 + 2",
-        name_en="Emissions scope 1 + 2",
-        kind=Indicator.Kind.QUANTITATIVE,
-        unit="t CO2e",
-        direction=Indicator.Direction.DECREASE,
-        source=Indicator.Source.SURVEY_FIELD,
-        source_key="s1s2",
-        aggregation=Indicator.Aggregation.EMISSIONS,
-    )
-    for year, value in PANEL.items():
-        IndicatorValue.objects.create(
-            indicator=emissions,
-            year=year,
-            value=Decimal(value),
-            n=3,
-            n_total=3,
-            details={"panel_n": 3, "path": 10000 * 0.8 ** (year - 2022)},
-        )
-    for year, value in ALFA.items():
-        IndicatorValue.objects.create(
-            indicator=emissions,
-            year=year,
-            organisation=org_a,
-            value=Decimal(value),
-            n=1,
-            n_total=1,
-            details={
-                "path": 5000 * 0.8 ** (year - 2022),
-                "own_target": 5000 * 0.9 ** (year - 2022),
-            },
-        )
     likert = Indicator.objects.create(
         goal=Goal.objects.get(code="enabling"),
         key="enabling_collaboration",
@@ -177,4 +215,5 @@ def seed_report_data(org_a: Organisation, org_b: Organisation) -> Seeded:
     _meeting("Partnerskapsdag 2025", dt.date(YEAR, 5, 12), [org_a, org_b])
     _meeting("Intromöte för nya partner", dt.date(YEAR, 2, 3), [org_a])
     _indicators(org_a, org_b, org_c)
-    return Seeded(org_c=org_c, period=period)
+    org_d = _scenario(org_a, org_b, org_c)
+    return Seeded(org_c=org_c, org_d=org_d, period=period)

@@ -67,8 +67,9 @@ def test_partnership_report_shows_the_years_figures(world: World, report_year: R
         "Året då tolv tak fick solceller",  # narrative (Markdown rendered)
         "Samarbetet bär frukt",
         "Fler partner ska sätta egna mål",
-        "Panelens utsläpp: 7 000",  # the line chart names its series at the last point
-        "20 %-banan: 5 120",
+        # The chart names each scope's line at its last point: never scope 1 + 2 summed.
+        "Scope 1: 3 550",
+        "Scope 2 marknad: 1 500",
         TARGET_INDICATOR,
         "Målet inte nått",  # 60 % against a target of 75 %
         ENABLING_QUESTION,
@@ -89,7 +90,7 @@ def test_english_variant_uses_the_english_narrative_and_names(
     text, _ = pdf_text(read(build(world, report_year, "partnership", "en")))
     assert "The year twelve roofs got solar panels" in text
     assert "We work with other partners on climate" in text
-    assert "7,000" in text  # English number format
+    assert "3,550" in text  # English number format
 
 
 def test_organisation_report_shows_only_its_own_organisation(
@@ -101,10 +102,9 @@ def test_organisation_report_shows_only_its_own_organisation(
     assert pages >= 3
     for expected in [
         "Alfa Energi AB",
-        "Era utsläpp: 3 500",  # its emissions against its base year …
+        "Scope 1 + 2 (marknadsbaserad): 3 500",  # its own S1 + S2 against …
         "20 %-banan: 2 560",  # … the 20 % path from 5 000 t in 2022 …
-        "Ert eget mål: 3 645",  # … and its own target (−10 %/yr)
-        "Förändring sedan basåret: -30,0 %",
+        "mot ert eget mål (−10 %/år från 2022) 3 500 t 3 645 t",  # … and its own target
         "1. ",  # its commitments, numbered by challenge
         "Plan för utmaning 5",
         "Cykelpendling vintertid",
@@ -113,7 +113,13 @@ def test_organisation_report_shows_only_its_own_organisation(
         "Vad partnerskapet åstadkom tillsammans",
     ]:
         assert expected in text, expected
-    for other in ["Beta Bygg AB", "Gamma Gods AB", "Hemlig utredning", "Plan för utmaning 6"]:
+    for other in [
+        "Beta Bygg AB",
+        "Gamma Gods AB",
+        "Delta Data AB",
+        "Hemlig utredning",
+        "Plan för utmaning 6",
+    ]:
         assert other not in text
 
 
@@ -123,8 +129,11 @@ def test_xlsx_holds_the_data_behind_the_report(world: World, report_year: Report
         workbook = load_workbook(io.BytesIO(handle.read()), read_only=True)
     assert "Utsläpp" in workbook.sheetnames
     rows = list(workbook["Utsläpp"].iter_rows(values_only=True))
-    assert rows[0][:2] == ("År", "Panelens utsläpp (ton CO2e)")
-    assert [r[:2] for r in rows[1:]] == [(2022, 10000), (2023, 9000), (2024, 8000), (2025, 7000)]
+    assert rows[0][:4] == ("Nyckel", "Mått", "År", "Värde")
+    # Each scope's sum on its own row with its coverage (factories.SCENARIO: A + B + D).
+    assert ("scope1_sum", 2025, 3550, "1", 3, 4) in [r[:1] + r[2:4] + r[5:6] + r[7:9] for r in rows]
+    sums = [(r[2], r[3]) for r in rows if r[0] == "scope2_market_sum"]
+    assert sums[-4:] == [(2022, 1800), (2023, 1800), (2024, 1650), (2025, 1500)]
 
 
 def test_first_page_of_each_report_becomes_a_png(
@@ -293,7 +302,7 @@ def test_office_choices_leave_sections_out(world: World, report_year: ReportYear
     report_year.include_meetings = False
     report_year.save()
     text, _ = pdf_text(read(build(world, report_year, "partnership", "sv")))
-    assert "Utsläpp mot 20 %-banan" not in text
+    assert "Partnernas utsläpp" not in text
     assert "Partnerskapsdag 2025" not in text
     assert "Solceller på taken" in text  # activities stay included
 

@@ -35,13 +35,14 @@ def test_snapshot_freezes_figures_and_sanitised_narrative(
     snapshot = services.take_snapshot(report_year=report_year, by=world.office)
     data = snapshot.data
     assert data["partnership"]["key_figures"] == {
-        "organisations": 3,
+        "organisations": 4,
         "commitments": 10,
         "challenges_adopted": 9,
         "activities": 3,
         "activities_completed": 1,
         "meetings_held": 2,
-        "responding": 3,
+        "responding": 4,  # approved responses covering 2025: A, B, C and D
+        "panel": 3,  # A, B and D: C is inside A's report (factories.SCENARIO)
     }
     assert "<script>" not in data["narrative"]["sv"]["story"]
     assert "<strong>fet</strong>" in data["narrative"]["sv"]["story"]
@@ -54,7 +55,8 @@ def test_snapshot_freezes_figures_and_sanitised_narrative(
     assert [c["number"] for c in org_a["commitments"]] == [1, 2, 3, 4, 5]
     assert org_a["meetings"]["held"] == 2
     assert len(org_a["meetings"]["attended"]) == 2
-    assert [p["emissions"] for p in org_a["emissions"]["series"]] == [5000, 4500, 4000, 3500]
+    # Its own scope 1 + scope 2 (market-based) per year: 4000 + 1000, 3600 + 1000, …
+    assert [f["path_emissions"] for f in org_a["figures"]["series"]] == [5000, 4600, 4000, 3500]
     assert org_a["enabling"] == [{"key": "enabling_collaboration", "value": 5}]
     assert data["missing"] == []
 
@@ -230,7 +232,7 @@ def test_batch_fans_out_one_job_per_organisation(
         )
     jobs = ReportJob.objects.filter(batch=batch)
     assert sorted(j.organisation_id or 0 for j in jobs) == sorted(
-        [world.org_a.pk, world.org_b.pk, seeded.org_c.pk]
+        [world.org_a.pk, world.org_b.pk, seeded.org_c.pk, seeded.org_d.pk]
     )
     assert {j.status for j in jobs} == {ReportJob.Status.DONE}
     # Building all again reuses the finished jobs instead of adding new ones.
@@ -238,8 +240,8 @@ def test_batch_fans_out_one_job_per_organisation(
         again = services.build_all_organisation_reports(
             report_year=report_year, language="sv", by=world.office
         )
-    assert ReportJob.objects.count() == 3
-    assert again.jobs.count() == 3
+    assert ReportJob.objects.count() == 4
+    assert again.jobs.count() == 4
 
 
 def test_publishing_needs_a_built_partnership_report(

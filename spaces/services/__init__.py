@@ -15,7 +15,7 @@ from spaces.services.export import export_space
 from spaces.services.notifications import (
     ALL_SPACES,
     DIGEST_POSTS_PER_SPACE,
-    UNSUBSCRIBE_SALT,
+    delete_expired_unsubscribe_links,
     digest_week,
     make_unsubscribe_token,
     notify_new_post,
@@ -23,6 +23,7 @@ from spaces.services.notifications import (
     send_weekly_digests,
     set_subscription,
     unsubscribe,
+    unsubscribe_link_days,
 )
 from spaces.services.posts import (
     add_comment,
@@ -36,9 +37,9 @@ from spaces.services.spaces import ensure_spaces
 __all__ = [
     "ALL_SPACES",
     "DIGEST_POSTS_PER_SPACE",
-    "UNSUBSCRIBE_SALT",
     "add_comment",
     "create_post",
+    "delete_expired_unsubscribe_links",
     "digest_week",
     "ensure_spaces",
     "export_space",
@@ -51,4 +52,5 @@ __all__ = [
     "send_weekly_digests",
     "set_subscription",
     "unsubscribe",
+    "unsubscribe_link_days",
 ]

@@ -1,33 +1,34 @@
-"""Notification choices, unsubscribe tokens, the mail for every post and the weekly digest."""
+"""Notification choices, unsubscribe links, the mail for every post and the weekly digest."""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import secrets
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts import policy
 from activities.models import Participation
-from outbox.services import queue_email
+from outbox import mail
 from partners.models import Membership
 from spaces import selectors
-from spaces.models import Post, Space, Subscription
+from spaces.models import Post, Space, Subscription, UnsubscribeLink
 from spaces.services.posts import require_contributor
 
 if TYPE_CHECKING:
     from accounts.models import User
 
-UNSUBSCRIBE_SALT = "spaces.unsubscribe"
-ALL_SPACES = 0  # the space id an "unsubscribe from every space" token carries
+ALL_SPACES = 0  # the space id that asks for an "unsubscribe from every space" link
 DIGEST_POSTS_PER_SPACE = 15  # a digest lists the newest; "and 12 more" links to the space
 
 
@@ -42,41 +43,74 @@ def set_subscription(*, space: Space, user: User, mode: str) -> Subscription:
     return subscription
 
 
+def unsubscribe_link_days() -> int:
+    """How long a mail's unsubscribe link works (settings.SPACES_UNSUBSCRIBE_LINK_DAYS)."""
+    return int(settings.SPACES_UNSUBSCRIBE_LINK_DAYS)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 def make_unsubscribe_token(*, user_id: int, space_id: int) -> str:
-    """A signed token naming the user and the space (0: every space). No login needed."""
-    return signing.dumps({"u": user_id, "s": space_id}, salt=UNSUBSCRIBE_SALT, compress=True)
+    """A new unsubscribe link's token for the user and the space (``ALL_SPACES``: every space).
+
+    The token is random and says nothing about whom it is for; only its digest is stored. It
+    works without a login until it expires (``unsubscribe_link_days()`` from now)."""
+    token = secrets.token_urlsafe(32)
+    UnsubscribeLink.objects.create(
+        token_digest=_digest(token),
+        user_id=user_id,
+        space_id=None if space_id == ALL_SPACES else space_id,
+        expires_at=timezone.now() + dt.timedelta(days=unsubscribe_link_days()),
+    )
+    return token
 
 
-def read_unsubscribe_token(token: str) -> tuple[int, int]:
-    """(user id, space id) from a token, or ValidationError when it was tampered with."""
-    try:
-        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-        return int(data["u"]), int(data["s"])
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
+def read_unsubscribe_token(token: str) -> UnsubscribeLink:
+    """The link a token belongs to. ValidationError with code ``bad_token`` when no link has
+    this token (mistyped, tampered or revoked) and ``expired`` when it has run out."""
+    link = (
+        UnsubscribeLink.objects.select_related("space__challenge", "space__activity")
+        .filter(token_digest=_digest(token))
+        .first()
+    )
+    if link is None:
         raise ValidationError(
             _("Länken för att avsluta e-postmeddelanden är ogiltig eller har ändrats."),
             code="bad_token",
-        ) from None
+        )
+    if link.expires_at <= timezone.now():
+        raise ValidationError(
+            _(
+                "Länken har gått ut. Logga in och ändra dina aviseringar i rummet "
+                "för att sluta få e-post."
+            ),
+            code="expired",
+        )
+    return link
 
 
 @transaction.atomic
 def unsubscribe(*, token: str) -> int:
     """Turn mail off for the token's user and space (or every space). Returns rows changed."""
-    user_id, space_id = read_unsubscribe_token(token)
-    subscriptions = Subscription.objects.filter(user_id=user_id).exclude(
+    link = read_unsubscribe_token(token)
+    subscriptions = Subscription.objects.filter(user_id=link.user_id).exclude(
         mode=Subscription.Mode.NONE
     )
-    if space_id != ALL_SPACES:
-        subscriptions = subscriptions.filter(space_id=space_id)
+    if link.space_id is not None:
+        subscriptions = subscriptions.filter(space_id=link.space_id)
     return subscriptions.update(mode=Subscription.Mode.NONE, updated_at=timezone.now())
 
 
+def delete_expired_unsubscribe_links(*, now: dt.datetime | None = None) -> int:
+    """Remove links that can no longer be used (run with the weekly digest). Returns how many."""
+    deleted, _by_model = UnsubscribeLink.objects.expired(now or timezone.now()).delete()
+    return deleted
+
+
 def _site_url() -> str:
-    configured = getattr(settings, "SITE_URL", "")
-    if configured:
-        return str(configured).rstrip("/")
-    host = next((h for h in settings.ALLOWED_HOSTS if h and not h.startswith(".")), "localhost")
-    return f"https://{host}"
+    return mail.site_url()
 
 
 def _unsubscribe_url(user_id: int, space_id: int) -> str:
@@ -127,17 +161,20 @@ def notify_new_post(*, post_id: int) -> int:
         address = _email_of(user)
         if not address:
             continue
-        context = {
-            "post": post,
-            "space": space,
-            "post_url": _site_url() + post.get_absolute_url(),
-            "unsubscribe_url": _unsubscribe_url(user.pk, space.pk),
-        }
-        email = queue_email(
-            to=[address],
-            subject=_("Nytt inlägg i %(space)s: %(title)s") % {"space": space, "title": post.title},
-            body=render_to_string("spaces/email/new_post.txt", context),
+        post_url = mail.absolute_url(post.get_absolute_url())
+        email = mail.send_mail(
+            to=mail.recipient_for_user(user, address),
+            template="spaces/mail/new_post",
+            context={
+                "post": post,
+                "space": space,
+                "post_url": post_url,
+                "action_url": post_url,
+                "action_label": gettext_lazy("Läs inlägget"),
+            },
             dedupe_key=f"spaces-post:{post.pk}:{user.pk}",
+            # The unsubscribe page stops mail from this space with one POST, no login needed.
+            unsubscribe=mail.Unsubscribe(url=_unsubscribe_url(user.pk, space.pk), one_click=True),
         )
         queued += email is not None
     return queued
@@ -195,43 +232,44 @@ def send_weekly_digests(*, now: dt.datetime | None = None) -> int:
             continue
         per_user[user.pk].append((subscription.space, space_posts))
         users[user.pk] = user
-    # A space's section of the digest is the same for every member: render it once per space
-    # (the expensive part), then join sections with each member's own unsubscribe links.
+    # A space's section of the digest is the same for every member reading the same language:
+    # render it once per space and language (the expensive part), then join sections with each
+    # member's own unsubscribe links.
     site = _site_url()
-    rendered: dict[int, str] = {}
+    rendered: dict[tuple[int, str], tuple[str, str]] = {}
     queued = 0
     for user_id, sections in per_user.items():
         user = users[user_id]
         address = _email_of(user)
         if not address:
             continue
+        recipient = mail.recipient_for_user(user, address)
         parts = []
         for space, space_posts in sections:
-            if space.pk not in rendered:
-                rendered[space.pk] = render_to_string(
-                    "spaces/email/_digest_section.txt",
-                    {
-                        "space": space,
-                        "posts": space_posts[:DIGEST_POSTS_PER_SPACE],
-                        "more": max(0, len(space_posts) - DIGEST_POSTS_PER_SPACE),
-                        "space_url": site + space.get_absolute_url(),
-                        "site": site,
-                    },
-                )
-            parts.append((rendered[space.pk], _unsubscribe_url(user_id, space.pk)))
-        body = render_to_string(
-            "spaces/email/weekly_digest.txt",
-            {
-                "week": label,
-                "sections": parts,
-                "unsubscribe_all_url": _unsubscribe_url(user_id, ALL_SPACES),
-            },
-        )
-        email = queue_email(
-            to=[address],
-            subject=_("Veckans nytt i dina rum (%(week)s)") % {"week": label},
-            body=body,
+            key = (space.pk, recipient.locale)
+            if key not in rendered:
+                section = {
+                    "space": space,
+                    "posts": space_posts[:DIGEST_POSTS_PER_SPACE],
+                    "more": max(0, len(space_posts) - DIGEST_POSTS_PER_SPACE),
+                    "space_url": site + space.get_absolute_url(),
+                    "site": site,
+                }
+                with translation.override(recipient.locale):
+                    rendered[key] = (
+                        render_to_string("spaces/mail/_digest_section.txt", section),
+                        render_to_string("spaces/mail/_digest_section.html", section),
+                    )
+            text, html = rendered[key]
+            parts.append(
+                {"text": text, "html": html, "unsubscribe_url": _unsubscribe_url(user_id, space.pk)}
+            )
+        email = mail.send_mail(
+            to=recipient,
+            template="spaces/mail/weekly_digest",
+            context={"week": label, "sections": parts},
             dedupe_key=f"spaces-digest:{user_id}:{label}",
+            unsubscribe=mail.Unsubscribe(url=_unsubscribe_url(user_id, ALL_SPACES), one_click=True),
         )
         queued += email is not None
     return queued

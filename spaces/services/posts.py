@@ -16,6 +16,7 @@ from audit import services as audit_services
 from audit.context import acting_as
 from klimatfardplan.queue import publish_on_commit
 from partners.models import Organisation
+from partners.validators import validate_plain_name
 from spaces import selectors
 from spaces.files import check_upload
 from spaces.markdown import MARKUP_MESSAGE, excerpt, find_disallowed_markup, render_markdown
@@ -55,6 +56,11 @@ def create_post(
     require_contributor(by, space)
     if find_disallowed_markup(title) or find_disallowed_markup(body):
         raise _markup_error()
+    # Forms check these too (model validators); the service is the last line for any other caller.
+    try:
+        validate_plain_name(title)
+    except ValidationError as error:
+        raise ValidationError({"title": error}) from None
     if link:
         # Forms check this too; the service is the last line for any other caller.
         URLValidator(schemes=["http", "https"])(link)

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from html import escape
 from typing import TYPE_CHECKING, Any
 
 from django import template
-from django.utils.formats import get_format, number_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from klimatfardplan.numbers import for_people
 from surveys.models import Question
 
 if TYPE_CHECKING:
@@ -21,7 +21,6 @@ if TYPE_CHECKING:
 
 register = template.Library()
 
-_THOUSANDTH = Decimal("0.001")
 CHOICE_KINDS = {Question.Kind.CHOICE, Question.Kind.LIKERT, Question.Kind.MULTI}
 
 
@@ -34,7 +33,7 @@ def percent(value: Any, places: int = 1) -> str:
         number = Decimal(str(value)) * 100
     except InvalidOperation:
         return "–"
-    return f"{number_format(round(number, places), places)} %"
+    return f"{for_people(number, places)} %"
 
 
 @register.simple_tag
@@ -114,7 +113,6 @@ class _FieldsRenderer:
         self.f_updated_by = _("Senast ändrat av %(who)s")
         self.f_previous = _("Föregående år: %(value)s")
         self._org_options: list[tuple[str, str]] | None = None
-        self.decimal_separator = get_format("DECIMAL_SEPARATOR")
 
     def render(self, field: FieldView) -> str:
         q = field.question
@@ -134,8 +132,8 @@ class _FieldsRenderer:
             out.append(self._choices(field, name, label))
         else:
             out.append(self._input(field, name, label))
-        if q.help_sv:
-            out.append(f'  <p class="form-text mb-0">{esc(q.help_sv)}</p>\n')
+        if q.help:
+            out.append(f'  <p class="form-text mb-0">{esc(q.help)}</p>\n')
         error = f"<strong>{self.t_error}</strong> {esc(field.error)}" if field.error else ""
         out.append(
             f'  <p class="kf-field-error mb-0" id="f-{name}-error" data-error-for="{name}">'
@@ -170,7 +168,7 @@ class _FieldsRenderer:
             f'  <fieldset id="f-{name}" tabindex="-1" aria-describedby="f-{name}-error">\n'
             f'    <legend class="form-label fs-6 fw-semibold">{label}{required}</legend>\n'
         ]
-        for n, (value, text) in enumerate(q.choices, start=1):
+        for n, (value, text) in enumerate(q.choice_options(), start=1):
             checked = " checked" if value in chosen else ""
             out.append(
                 f'    <div class="form-check{inline}">\n'
@@ -241,7 +239,7 @@ class _FieldsRenderer:
                 f'name="{name}__status"{self.disabled}>\n'
                 f'      <option value="">{self.t_choose_status}</option>'
             )
-            for value, text in q.choices:
+            for value, text in q.choice_options():
                 selected = " selected" if data.choice == value else ""
                 out.append(f'<option value="{esc(value)}"{selected}>{esc(text)}</option>')
             out.append("\n    </select>\n")
@@ -279,14 +277,9 @@ class _FieldsRenderer:
         )
 
     def _number_text(self, value: Decimal) -> str:
-        """What ``{{ value|floatformat:"-3" }}`` shows for a stored value (at most three
-        decimals, no thousands grouping): "1234" or "1234,500" in Swedish."""
-        if value == value.to_integral_value():
-            return str(int(value))
-        rounded = value.quantize(_THOUSANDTH, rounding=ROUND_HALF_UP)
-        if not rounded:  # -0.0004 → "0,000", as floatformat
-            rounded = abs(rounded)
-        return f"{rounded:f}".replace(".", self.decimal_separator)
+        """A stored value as people read it in the page's language (at most three decimals,
+        grouped by thousands): "447,6" and "1 234,5" in Swedish, "447.6" in English."""
+        return for_people(value)
 
     def _organisation_options(self) -> list[tuple[str, str]]:
         """(value, escaped name) of the partner list, escaped once per page."""

@@ -245,7 +245,7 @@ def test_submitted_response_is_locked_reopen_needs_reason_and_changes(
         services.reopen_response(response=response, reason="  ", by=world.office)
     response = services.reopen_response(response=response, reason="Scope 2 saknas", by=world.office)
     assert response.state == Response.State.REOPENED
-    assert OutgoingEmail.objects.filter(subject__contains="öppnats igen").exists()
+    assert OutgoingEmail.objects.filter(subject__contains="har öppnat svaret för").exists()
     state = selectors.get_form_state(baseline_round, world.org_a)
     with pytest.raises(ValidationError, match="Inget har ändrats"):
         services.submit_response(state=state, by=world.contact_a)
@@ -323,21 +323,76 @@ def test_reminders_never_twice_per_offset_skip_submitted_and_escalate(
     # contact_a is main contact and submitter in the fixture; make the roles distinct here.
     world.contact_a.contact_person.memberships.update(is_main_contact=False)
 
+    # Issue 18: every reminder goes to each contributor and the submitter, one mail each; the
+    # escalation adds the main contact to them (it used to replace them).
+    workers = {"anna_a@example.org", "bertil_a@example.org", "ivar_inactive@example.org"}
+
+    def sent_on(offset: int) -> set[str]:
+        key = f"survey-reminder:{baseline_round.pk}:{world.org_a.pk}:{offset}:"
+        rows = OutgoingEmail.objects.filter(dedupe_key__startswith=key)
+        assert all(len(e.to) == 1 for e in rows)
+        return {e.to[0] for e in rows}
+
     assert services.send_due_reminders(today=closes - timedelta(days=14)) == 1
     assert services.send_due_reminders(today=closes - timedelta(days=14)) == 0  # same day again
     assert services.send_due_reminders(today=closes - timedelta(days=10)) == 0  # same window
-    first = OutgoingEmail.objects.get()
-    assert "main-a@example.org" not in first.to
-    assert "anna_a@example.org" in first.to
-    assert first.dedupe_key == f"survey-reminder:{baseline_round.pk}:{world.org_a.pk}:14"
+    assert sent_on(14) == workers
 
     assert services.send_due_reminders(today=closes - timedelta(days=7)) == 1
+    assert sent_on(7) == workers
     assert services.send_due_reminders(today=closes - timedelta(days=1)) == 1
-    last = OutgoingEmail.objects.order_by("-pk").first()
-    assert last is not None
-    assert last.to == ["main-a@example.org"]  # escalated to the main contact
-    assert OutgoingEmail.objects.count() == 3
+    assert sent_on(1) == workers | {"main-a@example.org"}  # escalated: the main contact added
+    assert OutgoingEmail.objects.count() == 3 + 3 + 4
     assert all("cecilia_b@example.org" not in e.to for e in OutgoingEmail.objects.all())
+
+
+def test_an_escalation_offset_missing_from_the_reminder_offsets_still_escalates(
+    world: World, baseline_round: SurveyRound
+) -> None:
+    closes = date(2024, 3, 31)
+    baseline_round.closes_on = closes
+    baseline_round.reminder_offsets = [14, 7]
+    baseline_round.escalation_offsets = [2]
+    baseline_round.save()
+    main = ContactPersonFactory(email="vd-a@example.org")
+    MembershipFactory(
+        contact=main, organisation=world.org_a, is_main_contact=True, is_survey_contributor=False
+    )
+    assert services.send_due_reminders(today=closes - timedelta(days=2)) >= 1
+    to_a = {
+        e.to[0] for e in OutgoingEmail.objects.filter(dedupe_key__contains=f":{world.org_a.pk}:2:")
+    }
+    assert "vd-a@example.org" in to_a
+    assert "bertil_a@example.org" in to_a
+
+
+def test_the_round_page_shows_who_was_reminded_when(
+    world: World, baseline_round: SurveyRound
+) -> None:
+    from tests.fixtures import client_for
+
+    closes = date(2024, 3, 31)
+    baseline_round.closes_on = closes
+    baseline_round.save()
+    services.send_due_reminders(today=closes - timedelta(days=7))
+    services.send_reminder(survey_round=baseline_round, organisation=world.org_b, by=world.office)
+    log = selectors.reminder_log(baseline_round)
+    (automatic,) = log[world.org_a.pk]
+    assert automatic["offset"] == 7
+    assert not automatic["escalated"]
+    names = {
+        u.contact_person.full_name for u in (world.contact_a, world.contact_a2, world.inactive)
+    }
+    assert set(automatic["to"]) == names
+    manual, earlier = log[world.org_b.pk]  # newest first: B also had the 7-day reminder
+    assert (manual["offset"], earlier["offset"]) == (None, 7)
+    assert manual["by"] == world.office.get_full_name()
+    assert manual["to"] == [world.contact_b.contact_person.full_name]
+
+    page = client_for(world.office).get(baseline_round.get_absolute_url()).content.decode()
+    row_a = page.split(f'data-organisation="{world.org_a.pk}"', 1)[1].split("</tr>", 1)[0]
+    assert all(name in row_a for name in names)
+    assert "7 dagar före" in row_a
 
 
 def test_reminder_after_extension_uses_the_extended_deadline(

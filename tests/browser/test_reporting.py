@@ -39,8 +39,9 @@ def test_office_builds_and_publishes_and_a_partner_downloads_its_own_report(
     page.get_by_role("button", name="Bygg partnerskapets rapport (Svenska)").click()
     expect(page.get_by_test_id("message")).to_contain_text("Rapporten är klar")
     page.get_by_role("button", name="Bygg alla organisationers rapporter (Svenska)").click()
-    # The progress page: n of N done (the embedded default builds them in-process).
-    expect(page.get_by_role("status").filter(has_text="av")).to_contain_text("3 av 3 klara")
+    # The progress page: n of N done (the embedded default builds them in-process); the seed
+    # has four partner organisations.
+    expect(page.get_by_role("status").filter(has_text="av")).to_contain_text("4 av 4 klara")
     expect(page.get_by_text("Inga misslyckade rapporter.")).to_be_visible()
     assert blocking_violations(page) == []
     page.get_by_role("link", name="Tillbaka till rapportåret").click()
@@ -49,6 +50,11 @@ def test_office_builds_and_publishes_and_a_partner_downloads_its_own_report(
         page.get_by_role("link", name="PDF för partnerskapet (Svenska)").click()
     assert preview.value.suggested_filename.endswith("-partnerskapet-sv.pdf")
     assert blocking_violations(page) == []
+    # Publishing asks first, saying who will see what (issue 17).
+    page.get_by_role("link", name="Publicera rapporterna…").click()
+    expect(page.get_by_test_id("publish-audience")).to_contain_text("strategiska gruppen")
+    assert blocking_violations(page) == []
+    page.get_by_label("Jag har läst vilka som får se rapporterna och vill publicera dem.").check()
     page.get_by_role("button", name="Publicera rapporterna").click()
     expect(page.get_by_test_id("message")).to_contain_text("Rapporterna är publicerade")
 

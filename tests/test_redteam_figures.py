@@ -1,0 +1,451 @@
+"""Red-team of the published emissions figures (issue 16), by the office's climate strategist.
+
+Every scenario is built here as a long-format file, fed through the office's import
+(``surveys.importing.import_long(..., approve=True)``), and every expected number is computed by
+hand in the test's docstring. Base year 2022, reference rate 20 %, scope 2 method market-based,
+suppression under 3 organisations (the defaults). A baseline round (reporting year 2023) covers
+2022 and 2023; later rounds cover their reporting year only.
+"""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from partners.models import Organisation
+from partners.tests.factories import OrganisationFactory, organisation_number
+from surveys import figures, importing
+from surveys.figures import Figure
+
+pytestmark = pytest.mark.django_db
+
+HEADER = (
+    "organisation;organisation_number;state;section;key;field;year;challenge;unit;value;choice;"
+    "text;not_reported;comment"
+)
+_counter = iter(range(900, 10_000))
+
+
+@pytest.fixture(autouse=True)
+def _reference(reference_data: None) -> None:
+    """Only the scenario's organisations are partners."""
+
+
+def _row(org: Organisation, key: str, field: str, year: int, value: Any = "", choice: str = "") -> str:
+    return (
+        f"{org.name};{org.organisation_number};approved;x;{key};{field};{year};;;"
+        f"{value};{choice};;false;"
+    )
+
+
+def org(name: str, **kw: Any) -> Organisation:
+    return OrganisationFactory.create(
+        name=name, organisation_number=organisation_number(next(_counter)), **kw
+    )
+
+
+def response_rows(
+    o: Organisation,
+    reporting_year: int,
+    years: dict[int, dict[str, Any]],
+    *,
+    geography: str = "umea",
+    consolidation: str = "operational_control",
+    once: dict[str, Any] | None = None,
+    choices: dict[str, str] | None = None,
+    scope3: dict[int, dict[int, tuple[Any, str]]] | None = None,
+) -> list[str]:
+    """One organisation's response: ``years`` = data year → {"s1", "s2l", "s2m"} (a missing
+    key is not reported); ``scope3`` = data year → category → (value, status), the other
+    categories "not_relevant"; ``once`` numeric, ``choices`` choice answers of the response."""
+    rows = [
+        _row(o, "consolidation_approach", "consolidation_approach", reporting_year, choice=consolidation),
+        _row(o, "geographic_scope", "geographic_scope", reporting_year, choice=geography),
+        _row(o, "gwp_set", "gwp_set", reporting_year, choice="ar6"),
+        _row(o, "ef_sources", "ef_sources", reporting_year, choice="naturvardsverket"),
+    ]
+    once = {"base_year": 2022} | (once or {})
+    for key, value in once.items():
+        rows.append(_row(o, key, key, reporting_year, value=value))
+    for key, choice in (choices or {}).items():
+        rows.append(_row(o, key, key, reporting_year, choice=choice))
+    for n in range(1, 9):
+        rows.append(_row(o, f"enabling_{n}", f"enabling_{n}", reporting_year, choice="4"))
+    for year, data in years.items():
+        for short, key in (("s1", "scope1_total"), ("s2l", "scope2_location"), ("s2m", "scope2_market")):
+            if short in data:
+                rows.append(_row(o, key, f"{key}__{year}", year, value=data[short]))
+        categories = (scope3 or {}).get(year, {})
+        for c in range(1, 16):
+            value, status = categories.get(c, ("", "not_relevant"))
+            rows.append(_row(o, f"scope3_c{c}", f"scope3_c{c}__{year}", year, value, status))
+    return rows
+
+
+def load(reporting_year: int, data_years: list[int], *rows: list[str]) -> Any:
+    content = "\n".join([HEADER, *[r for block in rows for r in block]]).encode()
+    survey_round, _created = importing.ensure_round(
+        reporting_year=reporting_year, years=data_years, by=None
+    )
+    result = importing.import_long(survey_round, content, approve=True, by=None)
+    assert result.applied, [e.message for e in result.errors]
+    return survey_round
+
+
+def fig(year: int, key: str) -> Figure:
+    return next(f for f in figures.partnership_figures(year) if f.key == key)
+
+
+# --- None vs 0, location-only scope 2 ----------------------------------------------------------
+
+
+def test_missing_scope2_market_is_neither_zero_nor_counted_in_n() -> None:
+    """A 2022/2023: S1 100/90, S2L 80/70, S2M 120/100; B: S1 50/40, S2L 60/50, no S2M (only
+    location-based); C: S1 10/10, S2L 30/30, S2M 0/0 (an explicit zero); D: S1 200/180, no
+    S2L, S2M 250/200.
+    scope2_market_sum 2023 = 100 + 0 + 200 = 300, n = 3 (A, C, D) of 4.
+    scope2_location_sum 2023 = 70 + 50 + 30 = 150, n = 3 (A, B, C) of 4.
+    scope2_market_panel_change 2023 = 300 / (120 + 0 + 250) − 1 = 300 / 370 − 1 = −0.189189.
+    median_partner_change (S1 + S2M) over A, C, D: A 190/220 − 1 = −0.136364; C 10/10 − 1 = 0;
+    D 380/450 − 1 = −0.155556 → median −0.136364, n = 3 (B not in: no market-based S2)."""
+    a, b, c, d = org("Alfa AB"), org("Beta AB"), org("Ceta AB"), org("Delta AB")
+    load(
+        2023,
+        [2022, 2023],
+        response_rows(a, 2023, {2022: {"s1": 100, "s2l": 80, "s2m": 120}, 2023: {"s1": 90, "s2l": 70, "s2m": 100}}),
+        response_rows(b, 2023, {2022: {"s1": 50, "s2l": 60}, 2023: {"s1": 40, "s2l": 50}}),
+        response_rows(c, 2023, {2022: {"s1": 10, "s2l": 30, "s2m": 0}, 2023: {"s1": 10, "s2l": 30, "s2m": 0}}),
+        response_rows(d, 2023, {2022: {"s1": 200, "s2m": 250}, 2023: {"s1": 180, "s2m": 200}}),
+    )
+    market = fig(2023, "scope2_market_sum")
+    assert (market.value, market.n, market.n_partners) == (300, 3, 4)
+    location = fig(2023, "scope2_location_sum")
+    assert (location.value, location.n) == (150, 3)
+    change = fig(2023, "scope2_market_panel_change")
+    assert change.value == pytest.approx(300 / 370 - 1)
+    assert change.n == 3
+    median = fig(2023, "median_partner_change")
+    assert median.value == pytest.approx(190 / 220 - 1)
+    assert median.n == 3
+    beta = figures.organisation_figures(b.pk, 2023)
+    assert beta is not None
+    assert beta.scope2_market is None
+    assert beta.total is None  # never S1 + 0: the period's method (market) is not reported
+    assert beta.check("partnership_path") is None
+
+
+# --- scope 3 statuses ------------------------------------------------------------------------
+
+
+def test_scope3_value_with_status_included_elsewhere_is_not_summed() -> None:
+    """Evert AB 2023: cat. 1 = 1000 t "calculated"; cat. 4 = 300 t with status "Ingår i annan
+    kategori" (the transport is already inside cat. 1's 1000 t); cat. 6 "relevant but not
+    calculated"; the rest "not relevant".
+    By hand: scope 3 = Σ calculated = 1000 (not 1300: cat. 4 is inside cat. 1);
+    total (1+2+3, market) = 100 + 50 + 1000 = 1150; cat. 4's status stays "included_elsewhere";
+    scope3_c4_reporting (organisations that calculated cat. 4) does not count Evert."""
+    evert = org("Evert AB")
+    load(
+        2023,
+        [2022, 2023],
+        response_rows(
+            evert,
+            2023,
+            {2022: {"s1": 110, "s2l": 40, "s2m": 60}, 2023: {"s1": 100, "s2l": 40, "s2m": 50}},
+            scope3={
+                year: {1: (1000, "calculated"), 4: (300, "included_elsewhere"), 6: ("", "not_calculated")}
+                for year in (2022, 2023)
+            },
+        ),
+    )
+    found = figures.organisation_figures(evert.pk, 2023)
+    assert found is not None
+    statuses = {c.number: c.status for c in found.scope3_categories}
+    assert statuses[6] == "not_calculated"
+    assert statuses[5] == "not_relevant"
+    assert statuses[4] == "included_elsewhere"
+    assert found.scope3 == 1000
+    assert found.total == 1150
+    assert fig(2023, "scope3_c4_reporting").value == 0
+
+
+def test_scope3_value_with_status_not_relevant_is_not_summed() -> None:
+    """Fabian AB 2023: cat. 1 = 500 "calculated", cat. 2 = 80 t but status "Inte relevant"
+    (a stale number left behind when the status was changed). By hand: scope 3 = 500,
+    total = 20 + 30 + 500 = 550; cat. 2 stays "not_relevant"."""
+    fabian = org("Fabian AB")
+    load(
+        2023,
+        [2022, 2023],
+        response_rows(
+            fabian,
+            2023,
+            {2022: {"s1": 20, "s2m": 30}, 2023: {"s1": 20, "s2m": 30}},
+            scope3={year: {1: (500, "calculated"), 2: (80, "not_relevant")} for year in (2022, 2023)},
+        ),
+    )
+    found = figures.organisation_figures(fabian.pk, 2023)
+    assert found is not None
+    assert {c.number: c.status for c in found.scope3_categories}[2] == "not_relevant"
+    assert (found.scope3, found.total) == (500, 550)
+
+
+# --- overlaps ----------------------------------------------------------------------------------
+
+
+def test_subsidiary_of_a_parent_that_has_not_reported_is_not_left_out() -> None:
+    """Dotter AB answers "our figures are inside Moder AB's report", but Moder AB has no
+    approved response (it never answered): nothing of Dotter's is in the partnership's figures
+    twice, so leaving Dotter out loses its emissions and the note "1 utelämnade: ingår i annan
+    partners redovisning" points at a report that is not there.
+    Others: Gran AB S1 300, Tall AB S1 400, Ek AB 100 (2023); Dotter 200.
+    By hand: scope1_sum 2023 = 300 + 400 + 100 + 200 = 1000, n = 4 of 5, left out 0."""
+    moder, dotter = org("Moder AB"), org("Dotter AB")
+    gran, tall, ek = org("Gran AB"), org("Tall AB"), org("Ek AB")
+    load(
+        2023,
+        [2022, 2023],
+        response_rows(dotter, 2023, {2022: {"s1": 210}, 2023: {"s1": 200}},
+                      choices={"included_in_partner": moder.organisation_number}),
+        response_rows(gran, 2023, {2022: {"s1": 300}, 2023: {"s1": 300}}),
+        response_rows(tall, 2023, {2022: {"s1": 400}, 2023: {"s1": 400}}),
+        response_rows(ek, 2023, {2022: {"s1": 100}, 2023: {"s1": 100}}),
+    )  # fmt: skip
+    total = fig(2023, "scope1_sum")
+    assert total.left_out_included == 0
+    assert (total.value, total.n) == (1000, 4)
+
+
+def test_parent_that_sold_its_subsidiary_after_the_base_year_is_not_a_like_for_like_cut() -> None:
+    """Koncern AB's 2022 and 2023 figures include Bolaget AB (Bolaget's baseline answer says
+    "inside Koncern's report"). Bolaget is sold at the turn of 2024 and reports on its own; its
+    2024 response no longer says it is included. Emissions did not change anywhere.
+    Koncern S1: 1000 (2022, incl. Bolaget's 200), 1000 (2023), 2024: 800 (without Bolaget).
+    Bolaget: 200 / 200 / 200. Ask AB 300 / 300 / 300, Björk AB 400 / 400 / 400.
+    By hand: scope1_sum 2022 = 1000 + 300 + 400 = 1700 (Bolaget left out), 2024 =
+    800 + 200 + 300 + 400 = 1700 (n 4): the partnership's emissions are unchanged.
+    Like for like (GHG Protocol: recalculate the base for a divestment, survey-and-ghg.md §1.4,
+    §3.3.5), scope1_panel_change 2024 must not report Koncern's divestment as a cut: naively
+    (800 + 300 + 400) / (1000 + 300 + 400) − 1 = 1500 / 1700 − 1 = −11.8 % (Koncern −20 %, "on
+    the 20 % path"). Expected: Koncern left out as not comparable (then n = 2 → suppressed) or
+    compared against a base without Bolaget (1500 / 1500 − 1 = 0 %); either way not −11.8 %,
+    and Koncern is not shown as on the path because it sold a company."""
+    koncern, bolaget = org("Koncern AB"), org("Bolaget AB")
+    ask, bjork = org("Ask AB"), org("Björk AB")
+    load(
+        2023,
+        [2022, 2023],
+        response_rows(koncern, 2023, {2022: {"s1": 1000, "s2m": 0}, 2023: {"s1": 1000, "s2m": 0}}),
+        response_rows(bolaget, 2023, {2022: {"s1": 200, "s2m": 0}, 2023: {"s1": 200, "s2m": 0}},
+                      choices={"included_in_partner": koncern.organisation_number}),
+        response_rows(ask, 2023, {2022: {"s1": 300, "s2m": 0}, 2023: {"s1": 300, "s2m": 0}}),
+        response_rows(bjork, 2023, {2022: {"s1": 400, "s2m": 0}, 2023: {"s1": 400, "s2m": 0}}),
+    )  # fmt: skip
+    load(
+        2024,
+        [2024],
+        response_rows(koncern, 2024, {2024: {"s1": 800, "s2m": 0}}),
+        response_rows(bolaget, 2024, {2024: {"s1": 200, "s2m": 0}}),
+        response_rows(ask, 2024, {2024: {"s1": 300, "s2m": 0}}),
+        response_rows(bjork, 2024, {2024: {"s1": 400, "s2m": 0}}),
+    )
+    assert fig(2022, "scope1_sum").value == 1700
+    assert fig(2024, "scope1_sum").value == 1700
+    change = fig(2024, "scope1_panel_change")
+    assert change.value != pytest.approx(1500 / 1700 - 1), "a divestment reported as a cut"
+    found = figures.organisation_figures(koncern.pk, 2024)
+    assert found is not None
+    path = found.check("partnership_path")
+    assert path is None or not path.on_path
+
+
+# --- who is a partner --------------------------------------------------------------------------
+
+
+def test_n_partners_of_an_earlier_year_does_not_count_later_joiners() -> None:
+    """Three partners in the baseline (2022, 2023): Aspen, Björken, Cypressen (all report);
+    Joinern AB and Jolle AB join in 2024 and answer only the 2024 round.
+    By hand: scope1_sum 2023: n = 3 of 3 partners (the joiners were not partners and were not
+    asked); 2024: n = 5 of 5. (expected_frame's own docstring: "the responding ones for earlier
+    rounds".)"""
+    old = [org(name) for name in ("Aspen AB", "Björken AB", "Cypressen AB")]
+    load(2023, [2022, 2023], *[response_rows(o, 2023, {2022: {"s1": 100}, 2023: {"s1": 90}}) for o in old])
+    new = [org(name) for name in ("Joinern AB", "Jolle AB")]
+    load(2024, [2024], *[response_rows(o, 2024, {2024: {"s1": 80}}) for o in old + new])
+    assert fig(2024, "scope1_sum").n_partners == 5
+    earlier = fig(2023, "scope1_sum")
+    assert (earlier.n, earlier.n_partners) == (3, 3)
+    assert "3 av 3 partner" in earlier.note
+
+
+def test_a_partner_that_left_still_counts_in_the_year_it_reported() -> None:
+    """Four partners report the baseline; Lämnar AB then leaves (status "left").
+    By hand: 2023 scope1_sum = 100 + 200 + 300 + 400 = 1000, n = 4 of 4 (it was a partner and
+    reported for 2023)."""
+    orgs = [org(n) for n in ("Ett AB", "Två AB", "Tre AB", "Lämnar AB")]
+    load(
+        2023,
+        [2022, 2023],
+        *[response_rows(o, 2023, {2022: {"s1": s}, 2023: {"s1": s}}) for o, s in zip(orgs, (100, 200, 300, 400), strict=True)],
+    )
+    Organisation.objects.filter(pk=orgs[3].pk).update(status=Organisation.Status.LEFT)
+    total = fig(2023, "scope1_sum")
+    assert (total.value, total.n, total.n_partners) == (1000, 4, 4)
+
+
+# --- path checks -------------------------------------------------------------------------------
+
+
+def test_path_checks_on_and_above_the_path_over_two_rounds() -> None:
+    """Exakt AB: S1 + S2M = 500 + 500 = 1000 (2022), 400 + 400 = 800 (2023), 320 + 320 = 640
+    (2024) — exactly on the 20 % path. Target 2024 = 1000 × 0.8² = 640, gap 0, on the path,
+    CAGR 1 − (640/1000)^(1/2) = 0.2; B = 1000 × 0.8 / 0.2 = 4000, used 800 + 640 = 1440,
+    remaining 2560, required = 640 / (640 + 2560) = 0.200.
+    Över AB: 1000 (600 + 400), 900 (540 + 360), 810 (486 + 324). Target 640, gap 170 t,
+    170 / 640 = 26.5625 %, off; CAGR = 1 − (810/1000)^(1/2) = 1 − 0.9 = 0.1; used 900 + 810 =
+    1710, remaining 2290, required = 810 / (810 + 2290) = 810 / 3100 = 0.261290."""
+    exakt, over = org("Exakt AB"), org("Över AB")
+    load(
+        2023,
+        [2022, 2023],
+        response_rows(exakt, 2023, {2022: {"s1": 500, "s2m": 500}, 2023: {"s1": 400, "s2m": 400}}),
+        response_rows(over, 2023, {2022: {"s1": 600, "s2m": 400}, 2023: {"s1": 540, "s2m": 360}}),
+    )
+    load(
+        2024,
+        [2024],
+        response_rows(exakt, 2024, {2024: {"s1": 320, "s2m": 320}}),
+        response_rows(over, 2024, {2024: {"s1": 486, "s2m": 324}}),
+    )
+    on = figures.organisation_figures(exakt.pk, 2024).check("partnership_path")
+    assert on.target == pytest.approx(640)
+    assert on.on_path
+    assert on.gap == pytest.approx(0, abs=1e-9)
+    assert on.average_rate == pytest.approx(0.2)
+    assert on.required_rate == pytest.approx(0.2)
+    off = figures.organisation_figures(over.pk, 2024).check("partnership_path")
+    assert (off.emissions, off.on_path) == (810, False)
+    assert off.gap == pytest.approx(170)
+    assert off.gap_pct == pytest.approx(170 / 640)
+    assert off.average_rate == pytest.approx(0.1)
+    assert off.required_rate == pytest.approx(810 / 3100)
+
+
+def test_exactly_on_the_path_is_not_written_as_a_negative_gap_in_the_export() -> None:
+    """Exakt AB as above, 2024: gap = 640 − 1000 × 0.8² = 0 t. The export must say 0.000, not
+    "-0.000" (a float remainder of 1.1e-13 t printed with its sign reads as "under the path")."""
+    exakt = org("Exakt AB")
+    load(2023, [2022, 2023], response_rows(exakt, 2023, {2022: {"s1": 500, "s2m": 500}, 2023: {"s1": 400, "s2m": 400}}))
+    load(2024, [2024], response_rows(exakt, 2024, {2024: {"s1": 320, "s2m": 320}}))
+    rows = figures.organisations_csv(2024).splitlines()
+    mine = [r.split(";") for r in rows[1:] if r.startswith(exakt.organisation_number)]
+    assert mine[0][2:7] == ["1+2", "640.000", "640.000", "0.000", "true"]
+
+
+def test_own_target_with_a_base_year_before_2022_is_checked_against_its_base_values() -> None:
+    """Gamla AB: own target −10 %/yr from 2019 on scope 1 + 2, base year 2019 with base-year
+    values S1 1000, S2 market 1000 (the questionnaire's base_scope1 / base_scope2_market).
+    2023: S1 800 + S2M 700 = 1500.
+    By hand: target 2023 = 2000 × 0.9⁴ = 1312.2; gap = 187.8 t (14.3 %); off the path;
+    CAGR = 1 − (1500/2000)^(1/4) = 0.069395. The check is shown (labelled "eget mål"), not
+    silently dropped because 2019 is not a survey year."""
+    gamla = org("Gamla AB")
+    load(
+        2023,
+        [2022, 2023],
+        response_rows(
+            gamla,
+            2023,
+            {2022: {"s1": 900, "s2m": 800}, 2023: {"s1": 800, "s2m": 700}},
+            once={"base_year": 2019, "base_scope1": 1000, "base_scope2_market": 1000,
+                  "target_rate_pct": 10, "target_base_year": 2019},
+            choices={"target_scopes": "s1,s2"},
+        ),
+    )  # fmt: skip
+    own = figures.organisation_figures(gamla.pk, 2023).check("own_target")
+    assert own is not None, "own target from 2019 silently dropped"
+    assert own.target == pytest.approx(1312.2)
+    assert own.gap == pytest.approx(187.8)
+    assert own.average_rate == pytest.approx(1 - 0.75**0.25)
+
+
+# --- boundary, reopen, manual values -----------------------------------------------------------
+
+
+def test_boundary_change_flagged_then_overridden_by_the_office() -> None:
+    """Vida AB changes its geographic scope Umeå → Sweden in 2024 without a recalculated base.
+    S1: Vida 100/100/300, Ro AB 100/90/80, Sol AB 200/180/160, Is AB 300/270/240.
+    By hand: scope1_panel_change 2024 without Vida = (80 + 160 + 240) / (100 + 200 + 300) − 1 =
+    480 / 600 − 1 = −0.2, n = 3, 1 left out not comparable. The office decides comparable:
+    (300 + 480) / (100 + 600) − 1 = 780 / 700 − 1 = +0.114286, n = 4."""
+    from accounts.tests.factories import UserFactory
+    from surveys import services
+
+    vida, ro, sol, is_ = org("Vida AB"), org("Ro AB"), org("Sol AB"), org("Is AB")
+    s1 = {vida: (100, 100, 300), ro: (100, 90, 80), sol: (200, 180, 160), is_: (300, 270, 240)}
+    load(2023, [2022, 2023], *[response_rows(o, 2023, {2022: {"s1": v[0]}, 2023: {"s1": v[1]}}) for o, v in s1.items()])
+    load(
+        2024,
+        [2024],
+        *[response_rows(o, 2024, {2024: {"s1": v[2]}}, geography="sweden" if o == vida else "umea") for o, v in s1.items()],
+    )
+    change = fig(2024, "scope1_panel_change")
+    assert change.value == pytest.approx(-0.2)
+    assert (change.n, change.left_out_not_comparable) == (3, 1)
+    assert not figures.organisation_figures(vida.pk, 2024).comparable
+    office = UserFactory(username="kansli_r2", is_office_staff=True)
+    services.decide_boundary(organisation=vida, reporting_year=2024, comparable=True, reason="Samma verksamhet.", by=office)
+    change = fig(2024, "scope1_panel_change")
+    assert change.value == pytest.approx(780 / 700 - 1)
+    assert (change.n, change.left_out_not_comparable) == (4, 0)
+
+
+def test_reopening_an_approved_response_removes_it_from_the_figures() -> None:
+    """Four partners report S1 2023 = 100, 200, 300, 400 (sum 1000, n 4). The office reopens
+    the 400 one: sum = 600, n = 3; responses ("svar") = 3."""
+    from accounts.tests.factories import UserFactory
+    from surveys import services
+    from surveys.models import Response
+
+    orgs = [org(n) for n in ("Ett AB", "Två AB", "Tre AB", "Fyra AB")]
+    load(2023, [2022, 2023], *[response_rows(o, 2023, {2022: {"s1": s}, 2023: {"s1": s}}) for o, s in zip(orgs, (100, 200, 300, 400), strict=True)])
+    assert fig(2023, "scope1_sum").value == 1000
+    response = Response.objects.get(organisation=orgs[3])
+    office = UserFactory(username="kansli_r2b", is_office_staff=True)
+    services.reopen_response(response=response, reason="Fel enhet.", by=office)
+    total = fig(2023, "scope1_sum")
+    assert (total.value, total.n) == (600, 3)
+    assert fig(2023, "responses").value == 3
+
+
+@pytest.mark.parametrize("value", [Decimal(-500_000), Decimal(10) ** 12])
+def test_manual_territorial_value_negative_or_absurd_is_refused(value: Decimal) -> None:
+    from accounts.tests.factories import UserFactory
+    from surveys import services
+    from surveys.models import Indicator, ManualIndicatorValue
+
+    indicator = Indicator.objects.get(key="umea_territorial")
+    office = UserFactory(username="kansli_r2c", is_office_staff=True)
+    with pytest.raises(ValidationError):
+        services.set_manual_value(indicator=indicator, year=2023, value=value, source_note="x", by=office)
+    assert not ManualIndicatorValue.objects.exists()
+
+
+def test_partnership_csv_is_semicolon_separated_with_decimal_points() -> None:
+    """Three partners, S1 2023 = 1234.5, 2000.25, 10 → scope1_sum = 3244.750 t (never
+    "3 244,75"); one CSV row per figure, seven columns."""
+    import csv
+
+    orgs = [org(n) for n in ("Ett AB", "Två AB", "Tre AB")]
+    load(2023, [2022, 2023], *[response_rows(o, 2023, {2022: {"s1": s}, 2023: {"s1": s}}) for o, s in zip(orgs, ("1234.5", "2000.25", "10"), strict=True)])
+    text = figures.partnership_csv(2023)
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert rows[0] == ["figure", "year", "value", "unit", "n", "n_partners", "note"]
+    assert all(len(r) == 7 for r in rows)
+    by_key = {r[0]: r for r in rows[1:]}
+    assert by_key["scope1_sum"][2:6] == ["3244.750", "t CO2e", "3", "3"]
+    assert not any("," in r[2] for r in rows[1:])
