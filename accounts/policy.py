@@ -216,6 +216,22 @@ def _activity_reader(user: AnyUser, activity: Any = None) -> bool:
     return bool(activity is not None and activity.is_shared and is_partner_contact(user))
 
 
+def _propose_activity(user: AnyUser, organisation: Any = None) -> bool:
+    """A partner contact proposes an activity card for one of its own organisations (issue 18);
+    without an organisation: may the user propose at all (the menu, the empty form)."""
+    if organisation is None:
+        return is_partner_contact(user)
+    return _org_id(organisation) in organisation_ids(user)
+
+
+def _edit_proposal(user: AnyUser, activity: Any = None) -> bool:
+    """Until the office approves it, a proposal is edited by the office or a contact of the
+    organisation that proposed it; after approval only what members may always change."""
+    if activity is None or not getattr(activity, "is_open_proposal", False):
+        return False
+    return is_office(user) or activity.proposer_organisation_id in organisation_ids(user)
+
+
 def _meeting_reader(user: AnyUser, meeting: Any = None) -> bool:
     """Office and strategic group see every meeting; partner contacts those for all partners
     and those their organisation is invited to or organises."""
@@ -248,6 +264,20 @@ def _question_owner(user: AnyUser, post: Any = None) -> bool:
     if post is None or post.author_id != getattr(user, "pk", None):
         return False
     return _space_member(user, post.space)
+
+
+def _own_space_content(user: AnyUser, item: Any = None) -> bool:
+    """The author of a post or comment, while still a member of its space (issue 18): nobody
+    edits someone else's words, and a partner that left the space edits nothing there."""
+    if item is None or item.author_id is None or item.author_id != getattr(user, "pk", None):
+        return False
+    space = item.space if hasattr(item, "space_id") else item.post.space
+    return _space_member(user, space)
+
+
+def _delete_space_content(user: AnyUser, item: Any = None) -> bool:
+    """The author (as for editing), or the office, which may remove anything from a space."""
+    return is_office(user) or _own_space_content(user, item)
 
 
 # Surveys (issue 5): the object is a surveys.Response or an Organisation (anything with an
@@ -400,6 +430,10 @@ RULES: dict[str, Rule] = {
     "activities.list": _partner_or_staff,
     "activities.view": _activity_reader,
     "activities.create": _office,
+    # obj: the Organisation the card is proposed for (issue 18); the office approves or returns it
+    "activities.propose": _propose_activity,
+    "activities.edit_proposal": _edit_proposal,  # obj: the Activity (an open proposal)
+    "activities.review_proposal": _office,
     "activities.change": _office,  # the card's content, its team, the signal override
     "activities.update_status": _activity_member,  # status, milestones, attachments
     "activities.view_dashboard": _office_or_strategic,  # read-only for the strategic group
@@ -435,7 +469,9 @@ RULES: dict[str, Rule] = {
     "spaces.view_space": _space_member,  # posts, comments and files of a space
     "spaces.contribute": _space_member,  # post, comment, choose notifications
     "spaces.mark_answered": _question_owner,
-    "spaces.hide_post": _office,
+    "spaces.hide_post": _office,  # hide and show again
+    "spaces.edit_own": _own_space_content,  # obj: a Post or Comment (issue 18)
+    "spaces.delete": _delete_space_content,  # obj: a Post or Comment (issue 18)
     "spaces.export": _office,
     "spaces.view_library": _partner_or_staff,  # reusable posts and their files
     "spaces.use_library_item": _partner_contact,  # "we used this", for one's own organisation

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.db.models import Prefetch
 from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -141,6 +142,72 @@ class ActivityForm(VersionedForm):
         }
 
 
+class ProposalForm(VersionedForm):
+    """A partner contact's proposed card (issue 18): the card's content for its own
+    organisation. Status, visibility and the working group beyond it are the office's."""
+
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(),
+        label=_("Organisation som föreslår och leder aktiviteten"),
+        empty_label=None,
+    )
+
+    class Meta:
+        model = Activity
+        fields = [
+            "title",
+            "kind",
+            "purpose",
+            "goal",
+            "start_date",
+            "end_date",
+            "challenges",
+            "clusters",
+            "learning_and_sharing",
+            "indicators",
+            "funding",
+            "links",
+        ]
+        widgets = ActivityForm.Meta.widgets
+
+    def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+        self.fields["challenges"].queryset = Challenge.objects.order_by("number")  # type: ignore[attr-defined]
+        self.fields["clusters"].queryset = Cluster.objects.all()  # type: ignore[attr-defined]
+        if self.instance.pk:
+            del self.fields["organisation"]  # a proposal stays with the organisation it came from
+
+    clean_links = ActivityForm.clean_links
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data.pop("version", None)
+        return {
+            "challenges": list(data.pop("challenges") or []),
+            "clusters": list(data.pop("clusters") or []),
+            **data,
+        }
+
+
+class ProposalReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Beslut"),
+        choices=[
+            ("approve", _("Godkänn förslaget")),
+            ("return", _("Skicka tillbaka för ändring")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Kommentar till partnern"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Krävs när du skickar tillbaka förslaget."),
+    )
+
+
 class StatusUpdateForm(forms.Form):
     lifecycle = forms.ChoiceField(label=_("Status"), choices=Lifecycle.choices)
     comment = forms.CharField(
@@ -182,16 +249,39 @@ class MilestoneForm(forms.ModelForm):  # type: ignore[type-arg]
         widgets = {"due_date": DATE_WIDGET, "done_on": DATE_WIDGET}
 
 
+class _ContactWithOrganisation(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """A person as "name (organisation, …)": two people of the same name stay apart."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        names = ", ".join(m.organisation.name for m in getattr(obj, "active_memberships", []))
+        return f"{obj.full_name} ({names})" if names else str(obj.full_name)
+
+
 class PersonForm(forms.Form):
-    contact = forms.ModelChoiceField(queryset=ContactPerson.objects.none(), label=_("Person"))
+    contact = _ContactWithOrganisation(queryset=ContactPerson.objects.none(), label=_("Person"))
     role = forms.CharField(label=_("Roll"), max_length=ROLE_MAX, required=False)
 
     def __init__(self, *args: Any, activity: Activity, **kwargs: Any) -> None:
+        from partners.models import Membership
+
         super().__init__(*args, **kwargs)
-        self.fields["contact"].queryset = ContactPerson.objects.filter(  # type: ignore[attr-defined]
-            memberships__organisation__activity_participations__activity=activity,
-            memberships__is_active=True,
-        ).distinct()
+        self.fields["contact"].queryset = (  # type: ignore[attr-defined]
+            ContactPerson.objects.filter(
+                memberships__organisation__activity_participations__activity=activity,
+                memberships__is_active=True,
+            )
+            .distinct()
+            .order_by("last_name", "first_name", "pk")
+            .prefetch_related(
+                Prefetch(
+                    "memberships",
+                    queryset=Membership.objects.filter(is_active=True).select_related(
+                        "organisation"
+                    ),
+                    to_attr="active_memberships",
+                )
+            )
+        )
 
 
 class AttachmentForm(forms.Form):
@@ -301,6 +391,7 @@ class MeetingForm(VersionedForm):
             "challenges",
             "activities",
             "invited_organisations",
+            "invited_contacts",
             "notes",
         ]
         widgets = {
@@ -309,7 +400,14 @@ class MeetingForm(VersionedForm):
             "notes": forms.Textarea(attrs={"rows": 5}),
             "challenges": forms.SelectMultiple(attrs={"size": 6}),
             "invited_organisations": forms.SelectMultiple(attrs={"size": 8}),
+            "invited_contacts": forms.SelectMultiple(attrs={"size": 8}),
             "activities": forms.SelectMultiple(attrs={"size": 6}),
+        }
+        help_texts = {
+            "invited_organisations": _(
+                "Organisationernas aktiva kontaktpersoner får en kalenderinbjudan per e-post "
+                "när du sparar, och en uppdatering när tid, plats eller rubrik ändras."
+            ),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -318,6 +416,8 @@ class MeetingForm(VersionedForm):
         self.fields["activities"].queryset = Activity.objects.exclude(  # type: ignore[attr-defined]
             lifecycle=Lifecycle.CANCELLED
         ).only("pk", "title")
+        people = ContactPerson.objects.filter(memberships__is_active=True).distinct()
+        self.fields["invited_contacts"].queryset = people.order_by("last_name", "first_name")  # type: ignore[attr-defined]
         self.fields["starts_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]  # type: ignore[attr-defined]
         self.fields["ends_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]  # type: ignore[attr-defined]
 
@@ -328,22 +428,44 @@ class MeetingForm(VersionedForm):
             "challenges": list(data.pop("challenges") or []),
             "activities": list(data.pop("activities") or []),
             "invited_organisations": list(data.pop("invited_organisations") or []),
+            "invited_contacts": list(data.pop("invited_contacts") or []),
             **data,
         }
 
 
+class _PersonWithOrganisation(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    """Each person once, as "name (organisation, …)" (as _ContactWithOrganisation)."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return _ContactWithOrganisation.label_from_instance(self, obj)  # type: ignore[arg-type]
+
+
 class AttendanceForm(forms.Form):
-    organisations = forms.ModelMultipleChoiceField(
-        queryset=Organisation.objects.all(),
-        required=False,
-        label=_("Organisationer som deltog"),
-        widget=forms.CheckboxSelectMultiple,
-    )
-    contacts = forms.ModelMultipleChoiceField(
-        queryset=ContactPerson.objects.all(),
+    contacts = _PersonWithOrganisation(
+        queryset=ContactPerson.objects.none(),
         required=False,
         label=_("Personer som deltog"),
-        widget=forms.SelectMultiple(attrs={"size": 10}),
+        help_text=_(
+            "Varje person räknas för en av sina organisationer (en inbjuden, om någon är det)."
+        ),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    organisations = forms.ModelMultipleChoiceField(
+        queryset=Organisation.objects.order_by("name"),
+        required=False,
+        label=_("Organisationer som deltog utan namngivna personer"),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+
+    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["contacts"].queryset = people  # type: ignore[attr-defined]
+
+
+class MeetingAnswerForm(forms.Form):
+    answer = forms.ChoiceField(
+        choices=[("yes", _("Ja, jag kommer")), ("no", _("Nej, jag kan inte"))],
+        label=_("Kommer du?"),
     )
 
 

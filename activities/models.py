@@ -70,6 +70,14 @@ class Signal(models.TextChoices):
     LATE = "late", _("Försenad")
 
 
+class Proposal(models.TextChoices):
+    """Where a partner's proposed activity card stands (blank on the office's own cards)."""
+
+    PROPOSED = "proposed", _("Föreslagen, väntar på kansliet")
+    RETURNED = "returned", _("Återsänd för ändring")
+    APPROVED = "approved", _("Godkänd")
+
+
 class ActivityQuerySet(models.QuerySet["Activity"]):
     def followed_up(self) -> ActivityQuerySet:
         """Activities whose progress the office follows (planned or ongoing)."""
@@ -87,6 +95,7 @@ class Activity(models.Model):
 
     Lifecycle = Lifecycle
     Signal = Signal
+    Proposal = Proposal
 
     # Names are plain text (issue 15): no control, bidi-override or zero-width characters.
     title = models.CharField(_("titel"), max_length=TITLE_MAX, validators=[validate_plain_name])
@@ -196,6 +205,27 @@ class Activity(models.Model):
         verbose_name=_("leds av"),
     )
 
+    # A partner contact's proposal (issue 18): the office approves it, changes it or returns it
+    # with a comment. Blank: a card the office made itself.
+    proposal_status = models.CharField(
+        _("förslag"), max_length=20, choices=Proposal.choices, blank=True, db_index=True
+    )
+    proposer_organisation = models.ForeignKey(
+        "partners.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("föreslaget av organisation"),
+    )
+    review_comment = models.TextField(
+        _("kansliets kommentar"),
+        max_length=COMMENT_MAX,
+        blank=True,
+        validators=[MaxLengthValidator(COMMENT_MAX)],
+    )
+
     objects = ActivityQuerySet.as_manager()
 
     if TYPE_CHECKING:
@@ -240,6 +270,39 @@ class Activity(models.Model):
     @property
     def link_list(self) -> list[str]:
         return [line.strip() for line in self.links.splitlines() if line.strip()]
+
+    def poster_logo(self) -> Any:
+        """The logo on the printed card: the leading organisation's, else the first in the
+        working group that has one, else None (the card shows the partnership's). Reads the
+        prefetched participations."""
+        for participation in self.participations.all():  # the lead first (Participation.Meta)
+            if participation.organisation.logo:
+                return participation.organisation.logo
+        return None
+
+    def people_on_card(self) -> list[tuple[ActivityPerson, str]]:
+        """The named people, each with the organisation they are in the working group for
+        (one of theirs in the team; the lead first). Reads the prefetched people,
+        their organisations and the participations."""
+        team = [p.organisation for p in self.participations.all()]  # the lead first
+        result = []
+        for person in self.people.all():
+            theirs = {o.pk for o in person.contact.organisations.all()}
+            organisation = next((o.name for o in team if o.pk in theirs), "")
+            result.append((person, organisation))
+        return result
+
+    def poster_contact(self) -> tuple[ActivityPerson, str] | None:
+        """Whom to ask about the activity: the first named person of the leading organisation,
+        else the first named person, with their organisation."""
+        lead = next((p.organisation.name for p in self.participations.all() if p.is_lead), None)
+        people = self.people_on_card()
+        return next((pair for pair in people if pair[1] == lead), people[0] if people else None)
+
+    @property
+    def is_open_proposal(self) -> bool:
+        """A partner's proposal the office has not approved yet (the partner may still edit it)."""
+        return self.proposal_status in (Proposal.PROPOSED, Proposal.RETURNED)
 
     def organisation_ids(self) -> frozenset[int]:
         """The working group's organisations (uses prefetched participations when present)."""
@@ -445,10 +508,20 @@ class Meeting(models.Model):
         blank=True,
         verbose_name=_("inbjudna organisationer"),
     )
+    invited_contacts = models.ManyToManyField(
+        "partners.ContactPerson",
+        related_name="meeting_person_invitations",
+        blank=True,
+        verbose_name=_("inbjudna personer"),
+        help_text=_("Utöver kontaktpersonerna hos de inbjudna organisationerna."),
+    )
     notes = models.TextField(_("anteckningar"), blank=True, max_length=5000)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED, db_index=True
     )
+    # The iCalendar SEQUENCE of the invitations (RFC 5545 3.8.7.4): raised on every change of
+    # time, place, title or status, so that calendar apps replace the event they already hold.
+    sequence = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
     updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -456,6 +529,7 @@ class Meeting(models.Model):
     if TYPE_CHECKING:
         attendances: RelatedManager[MeetingAttendance]
         documents: RelatedManager[MeetingDocument]
+        invitations: RelatedManager[MeetingInvitation]
 
     class Meta:
         ordering = ["-starts_at"]
@@ -528,6 +602,50 @@ class MeetingAttendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting_id}: {self.organisation_id}"
+
+
+class MeetingInvitation(models.Model):
+    """One invited person of a meeting: what was last sent to them, and their answer.
+
+    The person is invited by name or through an invited organisation. Taken off the list, the row
+    stays, withdrawn, so that they are sent a cancellation of the event in their calendar."""
+
+    class Response(models.TextChoices):
+        PENDING = "pending", _("Inte svarat")
+        ACCEPTED = "accepted", _("Kommer")
+        DECLINED = "declined", _("Kommer inte")
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("träff")
+    )
+    contact = models.ForeignKey(
+        "partners.ContactPerson",
+        on_delete=models.CASCADE,
+        related_name="meeting_invitations",
+        verbose_name=_("person"),
+    )
+    response = models.CharField(
+        _("svar"), max_length=10, choices=Response.choices, default=Response.PENDING
+    )
+    responded_at = models.DateTimeField(_("svarade"), null=True, blank=True)
+    is_withdrawn = models.BooleanField(_("inte längre inbjuden"), default=False)
+    # What the person's calendar holds: the METHOD and SEQUENCE last mailed (null: nothing yet).
+    sent_method = models.CharField(_("senast skickat"), max_length=10, blank=True)
+    sent_sequence = models.PositiveIntegerField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("skickad"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["contact__last_name", "contact__first_name", "pk"]
+        verbose_name = _("inbjudan")
+        verbose_name_plural = _("inbjudningar")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "contact"], name="unique_meeting_invitation"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id}: {self.contact_id}"
 
 
 class MeetingDocument(models.Model):

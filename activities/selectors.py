@@ -54,6 +54,7 @@ from activities.models import (
     Lifecycle,
     Meeting,
     MeetingAttendance,
+    MeetingInvitation,
     Participation,
     Signal,
     StatusUpdate,
@@ -62,6 +63,7 @@ from activities.services import stale_days
 from klimatfardplan import sql as sql_names
 from klimatfardplan.kept import kept
 from klimatfardplan.rendering import choice_labels, url_maker
+from partners.models import ContactPerson, Membership
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise as StrOrPromise
@@ -1149,6 +1151,7 @@ def get_meeting(*, visible_to: AnyUser, pk: int) -> Meeting:
         .select_related("organiser")
         .prefetch_related(
             "invited_organisations",
+            "invited_contacts",
             "challenges",
             "activities",
             "documents",
@@ -1283,4 +1286,65 @@ def list_organisation_meetings(
         .values("meeting_id", "meeting__title", "meeting__kind", "meeting__starts_at")
         .annotate(people=Count("contact"))
         .order_by("-meeting__starts_at")
+    )
+
+
+# --- meeting invitations, the calendar feed, proposals (issue 18) ---------------------------------
+
+
+def calendar_meetings_for(
+    user: AnyUser, *, kept_days: int = 365, limit: int = 500
+) -> list[Meeting]:
+    """The calendar feed: the meetings ``user`` may see that ended at most ``kept_days`` ago or
+    are still to come, cancelled ones included (the feed marks them, so that a calendar which
+    holds them shows the cancellation)."""
+    since = timezone.now() - dt.timedelta(days=kept_days)
+    return list(
+        _visible_meetings(user)
+        .filter(ends_at__gte=since)
+        .select_related("organiser")
+        .order_by("starts_at")[:limit]
+    )
+
+
+def list_meeting_invitations(meeting: Meeting) -> list[MeetingInvitation]:
+    """The meeting's invited people with their organisations and answers, by name."""
+    return list(
+        MeetingInvitation.objects.filter(meeting=meeting)
+        .select_related("contact")
+        .prefetch_related(
+            Prefetch(
+                "contact__memberships",
+                queryset=Membership.objects.filter(is_active=True).select_related("organisation"),
+                to_attr="active_memberships",
+            )
+        )
+    )
+
+
+def list_attendance_people() -> QuerySet[ContactPerson]:
+    """Everyone who may be ticked as present: each person once, with their active
+    organisations (for the label "name (organisation)")."""
+    return (
+        ContactPerson.objects.filter(memberships__is_active=True)
+        .distinct()
+        .order_by("last_name", "first_name", "pk")
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.filter(is_active=True).select_related("organisation"),
+                to_attr="active_memberships",
+            )
+        )
+    )
+
+
+def list_open_proposals() -> QuerySet[Activity]:
+    """Partners' proposals the office has not approved yet, oldest first."""
+    return (
+        Activity.objects.filter(
+            proposal_status__in=[Activity.Proposal.PROPOSED, Activity.Proposal.RETURNED]
+        )
+        .select_related("proposer_organisation")
+        .order_by("created_at")
     )

@@ -19,12 +19,14 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import EmailMultiAlternatives
+from django.core.mail.message import SafeMIMEText
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from activities import followup
+from activities import followup, tasks
 from activities.lead import refresh_lead
 from activities.models import (
     MAX_ATTACHMENTS,
@@ -37,16 +39,20 @@ from activities.models import (
     ActivityPerson,
     Attachment,
     CalendarFeed,
+    Lifecycle,
     Meeting,
     MeetingAttendance,
     MeetingDocument,
+    MeetingInvitation,
     Milestone,
     Participation,
+    Proposal,
     Signal,
     StatusUpdate,
     _new_feed_secret,
     feed_token_digest,
 )
+from klimatfardplan.queue import publish_on_commit
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -79,6 +85,14 @@ PERSON_NOT_IN_TEAM = _("Personen måste vara kontaktperson hos en organisation i
 FILE_TOO_LARGE = _("Filen är för stor (högst %(mb)d MB).")
 FILE_TYPE_NOT_ALLOWED = _("Filtypen är inte tillåten. Tillåtna: %(types)s.")
 MEETING_END_BEFORE_START = _("Träffen kan inte sluta innan den börjar.")
+NOT_YOUR_ORGANISATION = _("Du kan bara föreslå aktiviteter för din egen organisation.")
+PROPOSAL_CLOSED = _("Förslaget är redan godkänt och kan inte längre ändras som förslag.")
+RETURN_NEEDS_COMMENT = _("Skriv vad som ska ändras när du skickar tillbaka förslaget.")
+PROPOSAL_APPROVED_LOG = _("Kansliet godkände förslaget.")
+PROPOSAL_RETURNED_LOG = _("Kansliet skickade tillbaka förslaget:")
+ANSWER_CLOSED = _("Du är inte längre inbjuden till träffen, eller så är den inställd.")
+PERSON_WITHOUT_ORGANISATION = _("Personen hör inte till någon organisation just nu.")
+ANSWER_SALT = "activities.meeting-answer"
 
 ALLOWED_UPLOAD_SUFFIXES = (".pdf", ".docx", ".xlsx", ".pptx", ".odt", ".ods", ".png", ".jpg")
 # The first bytes of each allowed type: the extension alone is not trusted (security.md, V5).
@@ -244,6 +258,155 @@ def update_activity(
     activity.goals.set(goals)
     _set_team(activity, organisations, lead)
     return activity
+
+
+# --- partners' proposals (issue 18) -----------------------------------------------------------
+
+
+@transaction.atomic
+def propose_activity(
+    *,
+    by: User,
+    organisation: Organisation,
+    challenges: Sequence[Challenge] = (),
+    clusters: Sequence[Cluster] = (),
+    **fields: Any,
+) -> Activity:
+    """A partner contact proposes a card for its own organisation, which leads it. The card is
+    an idea, not shared, until the office approves it; the office is told by mail."""
+    from accounts import policy  # here: accounts.policy is imported by half the project
+
+    if not policy.can(by, "activities.propose", organisation):
+        raise ValidationError(
+            {"organisation": ValidationError(NOT_YOUR_ORGANISATION, code="not_own")}
+        )
+    for protected in ("lifecycle", "is_shared", "signal_override", "proposal_status"):
+        fields.pop(protected, None)  # the office decides these, never the proposing partner
+    activity = create_activity(
+        by=by,
+        organisations=[organisation],
+        lead=organisation,
+        challenges=challenges,
+        clusters=clusters,
+        lifecycle=Lifecycle.IDEA,
+        is_shared=False,
+        proposal_status=Proposal.PROPOSED,
+        proposer_organisation=organisation,
+        **fields,
+    )
+    _notify_office_of_proposal(activity, resubmitted=False)
+    return activity
+
+
+@transaction.atomic
+def update_proposal(
+    *,
+    activity: Activity,
+    by: User,
+    expected_version: int,
+    challenges: Sequence[Challenge],
+    clusters: Sequence[Cluster],
+    **fields: Any,
+) -> Activity:
+    """The proposing partner changes its proposal while the office has not approved it; a
+    returned proposal goes back to the office. The working group stays as it is."""
+    from accounts import policy
+
+    if not policy.can(by, "activities.edit_proposal", activity):
+        raise ValidationError(PROPOSAL_CLOSED, code="proposal_closed")
+    for protected in ("lifecycle", "is_shared", "signal_override", "proposal_status"):
+        fields.pop(protected, None)
+    team = list(activity.participations.select_related("organisation"))
+    resubmitted = activity.proposal_status == Proposal.RETURNED
+    activity = update_activity(
+        activity=activity,
+        by=by,
+        expected_version=expected_version,
+        organisations=[p.organisation for p in team],
+        lead=next((p.organisation for p in team if p.is_lead), None),
+        challenges=challenges,
+        clusters=clusters,
+        goals=list(activity.goals.all()),
+        proposal_status=Proposal.PROPOSED,
+        **fields,
+    )
+    if resubmitted:
+        _notify_office_of_proposal(activity, resubmitted=True)
+    return activity
+
+
+@transaction.atomic
+def review_proposal(*, activity: Activity, by: User, approve: bool, comment: str = "") -> Activity:
+    """The office approves the proposal (it becomes an ordinary card) or returns it with a
+    comment for the partner to change; the partner who proposed it is told by mail."""
+    from accounts import policy
+
+    policy.require(by, "activities.review_proposal", activity)  # never the proposing partner
+    comment = comment.strip()
+    if not activity.is_open_proposal:
+        raise ValidationError(PROPOSAL_CLOSED, code="proposal_closed")
+    if not approve and not comment:
+        raise ValidationError({"comment": ValidationError(RETURN_NEEDS_COMMENT, code="no_comment")})
+    activity.proposal_status = Proposal.APPROVED if approve else Proposal.RETURNED
+    activity.review_comment = comment
+    Activity.objects.filter(pk=activity.pk).update(
+        proposal_status=activity.proposal_status,
+        review_comment=comment,
+        version=F("version") + 1,
+        updated_at=timezone.now(),
+    )
+    activity.version += 1
+    StatusUpdate.objects.create(
+        activity=activity,
+        by=by,
+        lifecycle=activity.lifecycle,
+        comment=str(PROPOSAL_APPROVED_LOG if approve else PROPOSAL_RETURNED_LOG)
+        + (f" {comment}" if comment else ""),
+    )
+    _notify_proposer(activity, approved=approve)
+    return activity
+
+
+def _notify_office_of_proposal(activity: Activity, *, resubmitted: bool) -> None:
+    from accounts.models import User as UserModel
+    from outbox import mail
+
+    for office_user in UserModel.objects.filter(is_active=True, is_office_staff=True).exclude(
+        email=""
+    ):
+        mail.send_mail(
+            to=mail.recipient_for_user(office_user),
+            template="activities/mail/proposal_submitted",
+            context={
+                "activity": activity,
+                "organisation": activity.proposer_organisation,
+                "resubmitted": resubmitted,
+                "action_url": mail.url("activities:proposal_review", pk=activity.pk),
+                "action_label": _("Granska förslaget"),
+            },
+        )
+
+
+def _notify_proposer(activity: Activity, *, approved: bool) -> None:
+    from outbox import mail
+
+    proposer = activity.created_by
+    if proposer is None or not proposer.is_active or not proposer.email:
+        return
+    mail.send_mail(
+        to=mail.recipient_for_user(proposer),
+        template="activities/mail/proposal_reviewed",
+        context={
+            "activity": activity,
+            "approved": approved,
+            "comment": activity.review_comment,
+            "action_url": mail.url(
+                "activities:activity_detail" if approved else "activities:proposal_update",
+                pk=activity.pk,
+            ),
+            "action_label": _("Öppna aktivitetskortet") if approved else _("Ändra förslaget"),
+        },
+    )
 
 
 def _bump_version(activity: Activity) -> None:
@@ -490,6 +653,10 @@ def _check_meeting(starts_at: dt.datetime, ends_at: dt.datetime) -> None:
         )
 
 
+# What a calendar shows of a meeting: a change to any of these raises the invitations' SEQUENCE.
+_CALENDAR_FIELDS = ("title", "starts_at", "ends_at", "place", "status")
+
+
 @transaction.atomic
 def create_meeting(
     *,
@@ -497,8 +664,10 @@ def create_meeting(
     challenges: Sequence[Challenge] = (),
     activities: Sequence[Activity] = (),
     invited_organisations: Sequence[Organisation] = (),
+    invited_contacts: Sequence[ContactPerson] = (),
     **fields: Any,
 ) -> Meeting:
+    """Save a new meeting and send every invited person an invitation (after commit)."""
     meeting = Meeting(**fields)
     meeting.full_clean()
     _check_meeting(meeting.starts_at, meeting.ends_at)
@@ -506,6 +675,8 @@ def create_meeting(
     meeting.challenges.set(challenges)
     meeting.activities.set(activities)
     meeting.invited_organisations.set(invited_organisations)
+    meeting.invited_contacts.set(invited_contacts)
+    sync_invitations(meeting=meeting)
     return meeting
 
 
@@ -518,22 +689,213 @@ def update_meeting(
     challenges: Sequence[Challenge],
     activities: Sequence[Activity],
     invited_organisations: Sequence[Organisation],
+    invited_contacts: Sequence[ContactPerson] = (),
     **fields: Any,
 ) -> Meeting:
+    """Change the meeting. A change of what calendars show (time, place, title, a cancellation)
+    raises the SEQUENCE, and every invited person is sent the update or the cancellation;
+    people taken off the list are sent a cancellation; people added, an invitation."""
+    before = {name: getattr(meeting, name) for name in _CALENDAR_FIELDS}
     for name, value in fields.items():
         setattr(meeting, name, value)
     meeting.full_clean()
     _check_meeting(meeting.starts_at, meeting.ends_at)
+    calendar_changed = any(getattr(meeting, name) != before[name] for name in _CALENDAR_FIELDS)
+    sequence = F("sequence") + 1 if calendar_changed else F("sequence")
     updated = Meeting.objects.filter(pk=meeting.pk, version=expected_version).update(
-        version=F("version") + 1, updated_at=timezone.now(), **fields
+        version=F("version") + 1, updated_at=timezone.now(), sequence=sequence, **fields
     )
     if not updated:
         raise ConcurrentEditError()
     meeting.version = expected_version + 1
+    meeting.sequence = Meeting.objects.values_list("sequence", flat=True).get(pk=meeting.pk)
     meeting.challenges.set(challenges)
     meeting.activities.set(activities)
     meeting.invited_organisations.set(invited_organisations)
+    meeting.invited_contacts.set(invited_contacts)
+    sync_invitations(meeting=meeting)
     return meeting
+
+
+def invited_contact_ids(meeting: Meeting) -> set[int]:
+    """Everyone invited: the people invited by name, and the active contact persons of the
+    invited organisations (each person once, however many of their organisations are invited)."""
+    from partners.models import Membership
+
+    through_organisations = Membership.objects.filter(
+        organisation__in=meeting.invited_organisations.all(), is_active=True
+    ).values_list("contact_id", flat=True)
+    named = meeting.invited_contacts.values_list("pk", flat=True)
+    return set(through_organisations) | set(named)
+
+
+def sync_invitations(*, meeting: Meeting) -> None:
+    """Make the invitation rows follow the invitee lists, then have the worker mail whatever
+    differs from what each person's calendar holds (after commit)."""
+    wanted = invited_contact_ids(meeting)
+    rows = {i.contact_id: i for i in MeetingInvitation.objects.filter(meeting=meeting)}
+    MeetingInvitation.objects.bulk_create(
+        [MeetingInvitation(meeting=meeting, contact_id=pk) for pk in sorted(wanted - rows.keys())]
+    )
+    MeetingInvitation.objects.filter(meeting=meeting, contact_id__in=wanted).update(
+        is_withdrawn=False
+    )
+    MeetingInvitation.objects.filter(meeting=meeting).exclude(contact_id__in=wanted).update(
+        is_withdrawn=True
+    )
+    publish_on_commit(tasks.send_meeting_invitations, meeting.pk)
+
+
+def _wanted_message(meeting: Meeting, invitation: MeetingInvitation) -> tuple[str, int] | None:
+    """What the person's calendar should be sent now, as (METHOD, SEQUENCE), or None."""
+    if meeting.status == Meeting.Status.CANCELLED or invitation.is_withdrawn:
+        if invitation.sent_method != "REQUEST":
+            return None  # their calendar holds nothing to cancel
+        return ("CANCEL", meeting.sequence)
+    if meeting.status != Meeting.Status.PLANNED or meeting.ends_at < timezone.now():
+        return None  # a meeting over (or recorded afterwards) is not sent to calendars
+    return ("REQUEST", meeting.sequence)
+
+
+def answer_url(invitation: MeetingInvitation) -> str:
+    """The person's own link to answer yes or no, without logging in (like the calendar feed,
+    the signed token in the URL is the credential; it names only the invitation)."""
+    from django.core import signing
+    from django.urls import reverse
+
+    from outbox.mail import absolute_url
+
+    token = signing.dumps(invitation.pk, salt=ANSWER_SALT, compress=True)
+    return absolute_url(reverse("activities:meeting_answer", kwargs={"token": token}))
+
+
+def invitation_for_token(token: str) -> MeetingInvitation | None:
+    from django.core import signing
+
+    try:
+        pk = signing.loads(token, salt=ANSWER_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(pk, int):
+        return None
+    return MeetingInvitation.objects.select_related("meeting", "contact").filter(pk=pk).first()
+
+
+class _InvitationEmail(EmailMultiAlternatives):
+    """A mail whose alternatives end with the iTIP part, ``text/calendar; method=…``, the form
+    Outlook and Gmail turn into an invitation with answer buttons; the same calendar also goes
+    as an ``invite.ics`` attachment for other mail programs."""
+
+    def __init__(self, *args: Any, ics: bytes, method: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.ics, self.method = ics, method
+        self.attach("invite.ics", ics, "application/ics")
+
+    def _create_alternatives(self, msg: Any) -> Any:
+        # Django's hook that builds multipart/alternative (django/core/mail/message.py).
+        msg = super()._create_alternatives(msg)  # type: ignore[misc]
+        part = SafeMIMEText(self.ics.decode(), "calendar", "utf-8")
+        part.set_param("method", self.method)
+        msg.attach(part)
+        return msg
+
+
+def deliver_meeting_invitations(*, meeting_id: int) -> int:
+    """Mail each invited person what their calendar lacks: the invitation (METHOD:REQUEST) at
+    the meeting's current SEQUENCE, or a cancellation. Safe to repeat: each row records what was
+    last sent, under a row lock, so a retry or a second worker sends nothing twice."""
+    from activities import calendar  # here: calendar reads through selectors, which import us
+    from outbox.mail import recipient_for_contact, render_mail
+
+    meeting = Meeting.objects.filter(pk=meeting_id).first()
+    if meeting is None:
+        return 0
+    sent = 0
+    for invitation_id in MeetingInvitation.objects.filter(meeting=meeting).values_list(
+        "pk", flat=True
+    ):
+        with transaction.atomic():
+            invitation = (
+                MeetingInvitation.objects.select_for_update(of=("self",))
+                .select_related("contact__user")
+                .get(pk=invitation_id)
+            )
+            wanted = _wanted_message(meeting, invitation)
+            if wanted is None or wanted == (invitation.sent_method, invitation.sent_sequence):
+                continue
+            method, sequence = wanted
+            recipient = recipient_for_contact(invitation.contact)
+            if not recipient.address:
+                continue
+            ics = calendar.render_invitation(
+                meeting,
+                method=method,
+                attendee_name=invitation.contact.full_name,
+                attendee_email=recipient.address,
+            )
+            template = (
+                "activities/mail/meeting_cancelled"
+                if method == "CANCEL"
+                else "activities/mail/meeting_invitation"
+            )
+            rendered = render_mail(
+                template,
+                {
+                    "meeting": meeting,
+                    "contact": invitation.contact,
+                    "is_update": invitation.sent_sequence is not None,
+                    "is_withdrawn": invitation.is_withdrawn,
+                    "answer_url": answer_url(invitation),
+                    "action_url": answer_url(invitation) if method == "REQUEST" else "",
+                    "action_label": _("Svara om du kommer"),
+                },
+                language=recipient.locale,
+            )
+            message = _InvitationEmail(
+                subject=rendered.subject,
+                body=rendered.text,
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                to=[recipient.address],
+                ics=ics,
+                method=method,
+            )
+            message.attach_alternative(rendered.html, "text/html")
+            message.send()
+            invitation.sent_method, invitation.sent_sequence = method, sequence
+            invitation.sent_at = timezone.now()
+            invitation.save(update_fields=["sent_method", "sent_sequence", "sent_at"])
+            sent += 1
+    return sent
+
+
+@transaction.atomic
+def answer_invitation(*, invitation: MeetingInvitation, attending: bool) -> MeetingInvitation:
+    """The invited person says whether they come. Refused once they are no longer invited or
+    the meeting is cancelled (their calendar was sent a cancellation)."""
+    if invitation.is_withdrawn or invitation.meeting.status == Meeting.Status.CANCELLED:
+        raise ValidationError(ANSWER_CLOSED, code="answer_closed")
+    response = (
+        MeetingInvitation.Response.ACCEPTED if attending else MeetingInvitation.Response.DECLINED
+    )
+    if invitation.response == response:
+        return invitation
+    invitation.response = response
+    invitation.responded_at = timezone.now()
+    invitation.save(update_fields=["response", "responded_at"])
+    return invitation
+
+
+def _attendance_organisation(contact: ContactPerson, preferred: frozenset[int]) -> int | None:
+    """The organisation a person came for: an invited one (or the organiser) among their
+    active organisations, else the first of them by name."""
+    memberships = sorted(
+        (m for m in contact.memberships.all() if m.is_active),
+        key=lambda m: (m.organisation.name, m.organisation_id),
+    )
+    for membership in memberships:
+        if membership.organisation_id in preferred:
+            return membership.organisation_id
+    return memberships[0].organisation_id if memberships else None
 
 
 @transaction.atomic
@@ -541,31 +903,32 @@ def record_attendance(
     *,
     meeting: Meeting,
     by: User,
-    organisations: Iterable[Organisation],
     contacts: Iterable[ContactPerson] = (),
+    organisations: Iterable[Organisation] = (),
 ) -> list[MeetingAttendance]:
-    """Replace the meeting's attendance: the organisations that came, and the named people.
-
-    A person counts for each of their organisations that is listed (or, when none is, for their
-    first active organisation, which is then counted as attending too)."""
-    org_ids = {o.pk for o in organisations}
+    """Replace the meeting's attendance: one row per person who came, counted for one of their
+    organisations (an invited one when there is one), and a row for each further organisation
+    that came without anyone named. An organisation counts as attending through its people;
+    naming a person never adds another organisation."""
+    preferred = meeting.organisation_ids()
     rows: list[MeetingAttendance] = []
-    people_orgs: dict[int, set[int]] = {}
+    seen_contacts: set[int] = set()
+    orgs_with_people: set[int] = set()
     for contact in contacts:
-        memberships = [m.organisation_id for m in contact.memberships.all() if m.is_active]
-        chosen = [pk for pk in memberships if pk in org_ids] or memberships[:1]
-        for org_id in chosen:
-            people_orgs.setdefault(org_id, set()).add(contact.pk)
-            org_ids.add(org_id)
-    for org_id in sorted(org_ids):
-        contact_ids = people_orgs.get(org_id)
-        if contact_ids:
-            rows += [
-                MeetingAttendance(meeting=meeting, organisation_id=org_id, contact_id=c)
-                for c in sorted(contact_ids)
-            ]
-        else:
-            rows.append(MeetingAttendance(meeting=meeting, organisation_id=org_id))
+        if contact.pk in seen_contacts:
+            continue
+        org_id = _attendance_organisation(contact, preferred)
+        if org_id is None:
+            raise ValidationError(
+                {"contacts": ValidationError(PERSON_WITHOUT_ORGANISATION, code="no_organisation")}
+            )
+        seen_contacts.add(contact.pk)
+        orgs_with_people.add(org_id)
+        rows.append(MeetingAttendance(meeting=meeting, organisation_id=org_id, contact=contact))
+    for organisation in organisations:
+        if organisation.pk not in orgs_with_people:
+            orgs_with_people.add(organisation.pk)
+            rows.append(MeetingAttendance(meeting=meeting, organisation=organisation))
     meeting.attendances.all().delete()
     created = MeetingAttendance.objects.bulk_create(rows)
     if created and meeting.status == Meeting.Status.PLANNED and meeting.starts_at <= timezone.now():

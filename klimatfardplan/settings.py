@@ -379,9 +379,8 @@ AXES_LOCKOUT_CALLABLE = "security.lockout.lockout_response"
 # is ignored, it is the client's own text). The client address of the lockout and of the reset
 # limit comes from security.client_ip, since django-ipware (which the AXES_IPWARE_* settings
 # configure) is not installed.
-TRUSTED_PROXY_COUNT: int = _read("TRUSTED_PROXY_COUNT")
-if TRUSTED_PROXY_COUNT is None:
-    TRUSTED_PROXY_COUNT = 1 if PRODUCTION else 0
+_trusted_proxies = _read("TRUSTED_PROXY_COUNT")
+TRUSTED_PROXY_COUNT: int = (1 if PRODUCTION else 0) if _trusted_proxies is None else _trusted_proxies
 if TRUSTED_PROXY_COUNT < 0:
     raise _config_error("TRUSTED_PROXY_COUNT", "must be 0 or more.")
 AXES_CLIENT_IP_CALLABLE = "security.client_ip.client_ip"

@@ -114,9 +114,18 @@ def main() -> int:
             f"{row['50%']} | {row['95%']} | {row['99%']} | {P95_MS} | "
             f"{'met' if met else '**not met**'} |"
         )
+    failures_csv = var / "locust_failures.csv"
+    if failures_csv.exists():
+        kinds: dict[str, int] = {}
+        for failure in csv.DictReader(failures_csv.open()):
+            what = f"{failure['Method']} {failure['Name']}: {failure['Error'][:70]}"
+            kinds[what] = kinds.get(what, 0) + int(failure["Occurrences"])
+        if kinds:
+            lines += ["", "Failures, by kind (first 70 characters of the error):", ""]
+            lines += [f"- {n} × `{what}`" for what, n in sorted(kinds.items(), key=lambda k: -k[1])]
     lines.append("")
     section = "\n".join(lines)
-    doc = ROOT / "docs" / "benchmarks.md"
+    doc = Path(os.environ.get("KF_LOAD_DOC") or ROOT / "docs" / "benchmarks.md")
     text = doc.read_text() if doc.exists() else "# Benchmarks\n"
     head, runs = text, {}
     if START in text and END in text:
@@ -158,7 +167,7 @@ Pacing, so that N Locust users stand for 550 contacts in the last hour: a contac
 minutes in the form and types a figure every 15–25 s (mean 20 s); the form autosaves 0.8 s after a
 change, so one save per figure, about 30 per contact. By Little's law 550 contacts an hour × 10
 minutes = 550 × 10 / 60 ≈ **92 contacts at work at any moment**, saving 92 / 20 s ≈ **4.6 times a
-second** (16,500 saves in the hour), plus a form opened every sixth step. So 92 partner users, each
+second** (16,500 saves in the hour), plus the form reopened every seventh step. So 92 partner users, each
 playing one contact at a time with that wait; when its contact's session (30 saves) ends it signs out
 and signs in as the next contact, as new contacts arrive; its first session is met at a random point.
 A run of a few minutes is a slice of that hour. Beside them 3 office staff (partner list,

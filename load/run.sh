@@ -21,11 +21,11 @@ mkdir -p "$VAR_DIR"
 rm -f "$VAR_DIR"/locust_* "$VAR_DIR/acked.json"
 
 # A fresh database of our own (never the shared ones), dropped at the end.
-psql "$PG/postgres" -q -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
+psql "$PG/postgres" -q -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB"
 cleanup() {
   kill "$(cat "$VAR_DIR/gunicorn.pid" 2>/dev/null)" 2>/dev/null || true
   sleep 1
-  psql "$PG/postgres" -q -c "DROP DATABASE IF EXISTS $DB" || true
+  psql "$PG/postgres" -q -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" || true
 }
 trap cleanup EXIT
 python3 -c 'import os; print(round(os.getloadavg()[0], 1))' > "$VAR_DIR/loadavg_before"
@@ -35,7 +35,7 @@ $PY load/seed.py
 psql "$PG/$DB" -q -c "ANALYZE"
 
 $PY -m gunicorn klimatfardplan.wsgi:application --workers 4 --bind "127.0.0.1:$PORT" \
-  --pid "$VAR_DIR/gunicorn.pid" --access-logfile /dev/null --error-logfile "$VAR_DIR/gunicorn.log" --daemon
+  --pid "$VAR_DIR/gunicorn.pid" --access-logfile /dev/null --error-logfile "$VAR_DIR/gunicorn.log" --capture-output --daemon
 for _ in $(seq 100); do curl -fs -o /dev/null "http://127.0.0.1:$PORT/accounts/login/" && break; sleep 0.3; done
 
 .venv/bin/locust -f load/locustfile.py --headless --users "$KF_LOAD_USERS_N" --spawn-rate 10 \

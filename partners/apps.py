@@ -5,8 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class PartnersConfig(AppConfig):
     name = "partners"
     verbose_name = _("Partner")
-
-    def ready(self) -> None:
-        from partners import links
-
-        links.connect()

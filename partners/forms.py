@@ -2,83 +2,16 @@
 
 from __future__ import annotations
 
-import html
-from collections.abc import Iterator
-from functools import lru_cache
 from typing import Any
 
 from django import forms
-from django.db import models
-from django.forms.utils import flatatt
 from django.utils import timezone
-from django.utils.choices import BaseChoiceIterator
-from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from klimatfardplan.rendering import choice_labels
-from partners import selectors
 from partners.models import Commitment, CommitmentSet, GroupRelation, Organisation
 from partners.services import CommitmentEntry
 from partners.validators import normalise_organisation_number, validate_pdf, validate_plain_name
-from roadmap import selectors as roadmap_selectors
 from roadmap.models import Challenge, Goal, PartnershipPeriod
-
-
-class FastSelect(forms.Select):
-    """A <select> rendered in Python rather than through one template per option.
-
-    The partner list's filter form has six selects (21 challenges among them) and is rendered on
-    every list request; Django's per-option widget templates made up a quarter of the page's
-    server time in the benchmark. Output matches Django's select (attributes, selected option),
-    without optgroups, which these filters do not use."""
-
-    def render(
-        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
-    ) -> SafeString:
-        final_attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
-        options = _options_html(tuple((str(v), str(label)) for v, label in self.choices))
-        for chosen in {str(v) for v in self.format_value(value)}:  # values are unique
-            start = f'<option value="{html.escape(chosen)}">'
-            options = options.replace(start, f"{start[:-1]} selected>", 1)
-        # Every value and label is escaped; flatatt escapes the attributes.
-        return mark_safe(f"<select{flatatt(final_attrs)}>{options}</select>")  # noqa: S308
-
-
-@lru_cache(maxsize=256)
-def _options_html(pairs: tuple[tuple[str, str], ...]) -> str:
-    """The ``<option>`` elements of ``(value, label)`` pairs, none selected: made once per list
-    of choices (their labels are already in the request's language), as the same few lists
-    are rendered on every request. html.escape is what django.utils.html.escape applies,
-    without its lazy-string wrapper (which cost more than the escaping, option by option)."""
-    return "".join(
-        f'<option value="{html.escape(value)}">{html.escape(label)}</option>'
-        for value, label in pairs
-    )
-
-
-class FastInputMixin:
-    """An <input> rendered in Python, as Django's ``input.html`` template renders it."""
-
-    def _render(self, template_name: str, context: dict[str, Any], renderer: Any = None) -> str:
-        widget = context["widget"]
-        value = widget["value"]
-        return format_html(
-            '<input type="{}" name="{}"{}{}>',
-            widget["type"],
-            widget["name"],
-            "" if value is None else format_html(' value="{}"', value),
-            flatatt(widget["attrs"]),
-        )
-
-
-class FastTextInput(FastInputMixin, forms.TextInput):
-    pass
-
-
-class FastCheckboxInput(FastInputMixin, forms.CheckboxInput):
-    pass
 
 
 class OrganisationForm(forms.ModelForm[Organisation]):
@@ -306,138 +239,6 @@ class CommitmentsForm(forms.Form):
             for c in self.challenges
             if self.cleaned_data.get(f"adopt_{c.pk}")
         }
-
-
-class ReadyChoices(BaseChoiceIterator):
-    """Choices already in Django's canonical form, (value, label) pairs with plain-string labels.
-
-    Setting a list as a field's choices normalises it twice (field and widget), element by
-    element, which cost more than rendering the options; an iterator is taken as it is."""
-
-    def __init__(self, pairs: list[tuple[Any, str]]) -> None:
-        self.pairs = pairs
-
-    def __iter__(self) -> Iterator[tuple[Any, str]]:
-        return iter(self.pairs)
-
-
-class LoadedChoiceField(forms.ChoiceField):
-    """A choice among objects the form has already loaded (reference data such as challenges).
-
-    Like ModelChoiceField it cleans to the chosen object (None when empty) and rejects unknown
-    ids, but neither rendering nor validation queries the database: the partner list renders
-    three of these on every request."""
-
-    def __init__(self, *, empty_label: Any, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.empty_label = empty_label
-        self.objects: dict[str, Any] = {}
-
-    def load(self, objects: list[Any]) -> None:
-        self.objects = {str(o.pk): o for o in objects}
-        self.choices = ReadyChoices(
-            [("", str(self.empty_label)), *((o.pk, str(o)) for o in objects)]
-        )
-
-    def to_python(self, value: Any) -> Any:
-        key = super().to_python(value)
-        if key in self.empty_values:
-            return None
-        if key not in self.objects:
-            raise forms.ValidationError(
-                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": key}
-            )
-        return self.objects[key]
-
-    def validate(self, value: Any) -> None:
-        if value is None and self.required:
-            raise forms.ValidationError(self.error_messages["required"], code="required")
-
-
-class Sort(models.TextChoices):
-    """The partner list's orderings (``selectors.ORDERINGS``)."""
-
-    NAME = "name", _("Namn A–Ö")
-    NAME_DESC = "-name", _("Namn Ö–A")
-    STATUS = "status", _("Status")
-    KIND = "kind", _("Typ")
-    SECTOR = "sector", _("Bransch")
-    MOST_CHALLENGES = "challenges", _("Flest utmaningar")
-    FEWEST_CHALLENGES = "-challenges", _("Minst utmaningar")
-    CREATED = "created", _("Senast registrerad")
-
-
-class OrganisationFilterForm(forms.Form):
-    """The partner list's filters. The choices are set per request in ``__init__``: the status,
-    type and sort labels as plain strings of the active language (``choice_labels`` caches
-    them), so neither copying the fields nor rendering them translates label by label."""
-
-    q = forms.CharField(label=_("Sök"), required=False, widget=FastTextInput)
-    status = forms.ChoiceField(label=_("Status"), required=False, widget=FastSelect)
-    kind = forms.ChoiceField(label=_("Typ"), required=False, widget=FastSelect)
-    sector = forms.ChoiceField(label=_("Bransch"), required=False, widget=FastSelect)
-    focus_area = LoadedChoiceField(
-        label=_("Fokusområde"), required=False, empty_label=_("Alla"), widget=FastSelect
-    )
-    challenge = LoadedChoiceField(
-        label=_("Klimatutmaning"), required=False, empty_label=_("Alla"), widget=FastSelect
-    )
-    period = LoadedChoiceField(
-        label=_("Period"), required=False, empty_label=_("Aktuell"), widget=FastSelect
-    )
-    declaration_missing = forms.BooleanField(
-        label=_("Saknar avsiktsförklaring"), required=False, widget=FastCheckboxInput
-    )
-    sort = forms.ChoiceField(label=_("Sortera"), required=False, widget=FastSelect)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.reference = roadmap_selectors.reference_data()
-        everything = gettext("Alla")
-        names = roadmap_selectors.sector_names()
-        for name, choices in (
-            ("status", [("", everything), *choice_labels(Organisation.Status).items()]),
-            ("kind", [("", everything), *choice_labels(Organisation.Kind).items()]),
-            (
-                "sector",
-                [("", everything), *((s, names.get(s, s)) for s in selectors.list_sectors())],
-            ),
-            ("sort", list(choice_labels(Sort).items())),
-        ):
-            field = self.fields[name]
-            if isinstance(field, forms.ChoiceField):  # always; narrows the type for mypy
-                field.choices = ReadyChoices(choices)
-        for name, objects in (
-            ("focus_area", self.reference.focus_areas),
-            ("challenge", self.reference.challenges),
-            ("period", self.reference.periods),
-        ):
-            field = self.fields[name]
-            if isinstance(field, LoadedChoiceField):  # always; narrows the type for mypy
-                field.load(objects)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                widget.attrs["class"] = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                widget.attrs["class"] = "form-select"
-            else:
-                widget.attrs["class"] = "form-control"
-
-    def filters(self) -> selectors.OrganisationFilters:
-        data = self.cleaned_data if self.is_valid() else {}
-        return selectors.OrganisationFilters(
-            search=data.get("q") or "",
-            status=data.get("status") or "",
-            kind=data.get("kind") or "",
-            sector=data.get("sector") or "",
-            focus_area=data.get("focus_area"),
-            challenge=data.get("challenge"),
-            # "Aktuell" is the current period, already known from the choices (no query).
-            period=data.get("period") or self.reference.current_period,
-            declaration_missing=bool(data.get("declaration_missing")),
-            ordering=data.get("sort") or "name",
-        )
 
 
 class ImportForm(forms.Form):

@@ -47,8 +47,8 @@ class Organisation(models.Model):
         help_text=_("Tio siffror, t.ex. 556036-0793."),
     )
     kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices)
-    # Indexed: the partner list's sector filter reads the distinct sectors from the index
-    # (selectors.list_sectors), a few index seeks instead of a scan of every organisation.
+    # Indexed: the partner list's sector filter reads the distinct sectors
+    # (selectors.list_sectors) and filters by sector.
     sector = models.CharField(_("bransch"), max_length=100, blank=True, db_index=True)
     employees = models.PositiveIntegerField(_("antal anställda"), null=True, blank=True)
     website = models.URLField(_("webbplats"), blank=True)
@@ -89,8 +89,8 @@ class Organisation(models.Model):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisationer")
         indexes = [
-            # The organisations' fingerprint (klimatfardplan.sql.fingerprint) reads the
-            # latest change from this index instead of scanning every organisation.
+            # The organisations' fingerprint (klimatfardplan.sql.fingerprint), still read by
+            # the activities app's kept values, comes from this index. Drop it with them.
             models.Index(fields=["updated_at"], name="organisation_updated"),
             # The partner list's search reads the search text in name order from this index
             # and stops after a page, instead of visiting each organisation's row.
@@ -393,8 +393,8 @@ class CommitmentSet(models.Model):
                 fields=["period", "status", "updated_at", "version"],
                 name="commitmentset_period_status",
             ),
-            # The matrix's fingerprint (selectors._matrix_counts) reads the latest change of
-            # any set: one index seek.
+            # Served the matrix's fingerprint, which is gone (issue 19); nothing reads it now.
+            # Kept until the lead drops the fingerprints' indexes in one migration.
             models.Index(fields=["updated_at"], name="commitmentset_updated"),
         ]
 

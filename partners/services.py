@@ -233,7 +233,8 @@ DETAIL_FIELDS = ("title", "phone")
 
 MSG_IDENTITY_LOCKED = gettext_noop(
     "Bara kansliet kan ändra namn och e-post för en person som har en inloggning eller "
-    "hör till en annan organisation."
+    "hör till en annan organisation, och bara kansliet eller organisationens huvudkontakt "
+    "för en huvudkontakt eller inlämnare."
 )
 MSG_DETAILS_LOCKED = gettext_noop(
     "Personen hör även till en annan organisation: bara kansliet kan ändra hens uppgifter."

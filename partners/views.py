@@ -18,9 +18,8 @@ from django.views.generic import ListView
 
 from accounts import policy
 from accounts.policy import PolicyRequiredMixin
-from klimatfardplan.pagination import RowPaginator
-from klimatfardplan.rendering import choice_labels
-from partners import importing, sections, selectors, services
+from partners import commitment_selectors, importing, sections, selectors, services
+from partners.filters import CommitmentMatrixFilterForm, OrganisationFilterForm
 from partners.forms import (
     CommitmentsForm,
     ContactForm,
@@ -28,7 +27,6 @@ from partners.forms import (
     GroupRelationForm,
     ImportForm,
     OrganisationCreateForm,
-    OrganisationFilterForm,
     OrganisationForm,
     OrganisationStatusForm,
 )
@@ -40,7 +38,6 @@ from partners.models import (
     Organisation,
 )
 from partners.models import private_storage as _private_storage
-from roadmap import selectors as roadmap_selectors
 from roadmap.models import Challenge, PartnershipPeriod
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -83,9 +80,8 @@ class OrganisationListView(PolicyRequiredMixin, ListView[Any]):
     template_name = "partners/organisation_list.html"
     context_object_name = "organisations"
     paginate_by = 25
-    paginator_class = RowPaginator  # a search's short first page needs no COUNT
 
-    def get_queryset(self) -> selectors.OrganisationRows:  # type: ignore[override]
+    def get_queryset(self) -> QuerySet[Organisation]:
         self.filter_form = OrganisationFilterForm(self.request.GET or None)
         return selectors.list_organisations(
             visible_to=self.request.user, filters=self.filter_form.filters()
@@ -122,22 +118,21 @@ def organisation_export(request: HttpRequest, fmt: str) -> HttpResponse:
         _("Avsiktsförklaring"),
         _("Kontaktpersoner"),
     ]
-    kinds, statuses = choice_labels(Organisation.Kind), choice_labels(Organisation.Status)
     rows = (
         [
-            o["name"],
-            o["organisation_number"],
-            kinds.get(o["kind"], o["kind"]),
-            o["sector"],
-            o["employees"],
-            statuses.get(o["status"], o["status"]),
-            o["website"],
-            o["city"],
-            o["challenge_count"],
-            _("ja") if o["has_declaration"] else _("nej"),
-            o["contact_count"],
+            o.name,
+            o.organisation_number,
+            o.get_kind_display(),
+            o.sector,
+            o.employees,
+            o.get_status_display(),
+            o.website,
+            o.city,
+            o.challenge_count,  # type: ignore[attr-defined]
+            _("ja") if o.has_declaration else _("nej"),  # type: ignore[attr-defined]
+            o.contact_count,  # type: ignore[attr-defined]
         ]
-        for o in organisations
+        for o in organisations.iterator(chunk_size=2000)
     )
     if fmt == "xlsx":
         return _download(importing.to_xlsx(header, rows, title=_("Partner")), "partner", fmt)
@@ -183,9 +178,9 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
     }
     if policy.can(user, "partners.view_matchmaking", organisation):
-        context["matches"] = selectors.matches_for(organisation=organisation, period=period)
+        context["matches"] = commitment_selectors.matches_for(organisation=organisation, period=period)
         context["looking"] = list(
-            selectors.looking_for_partners(period=period, exclude=organisation)[:20]
+            commitment_selectors.looking_for_partners(period=period, exclude=organisation)[:20]
         )
     if context["can_manage"]:
         context["status_form"] = OrganisationStatusForm(initial={"status": organisation.status})
@@ -548,16 +543,9 @@ def group_relation_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 def commitment_matrix(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "partners.view_matrix")
-    # Periods and focus areas come from the cached reference data (no queries when warm).
-    reference = roadmap_selectors.reference_data()
-    focus_area = reference.focus_area(request.GET.get("focus_area", ""))
-    matrix = selectors.commitment_matrix(
-        visible_to=request.user,
-        period=reference.period(request.GET.get("period", "")) or reference.current_period,
-        include_drafts=request.GET.get("drafts") == "1",
-        focus_area=focus_area,
-        search=request.GET.get("q", ""),
-        page_number=request.GET.get("page", 1),
+    form = CommitmentMatrixFilterForm(request.GET, current_period=selectors.current_period())
+    matrix = commitment_selectors.commitment_matrix(
+        visible_to=request.user, page_number=request.GET.get("page", 1), **form.filters()
     )
     query = request.GET.copy()
     query.pop("page", None)
@@ -566,11 +554,8 @@ def commitment_matrix(request: HttpRequest) -> HttpResponse:
         "partners/commitment_matrix.html",
         {
             "matrix": matrix,
-            "periods": reference.periods,
-            "focus_areas": reference.focus_areas,
-            "selected_focus_area": focus_area,
+            "filter_form": form,
             "query": query.urlencode(),
-            "search": request.GET.get("q", ""),
             "can_export": policy.can(request.user, "partners.export"),
         },
     )
@@ -623,7 +608,7 @@ def grouping_list(request: HttpRequest) -> HttpResponse:
         request,
         "partners/grouping_list.html",
         {
-            "groupings": selectors.grouping_challenges(visible_to=request.user, period=period),
+            "groupings": commitment_selectors.grouping_challenges(visible_to=request.user, period=period),
             "period": period,
             "periods": selectors.list_periods(),
         },
@@ -634,7 +619,7 @@ def _grouping_challenge(request: HttpRequest, number: int) -> tuple[Challenge, A
     policy.require(request.user, "partners.view_groupings")
     challenge = get_object_or_404(Challenge.objects.select_related("focus_area"), number=number)
     period = _period(request)
-    if not selectors.can_view_grouping(challenge=challenge, visible_to=request.user, period=period):
+    if not commitment_selectors.can_view_grouping(challenge=challenge, visible_to=request.user, period=period):
         raise Http404
     return challenge, period
 
@@ -647,7 +632,7 @@ def grouping_detail(request: HttpRequest, number: int) -> HttpResponse:
         {
             "challenge": challenge,
             "period": period,
-            "members": selectors.grouping_members(
+            "members": commitment_selectors.grouping_members(
                 challenge=challenge, visible_to=request.user, period=period
             ),
             "can_export": policy.can(request.user, "partners.export"),
@@ -659,7 +644,7 @@ def grouping_detail(request: HttpRequest, number: int) -> HttpResponse:
 def grouping_export(request: HttpRequest, number: int) -> HttpResponse:
     challenge, period = _grouping_challenge(request, number)
     policy.require(request.user, "partners.export")
-    rows = selectors.mailing_list(challenge=challenge, period=period)
+    rows = commitment_selectors.mailing_list(challenge=challenge, period=period)
     header = [
         _("Organisation"),
         _("Förnamn"),

@@ -119,6 +119,10 @@ def build_snapshot_data(report_year: ReportYear) -> dict[str, Any]:
         # panel (base year and data year, comparable, not inside another partner's report).
         "responding": partnership["figures"].get("responses"),
         "panel": partnership["figures"].get("panel"),
+        # Which panel: scope 1 + 2 by the period's method, base year → data year.
+        "panel_method": partnership["figures"].get("scope2_method"),
+        "panel_base_year": partnership["figures"].get("base_year"),
+        "panel_year": partnership["figures"].get("data_year"),
     }
     return data
 

@@ -10,8 +10,8 @@ from typing import Any
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from django.http import HttpRequest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 LOGIN_AT = "kf_login_at"
 LAST_SEEN = "kf_last_seen"

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from spaces.files import ALLOWED_EXTENSIONS, check_upload, max_file_bytes
 from spaces.markdown import MARKUP_MESSAGE, find_disallowed_markup
 from spaces.models import COMMENT_MAX, HIDE_REASON_MAX, Comment, Post, Subscription
+from spaces.selectors import DEFAULT_MODE
 
 
 def _refuse_markup(value: str) -> str:
@@ -63,6 +64,14 @@ class PostForm(forms.ModelForm[Post]):
         return upload
 
 
+class PostEditForm(PostForm):
+    """Editing a post: what the author wrote; files stay as they are (no upload here)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["file"]
+
+
 class CommentForm(forms.ModelForm[Comment]):
     class Meta:
         model = Comment
@@ -83,9 +92,24 @@ class HidePostForm(forms.Form):
     )
 
 
+DEFAULT_CHOICE = (DEFAULT_MODE, _("Som för alla mina rum"))
+
+
 class SubscriptionForm(forms.Form):
+    """One space's choice: as for all spaces, or an exception."""
+
     mode = forms.ChoiceField(
         label=_("E-post från det här rummet"),
+        choices=[DEFAULT_CHOICE, *Subscription.Mode.choices],
+        widget=forms.RadioSelect,
+    )
+
+
+class MailPreferenceForm(forms.Form):
+    """The choice for every space the user is in (issue 18: one save, not one per space)."""
+
+    mode = forms.ChoiceField(
+        label=_("E-post från alla mina rum"),
         choices=Subscription.Mode.choices,
         widget=forms.RadioSelect,
     )

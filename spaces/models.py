@@ -189,6 +189,9 @@ class Post(models.Model):
     hidden_reason = models.TextField(_("skäl att dölja"), blank=True, max_length=HIDE_REASON_MAX)
     created_at = models.DateTimeField(_("skrivet"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("ändrat"), auto_now=True)
+    # When the author last changed what readers see (the "redigerad" marker). Not updated_at:
+    # marking a question answered or hiding a post changes that too, and is no edit.
+    edited_at = models.DateTimeField(_("redigerat"), null=True, blank=True)
 
     objects = PostQuerySet.as_manager()
 
@@ -269,6 +272,7 @@ class Comment(models.Model):
         verbose_name=_("organisation"),
     )
     created_at = models.DateTimeField(_("skriven"), auto_now_add=True, db_index=True)
+    edited_at = models.DateTimeField(_("redigerad"), null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -312,7 +316,8 @@ class Attachment(models.Model):
 
 
 class Subscription(models.Model):
-    """A member's notification choice for one space. No row means no mail."""
+    """A member's notification choice for one space: an exception to their
+    :class:`MailPreference`. No row means the member's default applies."""
 
     class Mode(models.TextChoices):
         EACH_POST = "each_post", _("E-post vid varje nytt inlägg")
@@ -340,6 +345,29 @@ class Subscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} – {self.space_id}: {self.mode}"
+
+
+class MailPreference(models.Model):
+    """A user's e-mail choice for every space they are in (issue 18): one save instead of one
+    per space. A :class:`Subscription` row for a space is an exception to it. No row: no mail."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="space_mail_preference",
+        verbose_name=_("användare"),
+    )
+    mode = models.CharField(
+        _("e-post från alla rum"), max_length=20, choices=Subscription.Mode.choices
+    )
+    updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("e-postval för rummen")
+        verbose_name_plural = _("e-postval för rummen")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.mode}"
 
 
 class UnsubscribeLinkQuerySet(models.QuerySet["UnsubscribeLink"]):

@@ -40,6 +40,7 @@ from spaces.models import (
     Attachment,
     Comment,
     LibraryUse,
+    MailPreference,
     Post,
     PostQuerySet,
     Space,
@@ -49,6 +50,8 @@ from spaces.models import (
 if TYPE_CHECKING:
     from accounts.policy import AnyUser
 
+# A space's e-mail choice "as for all my spaces" (no Subscription row; services.DEFAULT).
+DEFAULT_MODE = "default"
 # At most this many words of a library search are matched outside PostgreSQL.
 SEARCH_WORDS = 8
 # A post's full text: lists show the title and excerpt, never these.
@@ -172,15 +175,19 @@ def get_space(pk: int) -> Space:
 
 
 def get_space_page(pk: int, *, user: AnyUser) -> Space:
-    """``get_space`` with the user's e-mail choice for the space (``subscription_mode``; "none"
-    without a row), in one query."""
-    mode: Any = Value(Subscription.Mode.NONE.value)
-    if user.is_authenticated:  # at most one row (unique per space and user)
+    """``get_space`` with the user's e-mail choices, in one query: ``subscription_mode``, the
+    exception for this space ("default" without one: the choice for all spaces applies), and
+    ``mail_preference_mode``, the choice for all spaces ("none" without one)."""
+    mode: Any = Value(DEFAULT_MODE)
+    preference: Any = Value(Subscription.Mode.NONE.value)
+    if user.is_authenticated:  # at most one row each (unique per space and user, per user)
         chosen = Subscription.objects.filter(space=OuterRef("pk"), user_id=user.pk).values("mode")
         mode = Coalesce(Subquery(chosen[:1]), mode)
+        default = MailPreference.objects.filter(user_id=user.pk).values("mode")
+        preference = Coalesce(Subquery(default[:1]), preference)
     return (
         Space.objects.select_related("challenge__focus_area", "activity")
-        .annotate(subscription_mode=mode)
+        .annotate(subscription_mode=mode, mail_preference_mode=preference)
         .get(pk=pk)
     )
 
@@ -190,7 +197,8 @@ def get_space_page(pk: int, *, user: AnyUser) -> Space:
 
 def list_posts(*, visible_to: AnyUser) -> PostQuerySet:
     """Posts this user may open: the office every post (hidden ones too); a member the shown
-    posts of its spaces; every partner (and the strategic group) the library items."""
+    posts of its spaces and its own hidden ones there (with the office's note instead of a 404,
+    issue 18); every partner (and the strategic group) the library items."""
     posts = Post.objects.all()
     if policy.is_office(visible_to):
         return posts
@@ -200,7 +208,9 @@ def list_posts(*, visible_to: AnyUser) -> PostQuerySet:
     organisation_ids = policy.organisation_ids(visible_to)
     if organisation_ids:
         member_spaces = Space.objects.filter(spaces_of_organisations(organisation_ids))
-        return posts.shown().filter(Q(space__in=member_spaces) | library)
+        shown = Q(hidden_at__isnull=True) & (Q(space__in=member_spaces) | library)
+        own_hidden = Q(hidden_at__isnull=False, author_id=visible_to.pk, space__in=member_spaces)
+        return posts.filter(shown | own_hidden)
     return posts.shown().filter(library)
 
 
@@ -212,7 +222,8 @@ def list_space_posts(*, space: Space, visible_to: AnyUser, kind: str = "") -> Po
     if kind:
         posts = posts.filter(kind=kind)
     if not policy.is_office(visible_to):
-        posts = posts.shown()
+        # Members see shown posts, and their own hidden ones (marked, with the reason inside).
+        posts = posts.filter(Q(hidden_at__isnull=True) | Q(author_id=visible_to.pk))
     return (
         posts.select_related("organisation")
         .defer(*LONG_TEXT)
@@ -249,6 +260,33 @@ def list_comments(*, post: Post) -> QuerySet[Comment]:
 def get_attachment(*, pk: int, visible_to: AnyUser) -> Attachment:
     return Attachment.objects.select_related("post").get(
         pk=pk, post__in=list_posts(visible_to=visible_to)
+    )
+
+
+def get_comment(*, pk: int, visible_to: AnyUser) -> Comment:
+    """A comment on a post this user may open, with the post and its space (for the policy),
+    or Comment.DoesNotExist (→ 404)."""
+    return Comment.objects.select_related(
+        "post__space__challenge", "post__space__activity", "author", "organisation"
+    ).get(pk=pk, post__in=list_posts(visible_to=visible_to))
+
+
+def get_mail_preference_mode(user: AnyUser) -> str:
+    """The user's e-mail choice for all spaces ("none" without one)."""
+    if not user.is_authenticated:
+        return Subscription.Mode.NONE
+    mode = MailPreference.objects.filter(user_id=user.pk).values_list("mode", flat=True).first()
+    return mode or Subscription.Mode.NONE
+
+
+def list_subscription_exceptions(*, user: AnyUser) -> QuerySet[Subscription]:
+    """The spaces where the user chose otherwise than for all spaces, in space order."""
+    if not user.is_authenticated:
+        return Subscription.objects.none()
+    return (
+        Subscription.objects.filter(user_id=user.pk)
+        .select_related("space__challenge", "space__activity")
+        .order_by("space__kind", "space__challenge__number", "space__activity__title")
     )
 
 

@@ -13,6 +13,20 @@ def notify_new_post(post_id: int) -> int:
 
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
+def notify_new_comment(comment_id: int) -> int:
+    from spaces import services  # here: services enqueue this task (import cycle)
+
+    return services.notify_new_comment(comment_id=comment_id)
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
+def notify_post_hidden(post_id: int) -> int:
+    from spaces import services  # here: services enqueue this task (import cycle)
+
+    return services.notify_post_hidden(post_id=post_id)
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
 def send_weekly_digests() -> int:
     """Beat: Monday mornings. Idempotent per member and week (outbox dedupe keys). Also clears
     unsubscribe links that have expired, so their table does not grow with every mail."""

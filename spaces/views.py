@@ -31,6 +31,8 @@ from spaces.forms import (
     CommentForm,
     HidePostForm,
     LibraryUseForm,
+    MailPreferenceForm,
+    PostEditForm,
     PostForm,
     SubscriptionForm,
 )
@@ -101,7 +103,11 @@ def space_detail(request: HttpRequest, pk: int) -> HttpResponse:
             space=space, visible_to=request.user
         ),
         "subscription_mode": space.subscription_mode,  # type: ignore[attr-defined]
-        "subscription_choices": Subscription.Mode.choices,
+        "mail_preference_mode": space.mail_preference_mode,  # type: ignore[attr-defined]
+        "mail_preference_label": Subscription.Mode(
+            space.mail_preference_mode  # type: ignore[attr-defined]
+        ).label,
+        "subscription_choices": SubscriptionForm.base_fields["mode"].choices,  # type: ignore[attr-defined]
         "can_contribute": policy.can(request.user, "spaces.contribute", space),
         "can_export": policy.can(request.user, "spaces.export", space),
         "is_office": policy.is_office(request.user),
@@ -137,6 +143,16 @@ def post_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "spaces/post_form.html", {"space": space, "form": form}, status=status)
 
 
+def _comments_with_actions(user: Any, post: Post) -> list[Comment]:
+    """The post's comments, each with ``can_edit`` and ``can_delete`` for this user."""
+    comments = list(selectors.list_comments(post=post))
+    for comment in comments:
+        comment.post = post  # the policy reads the space through it: no query per comment
+        comment.can_edit = policy.can(user, "spaces.edit_own", comment)  # type: ignore[attr-defined]
+        comment.can_delete = policy.can(user, "spaces.delete", comment)  # type: ignore[attr-defined]
+    return comments
+
+
 def _post_context(
     request: HttpRequest,
     post: Post,
@@ -161,7 +177,7 @@ def _post_context(
         "post": post,
         "space": post.space,
         "is_member": member,
-        "comments": list(selectors.list_comments(post=post)) if member else [],
+        "comments": _comments_with_actions(user, post) if member else [],
         "comment_form": comment_form or CommentForm(),
         "hide_form": hide_form or HidePostForm(),
         "can_comment": member and not post.is_hidden,
@@ -169,6 +185,10 @@ def _post_context(
         and not post.is_answered
         and policy.can(user, "spaces.mark_answered", post),
         "can_hide": policy.can(user, "spaces.hide_post", post) and not post.is_hidden,
+        "can_unhide": policy.can(user, "spaces.hide_post", post) and post.is_hidden,
+        "can_edit": policy.can(user, "spaces.edit_own", post),
+        "can_delete": policy.can(user, "spaces.delete", post),
+        "is_own_hidden": post.is_hidden and post.author_id == user.pk,
         "use_form": LibraryUseForm(organisations=use_choices) if use_choices else None,
         "already_used": already_used,
     }
@@ -196,6 +216,110 @@ def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(post)
     context = _post_context(request, post, comment_form=form)
     return render(request, "spaces/post_detail.html", context, status=400)
+
+
+def _comment_or_404(request: HttpRequest, pk: int) -> Comment:
+    try:
+        return selectors.get_comment(pk=pk, visible_to=request.user)
+    except Comment.DoesNotExist:
+        raise Http404 from None
+
+
+@require_http_methods(["GET", "POST"])
+def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The author changes their post (403 for anyone else, and once their organisation left)."""
+    post = _post_or_404(request, pk)
+    policy.require(request.user, "spaces.edit_own", post)
+    form = PostEditForm(request.POST or None, instance=post if request.method == "GET" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.edit_post(
+                post=post,
+                by=request.user,  # type: ignore[arg-type]
+                kind=data["kind"],
+                title=data["title"],
+                body=data["body"],
+                link=data["link"],
+                is_reusable=data["is_reusable"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Dina ändringar är sparade."))
+            return redirect(post)
+    status = 400 if form.errors else 200
+    context = {"space": post.space, "form": form, "post": post}
+    return render(request, "spaces/post_form.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def post_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks (what will be lost), POST deletes: no work is lost on one click (issue 18 p. 6)."""
+    post = _post_or_404(request, pk)
+    policy.require(request.user, "spaces.delete", post)
+    space = post.space
+    if request.method == "POST":
+        services.delete_post(post=post, by=request.user)  # type: ignore[arg-type]
+        messages.success(request, _("Inlägget är borttaget."))
+        return redirect(space)
+    context = {
+        "space": space,
+        "post": post,
+        "comment_count": post.comments.count(),
+        "files": list(post.attachments.all()),
+        "cancel_url": post.get_absolute_url(),
+    }
+    return render(request, "spaces/confirm_delete.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = _comment_or_404(request, pk)
+    policy.require(request.user, "spaces.edit_own", comment)
+    form = CommentForm(request.POST or None, instance=comment if request.method == "GET" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.edit_comment(
+                comment=comment,
+                by=request.user,  # type: ignore[arg-type]
+                body=form.cleaned_data["body"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Dina ändringar är sparade."))
+            return redirect(comment.post.get_absolute_url() + f"#comment-{comment.pk}")
+    status = 400 if form.errors else 200
+    context = {"space": comment.post.space, "post": comment.post, "comment": comment, "form": form}
+    return render(request, "spaces/comment_form.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def comment_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = _comment_or_404(request, pk)
+    policy.require(request.user, "spaces.delete", comment)
+    post = comment.post
+    if request.method == "POST":
+        services.delete_comment(comment=comment, by=request.user)  # type: ignore[arg-type]
+        messages.success(request, _("Kommentaren är borttagen."))
+        return redirect(post)
+    context = {
+        "space": post.space,
+        "post": post,
+        "comment": comment,
+        "cancel_url": post.get_absolute_url() + f"#comment-{comment.pk}",
+    }
+    return render(request, "spaces/confirm_delete.html", context)
+
+
+@require_POST
+def post_unhide(request: HttpRequest, pk: int) -> HttpResponse:
+    post = _post_or_404(request, pk)
+    policy.require(request.user, "spaces.hide_post", post)
+    services.unhide_post(post=post, by=request.user)  # type: ignore[arg-type]
+    messages.success(request, _("Inlägget syns igen för medlemmarna."))
+    return redirect(post)
 
 
 @require_POST
@@ -285,6 +409,34 @@ def subscription_update(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, _("Välj ett av alternativen för e-post."))
     return redirect(space)
+
+
+class MailPreferenceView(policy.PolicyRequiredMixin, TemplateView):
+    """One e-mail choice for all the user's spaces, and the spaces chosen otherwise."""
+
+    action = "spaces.list"
+    template_name = "spaces/mail_preference.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context.setdefault(
+            "form", MailPreferenceForm(initial={"mode": selectors.get_mail_preference_mode(user)})
+        )
+        context["exceptions"] = selectors.list_subscription_exceptions(user=user)
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = MailPreferenceForm(request.POST)
+        if form.is_valid():
+            try:
+                services.set_mail_preference(user=request.user, mode=form.cleaned_data["mode"])  # type: ignore[arg-type]
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Ditt val av e-post för alla rum är sparat."))
+                return redirect("spaces:mail_preference")
+        return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
 @require_GET

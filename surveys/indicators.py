@@ -192,6 +192,7 @@ def recompute_indicators() -> int:
                 base_year=inputs.base_year,
                 rate=inputs.rate,
                 budget=settings.budget_tonnes,
+                budget_from_year=settings.budget_from_year,
             )
         else:
             for year in sorted(set(expected["year"].tolist())):
@@ -325,6 +326,7 @@ def _manual_rows(
     base_year: int,
     rate: float,
     budget: Decimal | None,
+    budget_from_year: int | None = None,
 ) -> list[IndicatorValue]:
     if not manual:
         return []
@@ -347,6 +349,7 @@ def _manual_rows(
                     rate=rate,
                     year=year,
                     budget=float(budget) if budget is not None else None,
+                    budget_from_year=budget_from_year,
                 )
             previous = series.get(year - 1)
             annual = (previous - series[year]) / previous if previous else None

@@ -170,6 +170,13 @@ def field_error(slot: Slot, data: AnswerData) -> str | None:
         data.choice and allowed and data.choice not in allowed
     ):
         return _("Välj ett av alternativen.")
+    stale_value = data.value is not None and data.choice not in {"", "calculated"}
+    if kind == Question.Kind.SCOPE3 and stale_value:
+        # The status decides what is added up: a value under "not relevant" or "included in
+        # another category" would be counted twice or by mistake (issue 16, red-team).
+        return _(
+            "Ett värde kan bara anges med status ”Beräknad”. Ta bort värdet eller välj ”Beräknad”."
+        )
     if kind == Question.Kind.MULTI and data.choice:
         chosen = [c for c in data.choice.split(",") if c]
         if any(c not in allowed for c in chosen):

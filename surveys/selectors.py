@@ -708,18 +708,49 @@ def approved_values_frame(*, keys: list[str] | None = None) -> pd.DataFrame:
 
 
 def expected_frame() -> pd.DataFrame:
-    """year → n_total: organisations asked in that round's data years (expected organisations
-    for the latest round, the responding ones for earlier rounds if more)."""
-    expected_now = expected_organisations().count()
+    """year → n_total: the partners in each data year of a round (coverage = n / n_total).
+
+    An organisation is a partner in year y when it was asked about y (it has a response, in any
+    state, in a round covering y), or when its status at the end of y was signed or active by
+    its status history. Without a status history, an organisation signed or active now counts
+    from the first year its responses cover (one that never answered: the latest round's
+    years). So a joiner of 2024 is not counted among the partners of 2023, and a partner that
+    has since left still counts in the years it was asked (issue 16, red-team)."""
+    from partners.models import Organisation, OrganisationStatusChange
+
+    rounds = list(SurveyRound.objects.order_by("reporting_year"))
+    if not rounds:
+        return pd.DataFrame(columns=["year", "n_total"]).astype("int64")
+    years_of = {r.pk: r.years() for r in rounds}
+    latest_years = set(max(rounds, key=lambda r: r.reporting_year).years())
+    asked: dict[int, set[int]] = defaultdict(set)  # year → organisations
+    first_year: dict[int, int] = {}
+    for organisation_id, round_id in Response.objects.values_list("organisation_id", "round_id"):
+        for year in years_of.get(round_id, []):
+            asked[year].add(organisation_id)
+            first_year[organisation_id] = min(year, first_year.get(organisation_id, year))
+    history: dict[int, list[tuple[date, str]]] = defaultdict(list)
+    for organisation_id, changed_on, status in OrganisationStatusChange.objects.order_by(
+        "changed_on", "id"
+    ).values_list("organisation_id", "changed_on", "status"):
+        history[organisation_id].append((changed_on, status))
+    current = set(
+        Organisation.objects.filter(status__in=EXPECTED_STATUSES).values_list("pk", flat=True)
+    )
     rows = []
-    for survey_round in SurveyRound.objects.annotate(n=Count("responses")):
-        for year in survey_round.years():
-            rows.append({"year": year, "n_total": max(survey_round.n, expected_now)})
-    frame = pd.DataFrame.from_records(rows, columns=["year", "n_total"])
-    if frame.empty:
-        return frame.astype({"year": "int64", "n_total": "int64"})
-    grouped: pd.DataFrame = frame.groupby("year", as_index=False).agg(n_total=("n_total", "max"))
-    return grouped.astype("int64")
+    for year in sorted({y for years in years_of.values() for y in years}):
+        partners = set(asked.get(year, set()))
+        end = date(year, 12, 31)
+        for organisation_id, steps in history.items():
+            status = next((s for on, s in reversed(steps) if on <= end), "")
+            if status in EXPECTED_STATUSES:
+                partners.add(organisation_id)
+        for organisation_id in current - set(history):
+            start = first_year.get(organisation_id)
+            if (start is None and year in latest_years) or (start is not None and year >= start):
+                partners.add(organisation_id)
+        rows.append({"year": year, "n_total": len(partners)})
+    return pd.DataFrame.from_records(rows, columns=["year", "n_total"]).astype("int64")
 
 
 # --- follow-up ----------------------------------------------------------------------------------
@@ -917,6 +948,9 @@ def boundary_review(survey_round: SurveyRound) -> list[dict[str, Any]]:
         "geographic_scope": _("geografisk avgränsning ändrad"),
         "consolidation_approach": _("konsolideringsmetod ändrad"),
         "base_recalculated": _("basåret omräknat"),
+        "group_change": _(
+            "en partner har lämnat eller kommit in i redovisningen (avyttring/förvärv)"
+        ),
     }
     rows = []
     for record in mine.to_dict("records"):

@@ -525,7 +525,8 @@ class FollowUpView(PolicyRequiredMixin, TemplateView):
                 else [],
                 "period": selectors.current_period(),
                 "can_manage": policy.can(user, "surveys.manage"),
-                "manual_form": ManualValueForm() if policy.can(user, "surveys.manage") else None,
+                "manual_form": kwargs.get("manual_form")
+                or (ManualValueForm() if policy.can(user, "surveys.manage") else None),
             }
         )
         if organisation is not None:
@@ -617,9 +618,12 @@ def manual_value_save(request: HttpRequest) -> HttpResponse:
                 by=request.user,  # type: ignore[arg-type]
             )
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            form.add_error(None, exc)
         else:
             messages.success(request, _("Värdet är sparat och indikatorerna räknas om."))
-    else:
-        messages.error(request, _("Kontrollera indikator, år och värde."))
-    return redirect("surveys:followup")
+            return redirect("surveys:followup")
+    # The page again with the form as typed and its field errors: a redirect would lose both.
+    view = FollowUpView()
+    view.setup(request)
+    context = view.get_context_data(manual_form=form)
+    return render(request, view.template_name, context, status=400)

@@ -94,6 +94,7 @@ def _activities(world: World, samples: dict[str, Any]) -> None:
         Attachment,
         Meeting,
         MeetingDocument,
+        MeetingInvitation,
         Milestone,
         Participation,
     )
@@ -122,6 +123,21 @@ def _activities(world: World, samples: dict[str, Any]) -> None:
         attachment.file.save(f"bilaga-{key}.pdf", ContentFile(b"%PDF-1.4 bilaga\n"), save=False)
         attachment.save()
         samples[f"attachment_{key}"] = attachment
+    # A partner's proposal awaiting the office (issue 18): A proposed it, A leads it.
+    proposal = Activity.objects.create(
+        title="Förslag A",
+        kind=Activity.Kind.INITIATIVE,
+        purpose="Syfte",
+        goal="Mål",
+        start_date=today,
+        end_date=today + dt.timedelta(days=200),
+        learning_and_sharing=True,
+        proposal_status=Activity.Proposal.PROPOSED,
+        proposer_organisation=world.org_a,
+        created_by=world.contact_a,
+    )
+    Participation.objects.create(activity=proposal, organisation=world.org_a, is_lead=True)
+    samples["proposal_a"] = proposal
     meeting = Meeting.objects.create(
         kind=Meeting.Kind.WORKING_GROUP,
         title="Arbetsgrupp",
@@ -138,6 +154,11 @@ def _activities(world: World, samples: dict[str, Any]) -> None:
 
     feed = services.get_or_create_calendar_feed(user=world.contact_a)
     samples["calendar_token_a"] = calendar.make_token(feed)
+    # contact_a's link to answer the meeting's invitation (issue 18): the token is the credential.
+    invitation = MeetingInvitation.objects.create(
+        meeting=meeting, contact=world.contact_a.contact_person
+    )
+    samples["meeting_answer_token_a"] = services.answer_url(invitation).rsplit("/", 2)[-2]
 
 
 def _surveys(world: World, samples: dict[str, Any]) -> None:

@@ -277,11 +277,23 @@ def test_likert_cell_of_two_organisations_is_suppressed() -> None:
     assert cells["company"]["n"] is None
     assert cells["company"]["top2"] is None
     assert cells["company"]["pct_5"] is None
-    assert not cells["public_body"]["suppressed"]
-    assert cells["public_body"]["n"] == 3
-    assert approx(cells["public_body"]["pct_2"], 1 / 3)
-    assert approx(cells["public_body"]["top2"], 2 / 3)
-    assert cells["public_body"]["median"] == 4
+    # Secondary suppression (h17): the statement's top-2-box over all five is published, so
+    # with the public bodies shown the companies' cell would be (5 × 0.8 − 3 × 2/3) / 2.
+    assert cells["public_body"]["suppressed"]
+    assert cells["public_body"]["top2"] is None
+    # The public bodies' cell as it is computed where it can be shown (no suppressed neighbour).
+    from surveys import selectors
+    from surveys.figures import compute
+
+    groups = selectors.organisation_groups("kind")
+    alone = compute.likert_by_group(
+        figures.load_inputs().choices, groups[groups["group"] == public], ["enabling_1"]
+    )
+    row = alone[alone["year"] == 2023].to_dict("records")[0]
+    assert (row["suppressed"], row["n"]) == (False, 3)
+    assert approx(row["pct_2"], 1 / 3)
+    assert approx(row["top2"], 2 / 3)
+    assert row["median"] == 4
 
 
 # --- scenario 6: a full scope 3 footprint and its own −19 %/year budget -------------------------

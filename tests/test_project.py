@@ -61,6 +61,7 @@ def test_production_settings_pass_the_deploy_checklist_with_no_warnings() -> Non
         DJANGO_MODE="production",
         SECRET_KEY="x7!Kq" * 12,
         ALLOWED_HOSTS="klimatfardplan.example.org",
+        SITE_URL="https://klimatfardplan.example.org",  # without it: outbox.W001 (issue 18)
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout

@@ -35,7 +35,9 @@ def _reference(reference_data: None) -> None:
     """Only the scenario's organisations are partners."""
 
 
-def _row(org: Organisation, key: str, field: str, year: int, value: Any = "", choice: str = "") -> str:
+def _row(
+    org: Organisation, key: str, field: str, year: int, value: Any = "", choice: str = ""
+) -> str:
     return (
         f"{org.name};{org.organisation_number};approved;x;{key};{field};{year};;;"
         f"{value};{choice};;false;"
@@ -58,12 +60,19 @@ def response_rows(
     once: dict[str, Any] | None = None,
     choices: dict[str, str] | None = None,
     scope3: dict[int, dict[int, tuple[Any, str]]] | None = None,
+    likert: str = "4",
 ) -> list[str]:
     """One organisation's response: ``years`` = data year → {"s1", "s2l", "s2m"} (a missing
     key is not reported); ``scope3`` = data year → category → (value, status), the other
     categories "not_relevant"; ``once`` numeric, ``choices`` choice answers of the response."""
     rows = [
-        _row(o, "consolidation_approach", "consolidation_approach", reporting_year, choice=consolidation),
+        _row(
+            o,
+            "consolidation_approach",
+            "consolidation_approach",
+            reporting_year,
+            choice=consolidation,
+        ),
         _row(o, "geographic_scope", "geographic_scope", reporting_year, choice=geography),
         _row(o, "gwp_set", "gwp_set", reporting_year, choice="ar6"),
         _row(o, "ef_sources", "ef_sources", reporting_year, choice="naturvardsverket"),
@@ -74,9 +83,13 @@ def response_rows(
     for key, choice in (choices or {}).items():
         rows.append(_row(o, key, key, reporting_year, choice=choice))
     for n in range(1, 9):
-        rows.append(_row(o, f"enabling_{n}", f"enabling_{n}", reporting_year, choice="4"))
+        rows.append(_row(o, f"enabling_{n}", f"enabling_{n}", reporting_year, choice=likert))
     for year, data in years.items():
-        for short, key in (("s1", "scope1_total"), ("s2l", "scope2_location"), ("s2m", "scope2_market")):
+        for short, key in (
+            ("s1", "scope1_total"),
+            ("s2l", "scope2_location"),
+            ("s2m", "scope2_market"),
+        ):
             if short in data:
                 rows.append(_row(o, key, f"{key}__{year}", year, value=data[short]))
         categories = (scope3 or {}).get(year, {})
@@ -116,9 +129,15 @@ def test_missing_scope2_market_is_neither_zero_nor_counted_in_n() -> None:
     load(
         2023,
         [2022, 2023],
-        response_rows(a, 2023, {2022: {"s1": 100, "s2l": 80, "s2m": 120}, 2023: {"s1": 90, "s2l": 70, "s2m": 100}}),
+        response_rows(
+            a,
+            2023,
+            {2022: {"s1": 100, "s2l": 80, "s2m": 120}, 2023: {"s1": 90, "s2l": 70, "s2m": 100}},
+        ),
         response_rows(b, 2023, {2022: {"s1": 50, "s2l": 60}, 2023: {"s1": 40, "s2l": 50}}),
-        response_rows(c, 2023, {2022: {"s1": 10, "s2l": 30, "s2m": 0}, 2023: {"s1": 10, "s2l": 30, "s2m": 0}}),
+        response_rows(
+            c, 2023, {2022: {"s1": 10, "s2l": 30, "s2m": 0}, 2023: {"s1": 10, "s2l": 30, "s2m": 0}}
+        ),
         response_rows(d, 2023, {2022: {"s1": 200, "s2m": 250}, 2023: {"s1": 180, "s2m": 200}}),
     )
     market = fig(2023, "scope2_market_sum")
@@ -147,7 +166,13 @@ def test_scope3_value_with_status_included_elsewhere_is_not_summed() -> None:
     calculated"; the rest "not relevant".
     By hand: scope 3 = Σ calculated = 1000 (not 1300: cat. 4 is inside cat. 1);
     total (1+2+3, market) = 100 + 50 + 1000 = 1150; cat. 4's status stays "included_elsewhere";
-    scope3_c4_reporting (organisations that calculated cat. 4) does not count Evert."""
+    scope3_c4_reporting (organisations that calculated cat. 4) does not count Evert.
+
+    (Changed by h17: the form and the import now refuse a value with a status other than
+    "calculated" — test_scope3_value_with_another_status_is_refused_by_the_import — so the stale
+    pair is written straight into the approved answer, as answers stored before that rule.)"""
+    from surveys.models import Answer
+
     evert = org("Evert AB")
     load(
         2023,
@@ -157,10 +182,17 @@ def test_scope3_value_with_status_included_elsewhere_is_not_summed() -> None:
             2023,
             {2022: {"s1": 110, "s2l": 40, "s2m": 60}, 2023: {"s1": 100, "s2l": 40, "s2m": 50}},
             scope3={
-                year: {1: (1000, "calculated"), 4: (300, "included_elsewhere"), 6: ("", "not_calculated")}
+                year: {
+                    1: (1000, "calculated"),
+                    4: ("", "included_elsewhere"),
+                    6: ("", "not_calculated"),
+                }
                 for year in (2022, 2023)
             },
         ),
+    )
+    Answer.objects.filter(response__organisation=evert, question__key="scope3_c4").update(
+        value=Decimal(300)
     )
     found = figures.organisation_figures(evert.pk, 2023)
     assert found is not None
@@ -176,7 +208,10 @@ def test_scope3_value_with_status_included_elsewhere_is_not_summed() -> None:
 def test_scope3_value_with_status_not_relevant_is_not_summed() -> None:
     """Fabian AB 2023: cat. 1 = 500 "calculated", cat. 2 = 80 t but status "Inte relevant"
     (a stale number left behind when the status was changed). By hand: scope 3 = 500,
-    total = 20 + 30 + 500 = 550; cat. 2 stays "not_relevant"."""
+    total = 20 + 30 + 500 = 550; cat. 2 stays "not_relevant". (Stale value written into the
+    stored answer, as in the test above.)"""
+    from surveys.models import Answer
+
     fabian = org("Fabian AB")
     load(
         2023,
@@ -185,13 +220,38 @@ def test_scope3_value_with_status_not_relevant_is_not_summed() -> None:
             fabian,
             2023,
             {2022: {"s1": 20, "s2m": 30}, 2023: {"s1": 20, "s2m": 30}},
-            scope3={year: {1: (500, "calculated"), 2: (80, "not_relevant")} for year in (2022, 2023)},
+            scope3={
+                year: {1: (500, "calculated"), 2: ("", "not_relevant")} for year in (2022, 2023)
+            },
         ),
+    )
+    Answer.objects.filter(response__organisation=fabian, question__key="scope3_c2").update(
+        value=Decimal(80)
     )
     found = figures.organisation_figures(fabian.pk, 2023)
     assert found is not None
     assert {c.number: c.status for c in found.scope3_categories}[2] == "not_relevant"
     assert (found.scope3, found.total) == (500, 550)
+
+
+def test_scope3_value_with_another_status_is_refused_by_the_import() -> None:
+    """Gustav AB's file gives cat. 4 = 300 t with status "Ingår i annan kategori": a hard
+    error naming the row, nothing imported (the same rule blocks submitting the form)."""
+    from surveys.models import Answer
+
+    gustav = org("Gustav AB")
+    rows = response_rows(
+        gustav,
+        2023,
+        {2023: {"s1": 10, "s2m": 10}},
+        scope3={2023: {1: (100, "calculated"), 4: (300, "included_elsewhere")}},
+    )
+    content = "\n".join([HEADER, *rows]).encode()
+    survey_round, _created = importing.ensure_round(reporting_year=2023, years=[2023], by=None)
+    result = importing.import_long(survey_round, content, approve=True, by=None)
+    assert not result.applied
+    assert any("Beräknad" in e.message and "scope3_c4" in e.message for e in result.errors)
+    assert not Answer.objects.filter(response__organisation=gustav).exists()
 
 
 # --- overlaps ----------------------------------------------------------------------------------
@@ -273,7 +333,11 @@ def test_n_partners_of_an_earlier_year_does_not_count_later_joiners() -> None:
     asked); 2024: n = 5 of 5. (expected_frame's own docstring: "the responding ones for earlier
     rounds".)"""
     old = [org(name) for name in ("Aspen AB", "Björken AB", "Cypressen AB")]
-    load(2023, [2022, 2023], *[response_rows(o, 2023, {2022: {"s1": 100}, 2023: {"s1": 90}}) for o in old])
+    load(
+        2023,
+        [2022, 2023],
+        *[response_rows(o, 2023, {2022: {"s1": 100}, 2023: {"s1": 90}}) for o in old],
+    )
     new = [org(name) for name in ("Joinern AB", "Jolle AB")]
     load(2024, [2024], *[response_rows(o, 2024, {2024: {"s1": 80}}) for o in old + new])
     assert fig(2024, "scope1_sum").n_partners == 5
@@ -290,7 +354,10 @@ def test_a_partner_that_left_still_counts_in_the_year_it_reported() -> None:
     load(
         2023,
         [2022, 2023],
-        *[response_rows(o, 2023, {2022: {"s1": s}, 2023: {"s1": s}}) for o, s in zip(orgs, (100, 200, 300, 400), strict=True)],
+        *[
+            response_rows(o, 2023, {2022: {"s1": s}, 2023: {"s1": s}})
+            for o, s in zip(orgs, (100, 200, 300, 400), strict=True)
+        ],
     )
     Organisation.objects.filter(pk=orgs[3].pk).update(status=Organisation.Status.LEFT)
     total = fig(2023, "scope1_sum")
@@ -339,7 +406,11 @@ def test_exactly_on_the_path_is_not_written_as_a_negative_gap_in_the_export() ->
     """Exakt AB as above, 2024: gap = 640 − 1000 × 0.8² = 0 t. The export must say 0.000, not
     "-0.000" (a float remainder of 1.1e-13 t printed with its sign reads as "under the path")."""
     exakt = org("Exakt AB")
-    load(2023, [2022, 2023], response_rows(exakt, 2023, {2022: {"s1": 500, "s2m": 500}, 2023: {"s1": 400, "s2m": 400}}))
+    load(
+        2023,
+        [2022, 2023],
+        response_rows(exakt, 2023, {2022: {"s1": 500, "s2m": 500}, 2023: {"s1": 400, "s2m": 400}}),
+    )
     load(2024, [2024], response_rows(exakt, 2024, {2024: {"s1": 320, "s2m": 320}}))
     rows = figures.organisations_csv(2024).splitlines()
     mine = [r.split(";") for r in rows[1:] if r.startswith(exakt.organisation_number)]
@@ -387,18 +458,33 @@ def test_boundary_change_flagged_then_overridden_by_the_office() -> None:
 
     vida, ro, sol, is_ = org("Vida AB"), org("Ro AB"), org("Sol AB"), org("Is AB")
     s1 = {vida: (100, 100, 300), ro: (100, 90, 80), sol: (200, 180, 160), is_: (300, 270, 240)}
-    load(2023, [2022, 2023], *[response_rows(o, 2023, {2022: {"s1": v[0]}, 2023: {"s1": v[1]}}) for o, v in s1.items()])
+    load(
+        2023,
+        [2022, 2023],
+        *[response_rows(o, 2023, {2022: {"s1": v[0]}, 2023: {"s1": v[1]}}) for o, v in s1.items()],
+    )
     load(
         2024,
         [2024],
-        *[response_rows(o, 2024, {2024: {"s1": v[2]}}, geography="sweden" if o == vida else "umea") for o, v in s1.items()],
+        *[
+            response_rows(
+                o, 2024, {2024: {"s1": v[2]}}, geography="sweden" if o == vida else "umea"
+            )
+            for o, v in s1.items()
+        ],
     )
     change = fig(2024, "scope1_panel_change")
     assert change.value == pytest.approx(-0.2)
     assert (change.n, change.left_out_not_comparable) == (3, 1)
     assert not figures.organisation_figures(vida.pk, 2024).comparable
     office = UserFactory(username="kansli_r2", is_office_staff=True)
-    services.decide_boundary(organisation=vida, reporting_year=2024, comparable=True, reason="Samma verksamhet.", by=office)
+    services.decide_boundary(
+        organisation=vida,
+        reporting_year=2024,
+        comparable=True,
+        reason="Samma verksamhet.",
+        by=office,
+    )
     change = fig(2024, "scope1_panel_change")
     assert change.value == pytest.approx(780 / 700 - 1)
     assert (change.n, change.left_out_not_comparable) == (4, 0)
@@ -412,7 +498,14 @@ def test_reopening_an_approved_response_removes_it_from_the_figures() -> None:
     from surveys.models import Response
 
     orgs = [org(n) for n in ("Ett AB", "Två AB", "Tre AB", "Fyra AB")]
-    load(2023, [2022, 2023], *[response_rows(o, 2023, {2022: {"s1": s}, 2023: {"s1": s}}) for o, s in zip(orgs, (100, 200, 300, 400), strict=True)])
+    load(
+        2023,
+        [2022, 2023],
+        *[
+            response_rows(o, 2023, {2022: {"s1": s}, 2023: {"s1": s}})
+            for o, s in zip(orgs, (100, 200, 300, 400), strict=True)
+        ],
+    )
     assert fig(2023, "scope1_sum").value == 1000
     response = Response.objects.get(organisation=orgs[3])
     office = UserFactory(username="kansli_r2b", is_office_staff=True)
@@ -431,7 +524,9 @@ def test_manual_territorial_value_negative_or_absurd_is_refused(value: Decimal) 
     indicator = Indicator.objects.get(key="umea_territorial")
     office = UserFactory(username="kansli_r2c", is_office_staff=True)
     with pytest.raises(ValidationError):
-        services.set_manual_value(indicator=indicator, year=2023, value=value, source_note="x", by=office)
+        services.set_manual_value(
+            indicator=indicator, year=2023, value=value, source_note="x", by=office
+        )
     assert not ManualIndicatorValue.objects.exists()
 
 
@@ -441,7 +536,14 @@ def test_partnership_csv_is_semicolon_separated_with_decimal_points() -> None:
     import csv
 
     orgs = [org(n) for n in ("Ett AB", "Två AB", "Tre AB")]
-    load(2023, [2022, 2023], *[response_rows(o, 2023, {2022: {"s1": s}, 2023: {"s1": s}}) for o, s in zip(orgs, ("1234.5", "2000.25", "10"), strict=True)])
+    load(
+        2023,
+        [2022, 2023],
+        *[
+            response_rows(o, 2023, {2022: {"s1": s}, 2023: {"s1": s}})
+            for o, s in zip(orgs, ("1234.5", "2000.25", "10"), strict=True)
+        ],
+    )
     text = figures.partnership_csv(2023)
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert rows[0] == ["figure", "year", "value", "unit", "n", "n_partners", "note"]
@@ -449,3 +551,238 @@ def test_partnership_csv_is_semicolon_separated_with_decimal_points() -> None:
     by_key = {r[0]: r for r in rows[1:]}
     assert by_key["scope1_sum"][2:6] == ["3244.750", "t CO2e", "3", "3"]
     assert not any("," in r[2] for r in rows[1:])
+
+
+# --- own target and boundary changes -----------------------------------------------------------
+
+
+def test_own_target_check_uses_the_recalculated_base() -> None:
+    """Pilen AB (the issue's "+652 % in its own report"): 2022 S1 50 + S2M 300 = 350 on the old
+    boundary (Umeå only); in 2024 it reports Sweden-wide, S1 120 + S2M 845 = 965, and gives the
+    recalculated 2022 base: S1 130, S2M 1000 = 1130. Own target −10 %/yr from 2022 on
+    scope 1 + 2. Others (Ro, Sol, Is) unchanged, to make a round.
+    By hand, own target 2024 against the recalculated base: target = 1130 × 0.9² = 915.3;
+    gap = 965 − 915.3 = 49.7 t (5.4 %); off the path; CAGR = 1 − (965/1130)^(1/2) = 0.075888.
+    (Against the old 350: target 283.5, gap 681.5 t = +240 %, CAGR −66 %: the boundary change
+    read as a rise.)"""
+    pilen = org("Pilen AB")
+    target = {"target_rate_pct": 10, "target_base_year": 2022}
+    load(
+        2023,
+        [2022, 2023],
+        response_rows(pilen, 2023, {2022: {"s1": 50, "s2m": 300}, 2023: {"s1": 50, "s2m": 280}},
+                      once=target, choices={"target_scopes": "s1,s2"}),
+    )  # fmt: skip
+    load(
+        2024,
+        [2024],
+        response_rows(
+            pilen,
+            2024,
+            {2024: {"s1": 120, "s2m": 845}},
+            geography="sweden",
+            once=target | {"base_scope1": 130, "base_scope2_market": 1000},
+            choices={"target_scopes": "s1,s2", "base_recalculated": "yes"},
+        ),
+    )
+    found = figures.organisation_figures(pilen.pk, 2024)
+    assert found is not None
+    assert found.comparable
+    assert found.check("partnership_path").base_value == pytest.approx(1130)  # fine
+    own = found.check("own_target")
+    assert own is not None
+    assert own.base_value == pytest.approx(1130)
+    assert own.target == pytest.approx(915.3)
+    assert own.gap == pytest.approx(49.7)
+    assert own.average_rate == pytest.approx(1 - (965 / 1130) ** 0.5)
+
+
+def test_own_target_check_is_not_shown_across_an_unrecalculated_boundary_change() -> None:
+    """Vida AB: S1 + S2M 2022 = 100 + 100 (Umeå only), 2024 = 300 + 300 Sweden-wide, no
+    recalculated base; own target −10 %/yr from 2022 on scope 1 + 2. The organisation is "not
+    comparable" and its page says "jämförs inte mot basåret förrän ni anger omräknade
+    basårsvärden…"; by hand there is then no like-for-like own-target check either (600 against
+    a 200 t Umeå-only base = +270 % over a target of 162 t would be the boundary, not the
+    emissions)."""
+    vida = org("Vida AB")
+    target = {"target_rate_pct": 10, "target_base_year": 2022}
+    load(
+        2023,
+        [2022, 2023],
+        response_rows(vida, 2023, {2022: {"s1": 100, "s2m": 100}, 2023: {"s1": 100, "s2m": 100}},
+                      once=target, choices={"target_scopes": "s1,s2"}),
+    )  # fmt: skip
+    load(
+        2024,
+        [2024],
+        response_rows(vida, 2024, {2024: {"s1": 300, "s2m": 300}}, geography="sweden",
+                      once=target, choices={"target_scopes": "s1,s2"}),
+    )  # fmt: skip
+    found = figures.organisation_figures(vida.pk, 2024)
+    assert found is not None
+    assert not found.comparable
+    assert found.check("partnership_path") is None
+    assert found.check("own_target") is None
+
+
+# --- Likert per group: a suppressed cell must not be recoverable -------------------------------
+
+
+def test_suppressed_likert_group_cannot_be_recovered_from_the_published_total() -> None:
+    """Statement 1, 2023: Lärken AB 4, Linden AB 5 (kind company: 2 organisations, suppressed);
+    Mården 2, Myran 4, Mesen 5 (public body: n = 3, top-2-box 2/3). The follow-up page also
+    publishes the statement's top-2-box over all 5 organisations: 4/5 = 80 %.
+    By hand: company top-2-box = (5 × 0.8 − 3 × 2/3) / 2 = (4 − 2) / 2 = 100 %: the suppressed
+    cell ("Visas inte (färre än 3)") is read off by subtraction. With only two groups and one
+    suppressed, the other (or the total) must be suppressed too (secondary suppression)."""
+    from surveys import indicators
+    from surveys.models import IndicatorValue
+
+    company, public = Organisation.Kind.COMPANY, Organisation.Kind.PUBLIC_BODY
+    answers = {("Lärken AB", company): "4", ("Linden AB", company): "5",
+               ("Mården kommunförbund", public): "2", ("Myran region", public): "4",
+               ("Mesen myndighet", public): "5"}  # fmt: skip
+    load(
+        2023,
+        [2022, 2023],
+        *[
+            response_rows(
+                org(name, kind=kind), 2023, {2022: {"s1": 10}, 2023: {"s1": 10}}, likert=choice
+            )
+            for (name, kind), choice in answers.items()
+        ],
+    )
+    indicators.recompute_indicators()
+    frame = figures.likert_by_group(2023, "kind")
+    cells = {r["group"]: r for r in frame[frame["key"] == "enabling_1"].to_dict("records")}
+    assert cells["company"]["suppressed"]
+    total = IndicatorValue.objects.get(indicator__key="enabling_1", organisation=None, year=2023)
+    public_shown = not cells["public_body"]["suppressed"]
+    total_shown = total.value is not None and not total.suppressed
+    assert not (public_shown and total_shown), (
+        f"company = (5 × {total.value} − 3 × {cells['public_body']['top2']}) / 2 is disclosed"
+    )
+
+
+def test_followup_page_shows_each_scope_alone_with_its_coverage() -> None:
+    """Office's follow-up page, 2023, scenario of the None-vs-0 test: scope 1 = 90 + 40 + 10 +
+    180 = 320 t (4 / 4), scope 2 market = 300 t (3 / 4), location = 150 t (3 / 4); the cross-
+    partner S1 + S2M (620 t) or S1 + S2L (470 t) appears nowhere."""
+    import re
+
+    from accounts.tests.factories import UserFactory
+    from tests.fixtures import client_for
+
+    a, b, c, d = org("Alfa AB"), org("Beta AB"), org("Ceta AB"), org("Delta AB")
+    load(
+        2023,
+        [2022, 2023],
+        response_rows(a, 2023, {2022: {"s1": 100, "s2l": 80, "s2m": 120}, 2023: {"s1": 90, "s2l": 70, "s2m": 100}}),
+        response_rows(b, 2023, {2022: {"s1": 50, "s2l": 60}, 2023: {"s1": 40, "s2l": 50}}),
+        response_rows(c, 2023, {2022: {"s1": 10, "s2l": 30, "s2m": 0}, 2023: {"s1": 10, "s2l": 30, "s2m": 0}}),
+        response_rows(d, 2023, {2022: {"s1": 200, "s2m": 250}, 2023: {"s1": 180, "s2m": 200}}),
+    )  # fmt: skip
+    office = UserFactory(username="kansli_r2d", is_office_staff=True)
+    page = client_for(office).get("/surveys/followup/?year=2023").content.decode()
+    rows = {
+        key: re.sub(r"<[^>]+>|\s+", " ", body)
+        for key, body in re.findall(r'data-figure="([a-z0-9_]+)">(.*?)</tr>', page, re.S)
+    }
+    assert "320,0 t CO2e" in rows["scope1_sum"]
+    assert "4 / 4" in rows["scope1_sum"]
+    assert "300,0 t CO2e" in rows["scope2_market_sum"]
+    assert "3 / 4" in rows["scope2_market_sum"]
+    assert "150,0 t CO2e" in rows["scope2_location_sum"]
+    assert "3 / 4" in rows["scope2_location_sum"]
+    for wrong in ("620,0 t", "470,0 t", "620 t", "470 t"):
+        assert wrong not in page
+
+
+def test_umeas_required_rate_spends_the_budget_from_the_year_it_applies() -> None:
+    """The office enters Umeå's carbon budget: 2,000,000 t CO2e from 2020 (FollowUpSettings
+    budget_tonnes / budget_from_year), and the territorial emissions 2020 400,000, 2021 390,000,
+    2022 380,000, 2023 370,000 t.
+    By hand (§3.3.3): B_remaining after 2023 = 2,000,000 − (400,000 + 390,000 + 380,000 +
+    370,000) = 460,000; r_req = 370,000 / (370,000 + 460,000) = 0.445783 (44.6 %/yr).
+    Subtracting only the years after the partnership's base year 2022 would give
+    370,000 / (370,000 + 1,630,000) = 0.185 — "18.5 %/yr", below the 20 % path."""
+    from accounts.tests.factories import UserFactory
+    from surveys import indicators, selectors, services
+    from surveys.models import FollowUpSettings, Indicator, IndicatorValue
+
+    period = selectors.current_period()
+    assert period is not None
+    FollowUpSettings.objects.update_or_create(
+        period=period,
+        defaults={"budget_tonnes": Decimal(2_000_000), "budget_from_year": 2020},
+    )
+    indicator = Indicator.objects.get(key="umea_territorial")
+    office = UserFactory(username="kansli_r2e", is_office_staff=True)
+    for year, value in ((2020, 400_000), (2021, 390_000), (2022, 380_000), (2023, 370_000)):
+        services.set_manual_value(
+            indicator=indicator, year=year, value=Decimal(value), source_note="NEDB", by=office
+        )
+    indicators.recompute_indicators()
+    stored = IndicatorValue.objects.get(indicator=indicator, year=2023, organisation=None)
+    assert float(stored.details["required_rate"]) == pytest.approx(370 / 830, abs=1e-4)
+
+
+def test_a_location_only_reporter_is_not_silently_missing_from_organisations_csv() -> None:
+    """Beta AB reports 2023 S1 40 and scope 2 location-based 50 only (no market-based; the
+    partnership checks market-based). By hand: it has no market-based total and no path check,
+    but it reported: organisations.csv (one organisation per row group, "the organisations that
+    reported the year") must still list it — e.g. scopes 1+2 with the figures empty — rather
+    than drop it so that the file reads as if Beta had not answered. Alfa AB (S1 90 + S2M 100 =
+    190) is listed."""
+    a, b = org("Alfa AB"), org("Beta AB")
+    load(
+        2023,
+        [2022, 2023],
+        response_rows(a, 2023, {2022: {"s1": 100, "s2m": 120}, 2023: {"s1": 90, "s2m": 100}}),
+        response_rows(b, 2023, {2022: {"s1": 50, "s2l": 60}, 2023: {"s1": 40, "s2l": 50}}),
+    )
+    text = figures.organisations_csv(2023)
+    assert f"{a.organisation_number};2023;1+2;190.000;" in text
+    assert b.organisation_number in text
+
+
+def test_boundary_change_is_detected_in_a_round_that_also_collects_the_base_year() -> None:
+    """The 2024 round collects 2022 and 2024 (the office lets joiners give their base year; the
+    import creates such a round from a file with those two years). Vida AB changes its
+    geographic scope Umeå → Sweden in its 2024 response, repeats its Umeå-only 2022 figure
+    (S1 100) and gives no recalculated base; 2024 S1 = 300 Sweden-wide. Ro, Sol, Is unchanged.
+    S1 2022 / 2023 / 2024: Vida 100/100/300, Ro 100/90/80, Sol 200/180/160, Is 300/270/240.
+    By hand: the change is detected as in a 2024-only round (reason geographic_scope) and
+    listed on the round's review page, so the office can confirm it (then scope1_panel_change
+    2024 = (80 + 160 + 240) / 600 − 1 = −0.2, n = 3) or override it. Undetected, the panel
+    silently takes Vida's repeated Umeå-only 100 t as the Sweden-wide base: (300 + 480) / 700
+    − 1 = +11.4 %, and the office never sees the question."""
+    vida, ro, sol, is_ = org("Vida AB"), org("Ro AB"), org("Sol AB"), org("Is AB")
+    s1 = {vida: (100, 100, 300), ro: (100, 90, 80), sol: (200, 180, 160), is_: (300, 270, 240)}
+    load(
+        2023,
+        [2022, 2023],
+        *[response_rows(o, 2023, {2022: {"s1": v[0]}, 2023: {"s1": v[1]}}) for o, v in s1.items()],
+    )
+    load(
+        2024,
+        [2022, 2024],
+        *[
+            response_rows(
+                o,
+                2024,
+                {2022: {"s1": v[0]}, 2024: {"s1": v[2]}},
+                geography="sweden" if o == vida else "umea",
+            )
+            for o, v in s1.items()
+        ],
+    )
+    from surveys import selectors
+    from surveys.models import SurveyRound
+
+    changes = figures.load_inputs().changes
+    mine = changes[(changes["organisation_id"] == vida.pk) & (changes["reporting_year"] == 2024)]
+    assert not mine.empty, "Vida's boundary change is not detected"
+    assert list(mine.iloc[0]["reasons"]) == ["geographic_scope"]
+    review = selectors.boundary_review(SurveyRound.objects.get(reporting_year=2024))
+    assert [r["organisation"].name for r in review] == ["Vida AB"]

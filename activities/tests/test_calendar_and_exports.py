@@ -45,10 +45,11 @@ def meetings(world):
         "strategic": MeetingFactory(
             kind=Meeting.Kind.STRATEGIC_GROUP, title="Strategimöte", starts_at=soon
         ),
+        # Issue 18: the feed keeps past meetings for a year, so the one to leave out is older.
         "past": MeetingFactory(
             kind=Meeting.Kind.PARTNERSHIP_DAY,
             title="Förra dagen",
-            starts_at=timezone.now() - dt.timedelta(days=30),
+            starts_at=timezone.now() - dt.timedelta(days=400),
         ),
     }
 
@@ -67,7 +68,8 @@ def test_the_feed_works_without_a_login_and_shows_only_what_the_user_may_see(wor
     assert summaries(response.content) == {"Partnerskapsdag", "Gruppering A"}
     assert summaries(anonymous.get(feed_url(world.contact_b)).content) == {"Partnerskapsdag"}
     office = summaries(anonymous.get(feed_url(world.office)).content)
-    assert office == {"Partnerskapsdag", "Gruppering A", "Strategimöte"}  # not the past one
+    # Not the meeting that ended more than a year ago.
+    assert office == {"Partnerskapsdag", "Gruppering A", "Strategimöte"}
 
 
 def test_feed_events_carry_time_place_and_a_stable_uid(world, meetings):

@@ -8,6 +8,7 @@ from activities.views.activities import (
     activity_signal,
     activity_status,
     attachment_create,
+    attachment_delete,
     attachment_download,
     milestone_create,
     milestone_delete,
@@ -24,6 +25,7 @@ from activities.views.meetings import (
     calendar_settings,
     document_create,
     document_download,
+    meeting_answer,
     meeting_attendance,
 )
 from activities.views.outputs import (
@@ -32,6 +34,12 @@ from activities.views.outputs import (
     activity_export,
     gallery_pdf,
     meeting_export,
+)
+from activities.views.proposals import (
+    proposal_create,
+    proposal_list,
+    proposal_review,
+    proposal_update,
 )
 
 __all__ = [
@@ -49,12 +57,14 @@ __all__ = [
     "activity_signal",
     "activity_status",
     "attachment_create",
+    "attachment_delete",
     "attachment_download",
     "calendar_feed",
     "calendar_settings",
     "document_create",
     "document_download",
     "gallery_pdf",
+    "meeting_answer",
     "meeting_attendance",
     "meeting_export",
     "milestone_create",
@@ -62,4 +72,8 @@ __all__ = [
     "milestone_update",
     "person_create",
     "person_delete",
+    "proposal_create",
+    "proposal_list",
+    "proposal_review",
+    "proposal_update",
 ]

@@ -95,6 +95,8 @@ class ActivityListView(PolicyRequiredMixin, ListView):  # type: ignore[type-arg]
             filter_form=self.filter_form,
             query=query.urlencode(),
             can_create=policy.can(self.request.user, "activities.create"),
+            can_propose=policy.can(self.request.user, "activities.propose"),
+            can_review_proposals=policy.can(self.request.user, "activities.review_proposal"),
             can_export=policy.can(self.request.user, "activities.export"),
             can_print_gallery=policy.can(self.request.user, "activities.print_gallery"),
         )
@@ -116,6 +118,9 @@ class ActivityDetailView(PolicyRequiredMixin, DetailView):  # type: ignore[type-
         can_update = policy.can(user, "activities.update_status", activity)
         context.update(
             can_change=policy.can(user, "activities.change", activity),
+            can_edit_proposal=policy.can(user, "activities.edit_proposal", activity),
+            can_review_proposal=activity.is_open_proposal
+            and policy.can(user, "activities.review_proposal", activity),
             can_update_status=can_update,
             status_form=StatusUpdateForm(initial={"lifecycle": activity.lifecycle}),
             can_add_milestone=can_update and len(activity.milestones.all()) < MAX_MILESTONES,
@@ -269,12 +274,22 @@ def milestone_update(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
 def milestone_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks first (what will be lost, with a way back); the POST from that page deletes."""
     activity, milestone = _visible_milestone(request, pk)
-    services.delete_milestone(milestone=milestone, by=acting_user(request))
-    messages.success(request, _("Delmålet är borttaget."))
-    return redirect(activity)
+    if request.method == "POST":
+        services.delete_milestone(milestone=milestone, by=acting_user(request))
+        messages.success(request, _("Delmålet är borttaget."))
+        return redirect(activity)
+    return render(
+        request,
+        "activities/confirm_delete.html",
+        {
+            "activity": activity,
+            "heading": _("Ta bort delmålet ”%(title)s”?") % {"title": milestone.title},
+            "what": _("Delmålet och dess datum tas bort från aktivitetens tidplan."),
+        },
+    )
 
 
 def person_create(request: HttpRequest, pk: int) -> HttpResponse:
@@ -322,6 +337,25 @@ def attachment_create(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Bilagan är uppladdad."))
             return redirect(activity)
     return render(request, "activities/attachment_form.html", {"activity": activity, "form": form})
+
+
+def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks first; the POST from that page deletes the attachment and its file."""
+    attachment = get_object_or_404(Attachment, pk=pk)
+    activity = get_visible_activity(request, attachment.activity_id, "activities.update_status")
+    if request.method == "POST":
+        services.delete_attachment(attachment=attachment, by=acting_user(request))
+        messages.success(request, _("Bilagan är borttagen."))
+        return redirect(activity)
+    return render(
+        request,
+        "activities/confirm_delete.html",
+        {
+            "activity": activity,
+            "heading": _("Ta bort bilagan ”%(title)s”?") % {"title": attachment.title},
+            "what": _("Filen tas bort och kan inte hämtas tillbaka."),
+        },
+    )
 
 
 def attachment_download(request: HttpRequest, pk: int) -> HttpResponseBase:

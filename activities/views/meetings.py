@@ -18,10 +18,16 @@ from django.views.generic import CreateView, DetailView, ListView, UpdateView
 from accounts import policy
 from accounts.policy import PolicyRequiredMixin
 from activities import calendar, selectors, services
-from activities.forms import AttendanceForm, DocumentForm, MeetingFilterForm, MeetingForm
-from activities.models import Meeting, MeetingDocument
+from activities.forms import (
+    AttendanceForm,
+    DocumentForm,
+    MeetingAnswerForm,
+    MeetingFilterForm,
+    MeetingForm,
+)
+from activities.models import Meeting, MeetingDocument, MeetingInvitation
 from activities.views.activities import _add_errors, acting_user
-from partners.models import ContactPerson, Organisation
+from partners.models import ContactPerson
 
 
 def get_visible_meeting(
@@ -74,7 +80,12 @@ class MeetingDetailView(PolicyRequiredMixin, DetailView):  # type: ignore[type-a
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["can_manage"] = policy.can(self.request.user, "activities.manage_meetings")
+        can_manage = policy.can(self.request.user, "activities.manage_meetings")
+        context["can_manage"] = can_manage
+        # The invited people and their answers: the office's list, not the partners'.
+        context["invitations"] = (
+            selectors.list_meeting_invitations(self.object) if can_manage else None
+        )
         return context
 
 
@@ -118,31 +129,47 @@ class MeetingUpdateView(PolicyRequiredMixin, UpdateView):  # type: ignore[type-a
 
 
 def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    """The office ticks who came, person by person ("name (organisation)", each person once);
+    before anything is recorded, the invited people who have not declined are ticked."""
     meeting = get_visible_meeting(request, pk, "activities.manage_meetings")
     attendances = list(meeting.attendances.all())
+    invitations = selectors.list_meeting_invitations(meeting)
+    if attendances:
+        initial_people = [a.contact_id for a in attendances if a.contact_id]
+        initial_orgs = [a.organisation_id for a in attendances if not a.contact_id]
+    else:
+        initial_people = [
+            i.contact_id
+            for i in invitations
+            if not i.is_withdrawn and i.response != MeetingInvitation.Response.DECLINED
+        ]
+        initial_orgs = []
     form = AttendanceForm(
         request.POST or None,
-        initial={
-            "organisations": sorted({a.organisation_id for a in attendances}),
-            "contacts": [a.contact_id for a in attendances if a.contact_id],
-        },
+        people=selectors.list_attendance_people(),
+        initial={"contacts": initial_people, "organisations": initial_orgs},
     )
-    # Invited organisations first would be nicer, but every partner may turn up: list them all.
-    form.fields["organisations"].queryset = Organisation.objects.order_by("name")  # type: ignore[attr-defined]
-    form.fields["contacts"].queryset = ContactPerson.objects.order_by("last_name", "first_name")  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():
         contacts = ContactPerson.objects.filter(
             pk__in=[c.pk for c in form.cleaned_data["contacts"]]
-        ).prefetch_related("memberships")
-        services.record_attendance(
-            meeting=meeting,
-            by=acting_user(request),
-            organisations=form.cleaned_data["organisations"],
-            contacts=contacts,
-        )
-        messages.success(request, _("Närvaron är sparad."))
-        return redirect(meeting)
-    return render(request, "activities/meeting_attendance.html", {"meeting": meeting, "form": form})
+        ).prefetch_related("memberships__organisation")
+        try:
+            services.record_attendance(
+                meeting=meeting,
+                by=acting_user(request),
+                contacts=contacts,
+                organisations=form.cleaned_data["organisations"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Närvaron är sparad."))
+            return redirect(meeting)
+    return render(
+        request,
+        "activities/meeting_attendance.html",
+        {"meeting": meeting, "form": form, "invitations": invitations},
+    )
 
 
 def document_create(request: HttpRequest, pk: int) -> HttpResponse:
@@ -187,7 +214,13 @@ def calendar_settings(request: HttpRequest) -> HttpResponse:
     feed_url = request.build_absolute_uri(
         reverse("activities:calendar_feed", kwargs={"token": calendar.make_token(feed)})
     )
-    return render(request, "activities/calendar_settings.html", {"feed_url": feed_url})
+    # webcal: makes the browser hand the address to the calendar program as a subscription.
+    webcal_url = "webcal://" + feed_url.split("://", 1)[1]
+    return render(
+        request,
+        "activities/calendar_settings.html",
+        {"feed_url": feed_url, "webcal_url": webcal_url},
+    )
 
 
 @login_not_required  # calendar apps cannot log in: the opaque token in the URL is the credential
@@ -200,3 +233,28 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=900"
     return response
+
+
+@login_not_required  # the link in the invitation mail: the signed token names the invitation
+def meeting_answer(request: HttpRequest, token: str) -> HttpResponse:
+    """An invited person answers yes or no. GET only shows the question (mail scanners open
+    links), the answer is a POST from the page."""
+    invitation = services.invitation_for_token(token)
+    if invitation is None:
+        raise Http404
+    form = MeetingAnswerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.answer_invitation(
+                invitation=invitation, attending=form.cleaned_data["answer"] == "yes"
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Tack! Ditt svar är sparat."))
+            return redirect(request.path)
+    return render(
+        request,
+        "activities/meeting_answer.html",
+        {"invitation": invitation, "meeting": invitation.meeting, "form": form},
+    )

@@ -94,21 +94,35 @@ def activity_card_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def gallery_pdf(request: HttpRequest) -> HttpResponse:
-    """Every selected card (``?ids=1&ids=2``, or all matching the list's filters), one per page."""
+    """The selected cards, one per page, in the order given (``?ids=21,1,2`` or ``?ids=21&ids=1``),
+    or all matching the list's filters."""
     policy.require(request.user, "activities.print_gallery")
-    # Values that are not database ids (letters, or beyond the integer column) are ignored.
-    ids = [i for i in map(parse_id, request.GET.getlist("ids")) if i is not None]
-    if not ids:
+    ids = _parse_ids(request.GET.getlist("ids"))[:GALLERY_MAX]
+    if ids:
+        by_pk = {c.pk: c for c in selectors.list_cards(visible_to=request.user, ids=ids)}
+        cards = [by_pk[pk] for pk in ids if pk in by_pk]  # in the order asked for
+    else:
         form = ActivityFilterForm(request.GET or None)
-        ids = [
-            r.pk
-            for r in selectors.list_activity_rows(visible_to=request.user, filters=form.filters())
-        ]
-    cards = selectors.list_cards(visible_to=request.user, ids=ids[:GALLERY_MAX])
+        rows = selectors.list_activity_rows(visible_to=request.user, filters=form.filters())
+        cards = selectors.list_cards(
+            visible_to=request.user, ids=[r.pk for r in rows][:GALLERY_MAX]
+        )
     if not cards:
         raise Http404(_("Inga aktiviteter valda."))
     pdf = render_pdf("activities/pdf/card.html", {"activities": cards})
     return _pdf_response(pdf, "aktivitetsgalleri.pdf")
+
+
+def _parse_ids(values: list[str]) -> list[int]:
+    """Ids from comma-separated and repeated values, in their order, each once. Values that are
+    not database ids (letters, or beyond the integer column) are ignored."""
+    ids: list[int] = []
+    for value in values:
+        for part in value.split(","):
+            pk = parse_id(part.strip())
+            if pk is not None and pk not in ids:
+                ids.append(pk)
+    return ids
 
 
 def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:

@@ -17,6 +17,7 @@ from django.utils.http import urlsafe_base64_encode
 from accounts.models import User
 from accounts.tests.factories import UserFactory
 from audit.tests.sentinels import database_text
+from outbox import mail as outbox_mail
 from outbox import services
 from outbox.models import OutgoingEmail
 from tests.fixtures import World, client_for
@@ -57,13 +58,20 @@ def test_a_reset_link_is_never_stored_and_works_when_it_arrives(
     assert "new_password1" in visitor.get(step["Location"]).content.decode()
 
 
+def _marked(strategist: User, to: str) -> OutgoingEmail | None:
+    """A mail as the app's senders make one: the placeholder where the link goes, the login
+    named (red-team finding 5: the outbox never reads a body for links)."""
+    return services.queue_email(
+        to=[to],
+        subject="Inbjudan",
+        body=f"Välj lösenord: {outbox_mail.one_time_link_url()}",
+        link_user=strategist,
+    )
+
+
 def test_the_outbox_admin_shows_no_live_link_and_cannot_redirect_one(world: World) -> None:
     strategist = UserFactory(username="strategi", email="strategi@example.org")
-    email = services.queue_email(
-        to=["strategi@example.org"],
-        subject="Inbjudan",
-        body=f"Välj lösenord: {_link_for(strategist)}",
-    )
+    email = _marked(strategist, "strategi@example.org")
     assert email is not None
     office = client_for(world.office)
     url = reverse("admin:outbox_outgoingemail_change", args=[email.pk])
@@ -82,9 +90,7 @@ def test_a_link_goes_only_to_the_address_the_login_already_has(world: World) -> 
     """The takeover chain of issue 15: a contact record's e-mail was changed to the attacker's
     and an invitation sent for the existing login. The worker refuses to send it there."""
     strategist = UserFactory(username="strategi", email="strategi@example.org")
-    hijacked = services.queue_email(
-        to=["cecilia.privat@example.org"], subject="Inbjudan", body=_link_for(strategist)
-    )
+    hijacked = _marked(strategist, "cecilia.privat@example.org")
     assert hijacked is not None
     services.send_email(email_id=hijacked.pk)
     hijacked.refresh_from_db()
@@ -92,9 +98,7 @@ def test_a_link_goes_only_to_the_address_the_login_already_has(world: World) -> 
     assert "own e-mail address" in hijacked.last_error
     assert mail.outbox == []
     # Rows changed behind the outbox's back (a database console) are refused the same way.
-    honest = services.queue_email(
-        to=["strategi@example.org"], subject="Inbjudan", body=_link_for(strategist)
-    )
+    honest = _marked(strategist, "strategi@example.org")
     assert honest is not None
     OutgoingEmail.objects.filter(pk=honest.pk).update(to=["cecilia.privat@example.org"])
     services.send_email(email_id=honest.pk)
@@ -108,11 +112,25 @@ def test_a_link_goes_only_to_the_address_the_login_already_has(world: World) -> 
     assert len(LIVE_LINK.findall(sent.body)) == 1
 
 
-def test_one_mail_never_carries_links_for_two_logins(world: World) -> None:
-    first = UserFactory(username="forsta", email="forsta@example.org")
-    second = UserFactory(username="andra", email="andra@example.org")
-    with pytest.raises(services.SecretLinkError):
+def test_a_mail_marked_for_a_link_must_say_where_it_goes(world: World) -> None:
+    strategist = UserFactory(username="strategi", email="strategi@example.org")
+    with pytest.raises(ValueError, match="one_time_link_path"):
         services.queue_email(
-            to=["forsta@example.org"], subject="x", body=f"{_link_for(first)} {_link_for(second)}"
+            to=["strategi@example.org"], subject="x", body="Ingen länk här", link_user=strategist
         )
     assert not OutgoingEmail.objects.exists()
+
+
+def test_text_shaped_like_a_link_in_an_unmarked_mail_is_sent_as_written(world: World) -> None:
+    """What people write (a post title quoting a reset address, even the placeholder itself)
+    is text: no link is made from it and the mail is not refused."""
+    strategist = UserFactory(username="strategi", email="strategi@example.org")
+    text = f"Se {_link_for(strategist)} och {outbox_mail.one_time_link_url()}"
+    email = services.queue_email(to=["annan@example.org"], subject="Nytt inlägg", body=text)
+    assert email is not None
+    services.send_email(email_id=email.pk)
+    email.refresh_from_db()
+    assert email.status == OutgoingEmail.Status.SENT
+    assert email.link_user_id is None
+    (sent,) = mail.outbox
+    assert sent.body == text

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from partners.forms import CommitmentsForm, DeclarationForm, OrganisationFilterForm
+from partners.filters import OrganisationFilterForm
+from partners.forms import CommitmentsForm, DeclarationForm
 from partners.models import CommitmentSet
 from roadmap.models import Challenge, PartnershipPeriod
 

@@ -1,4 +1,10 @@
-"""Notification choices, unsubscribe links, the mail for every post and the weekly digest."""
+"""Notification choices, unsubscribe links, the mail for every post, for replies, for a hidden
+post's author, and the weekly digest.
+
+A member's choice for a space is the space's :class:`~spaces.models.Subscription` row if there is
+one (an exception), else their :class:`~spaces.models.MailPreference` (one choice for every
+space), else no mail.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +17,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -22,7 +29,8 @@ from activities.models import Participation
 from outbox import mail
 from partners.models import Membership
 from spaces import selectors
-from spaces.models import Post, Space, Subscription, UnsubscribeLink
+from spaces.markdown import excerpt
+from spaces.models import Comment, MailPreference, Post, Space, Subscription, UnsubscribeLink
 from spaces.services.posts import require_contributor
 
 if TYPE_CHECKING:
@@ -30,17 +38,58 @@ if TYPE_CHECKING:
 
 ALL_SPACES = 0  # the space id that asks for an "unsubscribe from every space" link
 DIGEST_POSTS_PER_SPACE = 15  # a digest lists the newest; "and 12 more" links to the space
+DEFAULT = selectors.DEFAULT_MODE  # a space's choice "as for all my spaces": no exception row
+MAIL_EXCERPT = 300  # characters of plain text from a post or comment in a mail
 
 
 @transaction.atomic
-def set_subscription(*, space: Space, user: User, mode: str) -> Subscription:
+def set_subscription(*, space: Space, user: User, mode: str) -> Subscription | None:
+    """The member's choice for one space: an exception to their choice for all spaces, or
+    ``DEFAULT`` to follow it again (the exception is removed; None is returned)."""
     require_contributor(user, space)
+    if mode == DEFAULT:
+        Subscription.objects.filter(space=space, user=user).delete()
+        return None
     if mode not in Subscription.Mode.values:
         raise ValidationError(_("Välj ett av alternativen."), code="mode")
     subscription, _created = Subscription.objects.update_or_create(
         space=space, user=user, defaults={"mode": mode}
     )
     return subscription
+
+
+@transaction.atomic
+def set_mail_preference(*, user: User, mode: str) -> MailPreference:
+    """The user's choice for every space they are in (one save instead of one per space).
+    The exceptions chosen per space stay."""
+    if not policy.can(user, "spaces.list"):
+        raise ValidationError(_("Du är inte medlem i något rum."), code="not_member")
+    if mode not in Subscription.Mode.values:
+        raise ValidationError(_("Välj ett av alternativen."), code="mode")
+    preference, _created = MailPreference.objects.update_or_create(
+        user=user, defaults={"mode": mode}
+    )
+    return preference
+
+
+def _choosing(space: Space, mode: str) -> QuerySet[User]:
+    """Active users whose choice for ``space`` is ``mode``: by the space's exception row, or by
+    their choice for all spaces when the space has none (two EXISTS subqueries, one query)."""
+    from accounts.models import User
+
+    exception = Subscription.objects.filter(space=space, user=OuterRef("pk"))
+    return (
+        User.objects.filter(is_active=True)
+        .filter(
+            Exists(exception.filter(mode=mode))
+            | (
+                Exists(MailPreference.objects.filter(user=OuterRef("pk"), mode=mode))
+                & ~Exists(exception)
+            )
+        )
+        .select_related("contact_person")
+        .order_by("pk")
+    )
 
 
 def unsubscribe_link_days() -> int:
@@ -93,14 +142,32 @@ def read_unsubscribe_token(token: str) -> UnsubscribeLink:
 
 @transaction.atomic
 def unsubscribe(*, token: str) -> int:
-    """Turn mail off for the token's user and space (or every space). Returns rows changed."""
+    """Turn mail off for the token's user and space (or every space). Returns the number of
+    choices changed (0: mail was already off).
+
+    One space: an exception "nothing" for that space (the choice for all spaces may be on).
+    Every space: the choice for all spaces and every exception become "nothing"."""
     link = read_unsubscribe_token(token)
-    subscriptions = Subscription.objects.filter(user_id=link.user_id).exclude(
-        mode=Subscription.Mode.NONE
-    )
+    none = Subscription.Mode.NONE
+    subscriptions = Subscription.objects.filter(user_id=link.user_id).exclude(mode=none)
     if link.space_id is not None:
-        subscriptions = subscriptions.filter(space_id=link.space_id)
-    return subscriptions.update(mode=Subscription.Mode.NONE, updated_at=timezone.now())
+        subscription = Subscription.objects.filter(
+            user_id=link.user_id, space_id=link.space_id
+        ).first()
+        if subscription is not None:
+            return subscriptions.filter(pk=subscription.pk).update(
+                mode=none, updated_at=timezone.now()
+            )
+        preference = MailPreference.objects.filter(user_id=link.user_id).first()
+        Subscription.objects.create(user_id=link.user_id, space_id=link.space_id, mode=none)
+        return int(preference is not None and preference.mode != none)
+    changed = (
+        MailPreference.objects.filter(user_id=link.user_id)
+        .exclude(mode=none)
+        .update(mode=none, updated_at=timezone.now())
+    )
+    MailPreference.objects.get_or_create(user_id=link.user_id, defaults={"mode": none})
+    return changed + subscriptions.update(mode=none, updated_at=timezone.now())
 
 
 def delete_expired_unsubscribe_links(*, now: dt.datetime | None = None) -> int:
@@ -133,41 +200,36 @@ def _organisations_by_user(user_ids: set[int]) -> dict[int, set[int]]:
     return result
 
 
+def _still_members(users: list[User], space: Space) -> list[User]:
+    """Those of ``users`` who are still in the space (membership is derived and may end)."""
+    members = selectors.member_organisation_ids(space)
+    organisations = _organisations_by_user({u.pk for u in users})
+    return [u for u in users if policy.is_office(u) or organisations[u.pk] & members]
+
+
 def notify_new_post(*, post_id: int) -> int:
-    """Mail the members who chose "every post" (not the author). Safe to call twice: each mail
-    has a dedupe key per post and recipient. Returns the number of mails queued."""
+    """Mail the members who chose "every post" for the space (not the author). Safe to call
+    twice: each mail has a dedupe key per post and recipient. Returns the number queued."""
     post = Post.objects.select_related("space__challenge", "space__activity", "organisation").get(
         pk=post_id
     )
     if post.is_hidden:
         return 0
     space = post.space
-    subscriptions = list(
-        Subscription.objects.filter(
-            space=space, mode=Subscription.Mode.EACH_POST, user__is_active=True
-        )
-        .exclude(user_id=post.author_id or 0)
-        .select_related("user__contact_person")
-    )
-    if not subscriptions:
-        return 0
-    members = selectors.member_organisation_ids(space)
-    organisations = _organisations_by_user({s.user_id for s in subscriptions})
+    users = list(_choosing(space, Subscription.Mode.EACH_POST).exclude(pk=post.author_id or 0))
+    post_url = mail.absolute_url(post.get_absolute_url())
     queued = 0
-    for subscription in subscriptions:
-        user = subscription.user
-        if not (policy.is_office(user) or organisations[user.pk] & members):
-            continue  # no longer a member: membership is derived and may have ended
+    for user in _still_members(users, space):
         address = _email_of(user)
         if not address:
             continue
-        post_url = mail.absolute_url(post.get_absolute_url())
         email = mail.send_mail(
             to=mail.recipient_for_user(user, address),
             template="spaces/mail/new_post",
             context={
                 "post": post,
                 "space": space,
+                "excerpt": excerpt(post.body, MAIL_EXCERPT),
                 "post_url": post_url,
                 "action_url": post_url,
                 "action_label": gettext_lazy("Läs inlägget"),
@@ -178,6 +240,75 @@ def notify_new_post(*, post_id: int) -> int:
         )
         queued += email is not None
     return queued
+
+
+def notify_new_comment(*, comment_id: int) -> int:
+    """A reply: mail the thread's author and the others who commented (not the one replying)
+    whose choice for the space is "every post". Safe to call twice (dedupe key per comment and
+    recipient). Returns the number of mails queued."""
+    comment = Comment.objects.select_related(
+        "post__space__challenge", "post__space__activity", "organisation", "author"
+    ).get(pk=comment_id)
+    post = comment.post
+    if post.is_hidden:
+        return 0
+    space = post.space
+    participants = set(
+        Comment.objects.filter(post=post).exclude(author=None).values_list("author_id", flat=True)
+    )
+    if post.author_id is not None:
+        participants.add(post.author_id)
+    participants.discard(comment.author_id or 0)
+    if not participants:
+        return 0
+    users = list(_choosing(space, Subscription.Mode.EACH_POST).filter(pk__in=participants))
+    url = mail.absolute_url(post.get_absolute_url()) + f"#comment-{comment.pk}"
+    queued = 0
+    for user in _still_members(users, space):
+        address = _email_of(user)
+        if not address:
+            continue
+        email = mail.send_mail(
+            to=mail.recipient_for_user(user, address),
+            template="spaces/mail/new_comment",
+            context={
+                "post": post,
+                "comment": comment,
+                "space": space,
+                "is_author": user.pk == post.author_id,
+                "excerpt": excerpt(comment.body, MAIL_EXCERPT),
+                "action_url": url,
+                "action_label": gettext_lazy("Läs svaret"),
+            },
+            dedupe_key=f"spaces-comment:{comment.pk}:{user.pk}",
+            unsubscribe=mail.Unsubscribe(url=_unsubscribe_url(user.pk, space.pk), one_click=True),
+        )
+        queued += email is not None
+    return queued
+
+
+def notify_post_hidden(*, post_id: int) -> int:
+    """Tell the author of a post the office hid why (whatever their mail choice: it is about
+    their own words, not news from the space). Returns the number of mails queued (0 or 1)."""
+    post = Post.objects.select_related(
+        "space__challenge", "space__activity", "author__contact_person"
+    ).get(pk=post_id)
+    author = post.author
+    if not post.is_hidden or author is None or not author.is_active or post.hidden_at is None:
+        return 0
+    address = _email_of(author)
+    email = mail.send_mail(
+        to=mail.recipient_for_user(author, address),
+        template="spaces/mail/post_hidden",
+        context={
+            "post": post,
+            "space": post.space,
+            "action_url": mail.absolute_url(post.get_absolute_url()),
+            "action_label": gettext_lazy("Se inlägget"),
+        },
+        dedupe_key=f"spaces-hidden:{post.pk}:{post.hidden_at.isoformat()}",
+    )
+    return int(email is not None)
 
 
 def digest_week(now: dt.datetime | None = None) -> tuple[dt.datetime, dt.datetime, str]:
@@ -192,61 +323,104 @@ def digest_week(now: dt.datetime | None = None) -> tuple[dt.datetime, dt.datetim
     return start, end, f"{iso.year}-W{iso.week:02d}"
 
 
-def send_weekly_digests(*, now: dt.datetime | None = None) -> int:
-    """One mail per member who chose the weekly digest, listing last week's posts in each of
-    their spaces. Never twice for the same member and week (outbox dedupe key), so the beat
-    task may run again or late. Returns the number of mails queued.
+def _weekly_readers(
+    spaces: dict[int, Space],
+) -> tuple[dict[int, list[Space]], dict[int, User]]:
+    """Who gets a digest of which of these spaces: an exception row "weekly" for the space, or
+    the choice for all spaces "weekly" and no exception row; only members (and the office).
 
-    Queries: subscriptions, posts of the week, members of the spaces (two), the subscribers'
-    organisations; then one or two per mail queued (the outbox's dedupe check and insert).
+    Queries: exception rows, weekly choices for all spaces, members of the spaces (two), the
+    readers' organisations."""
+    from accounts.models import User
+
+    exceptions: dict[tuple[int, int], str] = {
+        (user_id, space_id): mode
+        for user_id, space_id, mode in Subscription.objects.filter(
+            space_id__in=spaces, user__is_active=True
+        ).values_list("user_id", "space_id", "mode")
+    }
+    weekly_by_default = set(
+        MailPreference.objects.filter(
+            mode=Subscription.Mode.WEEKLY, user__is_active=True
+        ).values_list("user_id", flat=True)
+    )
+    wanted: dict[int, list[int]] = defaultdict(list)
+    for space_id in sorted(spaces):
+        for user_id in sorted(weekly_by_default):
+            if (user_id, space_id) not in exceptions:
+                wanted[user_id].append(space_id)
+    for (user_id, space_id), mode in sorted(exceptions.items()):
+        if mode == Subscription.Mode.WEEKLY:
+            wanted[user_id].append(space_id)
+    if not wanted:
+        return {}, {}
+    users = {u.pk: u for u in User.objects.filter(pk__in=wanted).select_related("contact_person")}
+    members = _members_of_spaces(set(spaces.values()))
+    organisations = _organisations_by_user(set(users))
+    readers: dict[int, list[Space]] = {}
+    for user_id, space_ids in sorted(wanted.items()):
+        user = users.get(user_id)
+        if user is None:
+            continue
+        mine = [
+            spaces[pk]
+            for pk in sorted(set(space_ids))
+            if policy.is_office(user) or organisations[user_id] & members[pk]
+        ]
+        if mine:
+            readers[user_id] = mine
+    return readers, users
+
+
+def send_weekly_digests(*, now: dt.datetime | None = None) -> int:
+    """One mail per member whose choice is the weekly digest (for a space, or for all spaces),
+    listing last week's posts in each of those spaces, except their own. Never twice for the
+    same member and week (outbox dedupe key), so the beat task may run again or late. Returns
+    the number of mails queued.
+
+    Queries: posts of the week, their spaces, then :func:`_weekly_readers`; then one or two per
+    mail queued (the outbox's dedupe check and insert) and one per unsubscribe link.
     """
     start, end, label = digest_week(now)
-    subscriptions = list(
-        Subscription.objects.filter(mode=Subscription.Mode.WEEKLY, user__is_active=True)
-        .select_related("user__contact_person", "space__challenge", "space__activity")
-        .order_by("user_id", "space_id")
-    )
-    if not subscriptions:
-        return 0
-    space_ids = {s.space_id for s in subscriptions}
     posts_by_space: dict[int, list[Post]] = defaultdict(list)
     for post in (
         Post.objects.shown()
-        .filter(space_id__in=space_ids, created_at__gte=start, created_at__lt=end)
+        .filter(created_at__gte=start, created_at__lt=end)
         .select_related("organisation")
+        .defer("body", "body_html", "search_text")
         .order_by("-created_at", "-pk")  # newest first: a digest lists the newest
     ):
         posts_by_space[post.space_id].append(post)
     if not posts_by_space:
         return 0
-    members = _members_of_spaces({s.space for s in subscriptions if s.space_id in posts_by_space})
-    organisations = _organisations_by_user({s.user_id for s in subscriptions})
-    per_user: dict[int, list[tuple[Space, list[Post]]]] = defaultdict(list)
-    users: dict[int, User] = {}
-    for subscription in subscriptions:
-        space_posts = posts_by_space.get(subscription.space_id)
-        user = subscription.user
-        if not space_posts:
-            continue
-        if not (policy.is_office(user) or organisations[user.pk] & members[subscription.space_id]):
-            continue
-        per_user[user.pk].append((subscription.space, space_posts))
-        users[user.pk] = user
-    # A space's section of the digest is the same for every member reading the same language:
-    # render it once per space and language (the expensive part), then join sections with each
-    # member's own unsubscribe links.
+    spaces = {
+        s.pk: s
+        for s in Space.objects.filter(pk__in=posts_by_space).select_related("challenge", "activity")
+    }
+    readers, users = _weekly_readers(spaces)
+    # A space's section of the digest is the same for every member reading the same language
+    # who wrote none of its posts: render it once per space, language and the reader's own posts
+    # left out (the expensive part), then join sections with each member's unsubscribe links.
     site = _site_url()
-    rendered: dict[tuple[int, str], tuple[str, str]] = {}
+    week_start = start.date()
+    week_end = (end - dt.timedelta(days=1)).date()
+    rendered: dict[tuple[int, str, tuple[int, ...]], tuple[str, str]] = {}
     queued = 0
-    for user_id, sections in per_user.items():
+    for user_id, user_spaces in readers.items():
         user = users[user_id]
         address = _email_of(user)
         if not address:
             continue
         recipient = mail.recipient_for_user(user, address)
         parts = []
-        for space, space_posts in sections:
-            key = (space.pk, recipient.locale)
+        for space in user_spaces:
+            all_posts = posts_by_space[space.pk]
+            # The reader's own posts are no news to them.
+            own = tuple(p.pk for p in all_posts if p.author_id == user_id)
+            space_posts = [p for p in all_posts if p.author_id != user_id]
+            if not space_posts:
+                continue
+            key = (space.pk, recipient.locale, own)
             if key not in rendered:
                 section = {
                     "space": space,
@@ -264,10 +438,18 @@ def send_weekly_digests(*, now: dt.datetime | None = None) -> int:
             parts.append(
                 {"text": text, "html": html, "unsubscribe_url": _unsubscribe_url(user_id, space.pk)}
             )
+        if not parts:
+            continue
         email = mail.send_mail(
             to=recipient,
             template="spaces/mail/weekly_digest",
-            context={"week": label, "sections": parts},
+            context={
+                "week": label,
+                "week_start": week_start,
+                "week_end": week_end,
+                "same_year": week_start.year == week_end.year,
+                "sections": parts,
+            },
             dedupe_key=f"spaces-digest:{user_id}:{label}",
             unsubscribe=mail.Unsubscribe(url=_unsubscribe_url(user_id, ALL_SPACES), one_click=True),
         )

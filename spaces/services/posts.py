@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -106,13 +107,111 @@ def add_comment(*, post: Post, by: User, body: str) -> Comment:
         raise ValidationError(_("Inlägget är dolt och kan inte kommenteras."), code="hidden")
     if find_disallowed_markup(body):
         raise _markup_error()
-    return Comment.objects.create(
+    comment = Comment.objects.create(
         post=post,
         body=body,
         body_html=render_markdown(body),
         author=by,
         organisation_id=selectors.member_organisation_for(by, space),
     )
+    from spaces import tasks  # here: tasks import this module
+
+    # The thread's author and the others who commented hear of the reply (issue 18).
+    publish_on_commit(tasks.notify_new_comment, comment.pk)
+    return comment
+
+
+def _check_text(*, title: str | None = None, body: str) -> None:
+    if find_disallowed_markup(title or "") or find_disallowed_markup(body):
+        raise _markup_error()
+    if title is not None:
+        try:
+            validate_plain_name(title)
+        except ValidationError as error:
+            raise ValidationError({"title": error}) from None
+
+
+@transaction.atomic
+def edit_post(
+    *,
+    post: Post,
+    by: User,
+    kind: str,
+    title: str,
+    body: str,
+    link: str = "",
+    is_reusable: bool = False,
+) -> Post:
+    """The author changes their post while still a member of its space (the policy's
+    ``spaces.edit_own``); readers see "redigerad" with the time. Files stay as they were.
+    Nothing changed: nothing saved, no marker."""
+    policy.require(by, "spaces.edit_own", post)
+    _check_text(title=title, body=body)
+    if link:
+        URLValidator(schemes=["http", "https"])(link)
+    title = title.strip()
+    new = {"kind": kind, "title": title, "body": body, "link": link, "is_reusable": is_reusable}
+    old = {field: getattr(post, field) for field in new}
+    if old == new:
+        return post
+    for field, value in new.items():
+        setattr(post, field, value)
+    post.body_html = render_markdown(body)
+    post.excerpt = excerpt(body)
+    post.edited_at = timezone.now()
+    post.save(
+        update_fields=[*new, "body_html", "excerpt", "edited_at", "updated_at", "search_text"]
+    )
+    return post
+
+
+@transaction.atomic
+def edit_comment(*, comment: Comment, by: User, body: str) -> Comment:
+    """The author changes their comment (as :func:`edit_post`)."""
+    policy.require(by, "spaces.edit_own", comment)
+    _check_text(body=body)
+    if comment.body == body:
+        return comment
+    comment.body = body
+    comment.body_html = render_markdown(body)
+    comment.edited_at = timezone.now()
+    comment.save(update_fields=["body", "body_html", "edited_at"])
+    return comment
+
+
+def _record_deletion(*, instance: Post | Comment, by: User, what: dict[str, str]) -> None:
+    # The audit trail keeps who removed what and when (the office may remove others' words).
+    with acting_as(by):
+        audit_services.record(
+            instance=instance, action="delete", changes={k: [v, None] for k, v in what.items()}
+        )
+
+
+@transaction.atomic
+def delete_post(*, post: Post, by: User) -> None:
+    """The author (still a member) or the office deletes a post with its comments and files.
+    The stored files are removed after commit, so a rollback keeps them."""
+    policy.require(by, "spaces.delete", post)
+    files = [a.file for a in post.attachments.all() if a.file.name]
+    _record_deletion(
+        instance=post, by=by, what={"title": post.title, "author_id": str(post.author_id)}
+    )
+    post.delete()
+    for file in files:
+        transaction.on_commit(partial(file.storage.delete, file.name))
+
+
+@transaction.atomic
+def delete_comment(*, comment: Comment, by: User) -> None:
+    """The author (still a member) or the office deletes a comment. A question it answered
+    is no longer answered by it (the post's ``answer`` is cleared by the foreign key)."""
+    policy.require(by, "spaces.delete", comment)
+    _record_deletion(
+        instance=comment,
+        by=by,
+        what={"body": comment.body[:200], "author_id": str(comment.author_id)},
+    )
+    comment.delete()
 
 
 @transaction.atomic
@@ -162,6 +261,30 @@ def hide_post(*, post: Post, by: User, reason: str) -> Post:
                 "hidden_reason": ["", reason],
             },
         )
+    from spaces import tasks  # here: tasks import this module
+
+    # The author is told why (issue 18): a mail, and a note on their own post's page.
+    publish_on_commit(tasks.notify_post_hidden, post.pk)
+    return post
+
+
+@transaction.atomic
+def unhide_post(*, post: Post, by: User) -> Post:
+    """The office shows a hidden post again. The reason stays in the audit trail only."""
+    policy.require(by, "spaces.hide_post", post)
+    if not post.is_hidden:
+        return post
+    before = {
+        "hidden_at": [post.hidden_at.isoformat() if post.hidden_at else None, None],
+        "hidden_by_id": [post.hidden_by_id, None],
+        "hidden_reason": [post.hidden_reason, ""],
+    }
+    post.hidden_at = None
+    post.hidden_by = None
+    post.hidden_reason = ""
+    post.save(update_fields=["hidden_at", "hidden_by", "hidden_reason", "updated_at"])
+    with acting_as(by):
+        audit_services.record(instance=post, action="update", changes=before)
     return post
 
 

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from surveys.figures.inputs import (
+    BASE_KEYS,
     COUNT,
     FRACTION,
     SCOPE3_CATEGORIES,
@@ -42,6 +43,9 @@ from surveys.figures.inputs import (
     scope2_key,
     value_of,
 )
+
+# The base-year answers of an own target's scopes ("scope3" = Σ calculated categories).
+OWN_BASE_KEYS = BASE_KEYS | {"scope3": "base_scope3"}
 
 # --- partnership figures ---------------------------------------------------------------------
 
@@ -250,6 +254,60 @@ def own_target(inputs: Inputs, organisation_id: int, year: int) -> tuple[float, 
     )
 
 
+def own_target_base(
+    inputs: Inputs, organisation_id: int, scopes: str, base_year: int, year: int
+) -> tuple[float | None, str]:
+    """(base value on ``scopes`` for an own target from ``base_year``, why it is missing).
+
+    From the partnership's base year the scope 1 and 2 bases are the partnership path's own
+    (recalculated where given; none across an unrecalculated boundary change), so the two
+    checks never disagree about the base. From another year (e.g. 2019, before the survey) the
+    base is the base-year value the organisation states (``base_scope1`` … with ``base_year``),
+    else its reported value for that year. A boundary change after the base year without a
+    recalculated base leaves no like-for-like base: the reason is "not_comparable"; no value
+    at all gives "no_base". Reasons are labelled in ``output.own_target_note``."""
+    total = 0.0
+    for scope in scopes.split("+"):
+        key = {"1": "scope1_total", "2": scope2_key(inputs.scope2_method)}.get(scope, "scope3")
+        if base_year == inputs.base_year and key in BASE_KEYS:
+            value, comparable = base_value(inputs, organisation_id, key, year)
+        else:
+            value, comparable = _stated_base(inputs, organisation_id, key, base_year, year)
+        if not comparable:
+            return None, "not_comparable"
+        if value is None:
+            return None, "no_base"
+        total += value
+    return total, ""
+
+
+def _stated_base(
+    inputs: Inputs, organisation_id: int, key: str, base_year: int, year: int
+) -> tuple[float | None, bool]:
+    """(base value of ``key`` for ``base_year``, comparable?) outside the partnership base year:
+    the latest stated value up to ``year``; across a boundary change only a value stated as
+    recalculated in or after the change."""
+    changes = [r for r in inputs.changed_years.get(organisation_id, []) if base_year < r <= year]
+    for reporting_year in reversed(inputs.reporting_years.get(organisation_id, [])):
+        if reporting_year > year:
+            continue
+        stated = value_of(inputs, organisation_id, "base_year", reporting_year)
+        value = value_of(inputs, organisation_id, OWN_BASE_KEYS[key], reporting_year)
+        if stated is None or int(stated) != base_year or value is None:
+            continue
+        recalculated = (
+            choice_of(inputs, organisation_id, "base_recalculated", reporting_year) == "yes"
+        )
+        if changes and not (recalculated and reporting_year >= max(changes)):
+            return None, False
+        return value, True
+    if changes:
+        return None, False
+    if key == "scope3":
+        return inputs.scope3_totals.get((organisation_id, base_year)), True
+    return value_of(inputs, organisation_id, key, base_year), True
+
+
 def _own_target_share(inputs: Inputs, year: int, members: set[int], n_partners: int) -> Figure:
     with_target = [o for o in members if own_target(inputs, o, year) is not None]
     n = len(members)
@@ -355,11 +413,15 @@ def path_check(
     rate: float,
     year: int,
     budget: float | None = None,
+    budget_from_year: int | None = None,
 ) -> PathCheck | None:
     """The §3.3 checks of ``series[year]`` against base × (1 − rate)^(y − base).
 
-    ``budget`` defaults to the one the fixed path implies, base × (1 − rate) / rate; the
-    required rate needs every year since the base year (otherwise None)."""
+    ``budget`` defaults to the one the fixed path implies, base × (1 − rate) / rate, which
+    covers the years after the base year. A given budget is spent from ``budget_from_year``
+    (that year included; default the year after the base year): Umeå's budget from 2020 is
+    used by 2020's emissions too. The required rate needs every year it is spent over
+    (otherwise None)."""
     emissions = series.get(year)
     if emissions is None or year < base_year:
         return None
@@ -370,9 +432,11 @@ def path_check(
     if steps > 0 and base > 0:
         average = 1.0 - (max(emissions, 0.0) / base) ** (1.0 / steps)
     required = None
-    if budget is None and 0 < rate < 1:
-        budget = base * (1.0 - rate) / rate
-    years_since = range(base_year + 1, year + 1)
+    if budget is None:
+        budget_from_year = None  # the implied budget covers the years after the base year
+        if 0 < rate < 1:
+            budget = base * (1.0 - rate) / rate
+    years_since = range(budget_from_year or base_year + 1, year + 1)
     if budget is not None and all(y in series for y in years_since):
         required = required_rate(emissions, budget, sum(series[y] for y in years_since))
     return PathCheck(
@@ -441,22 +505,32 @@ def organisation_figures(
         if check is not None:
             checks.append(check)
     target = own_target(inputs, organisation_id, year)
+    own_missing = ""
     if target is not None:
         own_rate, own_base_year, own_scopes = target
         own_series = _series(inputs, organisation_id, own_scopes, years)
-        if own_base_year in own_series:
+        own_base, own_missing = own_target_base(
+            inputs, organisation_id, own_scopes, own_base_year, year
+        )
+        if own_base is not None:
+            own_series[own_base_year] = own_base
             check = path_check(
                 kind="own_target",
                 scopes=own_scopes,
                 scope2_method=method if "2" in own_scopes else "",
                 series=own_series,
                 base_year=own_base_year,
-                base=own_series[own_base_year],
+                base=own_base,
                 rate=own_rate,
                 year=year,
             )
             if check is not None:
                 checks.append(check)
+            else:
+                own_missing = "no_emissions"
+    total_missing = ""
+    if total is None:
+        total_missing = "no_scope1" if s1 is None else "no_scope2_method"
     inside = included_set(inputs, year)
     return OrganisationFigures(
         organisation_id=organisation_id,
@@ -473,12 +547,41 @@ def organisation_figures(
         comparable=comparable,
         boundary_changed=changed,
         checks=checks,
+        own_target_missing=own_missing,
+        total_missing=total_missing,
     )
 
 
 # --- Likert per group (§5, point 11) ----------------------------------------------------------
 
 LIKERT_SCALE = ["1", "2", "3", "4", "5"]
+
+
+def _suppressed_cells(
+    sizes: dict[tuple[str, int, str], int], min_group: int
+) -> set[tuple[str, int, str]]:
+    """The cells to suppress: every cell under ``min_group`` organisations (primary), then,
+    per item and year, the smallest other cells until the suppressed cells together hold at
+    least ``min_group`` organisations and are at least two (secondary). The item's total over
+    all organisations is published too (its indicator), so a single suppressed cell would be
+    the total minus the cells shown: (5 × 80 % − 3 × 67 %) / 2 reads a 2-organisation cell back.
+    When nothing is left to add, the whole breakdown of that item and year is suppressed."""
+    hidden: set[tuple[str, int, str]] = set()
+    by_item: dict[tuple[str, int], list[tuple[int, str]]] = {}
+    for (key, year, group), n in sizes.items():
+        by_item.setdefault((key, year), []).append((n, group))
+    for (key, year), cells in by_item.items():
+        small = {group for n, group in cells if n < min_group}
+        if not small:
+            continue
+        rest = sorted((n, group) for n, group in cells if group not in small)
+        held = sum(n for n, group in cells if group in small)
+        while rest and (len(small) < 2 or held < min_group):
+            n, group = rest.pop(0)
+            small.add(group)
+            held += n
+        hidden |= {(key, year, group) for group in small}
+    return hidden
 
 
 def likert_by_group(
@@ -496,10 +599,15 @@ def likert_by_group(
                "median", "suppressed"]  # fmt: skip
     if merged.empty:
         return pd.DataFrame(columns=columns)
+    sizes = {
+        (str(key), int(str(year)), str(group)): int(cell["organisation_id"].nunique())
+        for (key, year, group), cell in merged.groupby(["key", "year", "group"], sort=True)
+    }
+    hidden = _suppressed_cells(sizes, min_group)
     rows = []
     for (key, year, group), cell in merged.groupby(["key", "year", "group"], sort=True):
         n = int(cell["organisation_id"].nunique())
-        suppressed = n < min_group
+        suppressed = (str(key), int(str(year)), str(group)) in hidden
         counts = cell["choice"].value_counts().reindex(LIKERT_SCALE, fill_value=0)
         row: dict[str, object] = {"key": key, "year": int(str(year)), "group": group}
         row["n"] = None if suppressed else n

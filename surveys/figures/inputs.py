@@ -62,6 +62,7 @@ class Inputs:
 
     def __post_init__(self) -> None:
         self.scope2_method = str(self.scope2_method)  # a TextChoices member from settings
+        self.values = _without_stale_scope3(self.values, self.choices)
 
     # Lookups built once per Inputs: every figure reads single values many times, and a dict
     # keeps that linear in the number of answers (the benchmark runs 10,000 organisations).
@@ -128,13 +129,30 @@ class Inputs:
 
     @cached_property
     def included_by_year(self) -> dict[int, dict[int, int]]:
+        """year → {organisation: the partner whose report includes it}, only where that
+        partner reported the year: an overlap removes an organisation only when the figures it
+        is inside are themselves in the partnership's figures (otherwise its emissions would be
+        lost and the note would point at a report that is not there)."""
         result: dict[int, dict[int, int]] = {}
         frame = included(self)
         for o, y, into in zip(
             frame["organisation_id"], frame["year"], frame["included_in"], strict=True
         ):
-            result.setdefault(int(y), {})[int(o)] = int(into)
+            if int(into) in self.reporters_by_year.get(int(y), set()):
+                result.setdefault(int(y), {})[int(o)] = int(into)
         return result
+
+    @cached_property
+    def children_by_year(self) -> dict[tuple[int, int], frozenset[int]]:
+        """(partner, year) → the organisations stated to be inside its report that year (by
+        their own answer or the office's group relation), whether or not it reported."""
+        result: dict[tuple[int, int], set[int]] = {}
+        frame = included(self)
+        for o, y, into in zip(
+            frame["organisation_id"], frame["year"], frame["included_in"], strict=True
+        ):
+            result.setdefault((int(into), int(y)), set()).add(int(o))
+        return {k: frozenset(v) for k, v in result.items()}
 
     @cached_property
     def changes(self) -> pd.DataFrame:
@@ -228,9 +246,25 @@ class OrganisationFigures:
     comparable: bool
     boundary_changed: bool
     checks: list[PathCheck] = field(default_factory=list)
+    # Why a stated own target has no check ("not_comparable" | "no_base" | "no_emissions"),
+    # and why there is no total ("no_scope1" | "no_scope2_method"); "" = nothing missing.
+    own_target_missing: str = ""
+    total_missing: str = ""
 
     def check(self, kind: str) -> PathCheck | None:
         return next((c for c in self.checks if c.kind == kind), None)
+
+    @property
+    def own_target_note(self) -> str:
+        from surveys.figures.output import own_target_note
+
+        return own_target_note(self.own_target_missing)
+
+    @property
+    def total_note(self) -> str:
+        from surveys.figures.output import total_note
+
+        return total_note(self.total_missing, self.scope2_method)
 
     @property
     def scope2_method_label(self) -> str:
@@ -240,6 +274,23 @@ class OrganisationFigures:
 
 
 # --- who is in: reporters, overlaps, boundaries ------------------------------------------------
+
+
+def _without_stale_scope3(values: pd.DataFrame, choices: pd.DataFrame) -> pd.DataFrame:
+    """Drop scope 3 values whose category status is not "calculated": the status wins. A value
+    left behind under "not relevant" or "included in another category" (its tonnes are inside
+    another category) must not be added; the form now refuses such a pair (rules.field_error),
+    but answers stored before that rule may hold one."""
+    if values.empty or choices.empty:
+        return values
+    keys = ["organisation_id", "year", "key"]
+    statuses = choices[choices["key"].astype(str).str.startswith("scope3_c")]
+    stale = statuses.loc[statuses["choice"].astype(str) != "calculated", keys]
+    if stale.empty:
+        return values
+    marked = values.merge(stale.assign(_stale=True), on=keys, how="left")
+    kept = marked[marked["_stale"].isna()].drop(columns="_stale")
+    return kept.reset_index(drop=True)
 
 
 def reporters(inputs: Inputs, year: int) -> set[int]:
@@ -311,11 +362,14 @@ def boundary_changes(inputs: Inputs) -> pd.DataFrame:
     """Per organisation and reporting year r: did the boundary change (detected) and does it
     count (after the office's decision)?
 
-    Detected when the geographic scope or consolidation method differs from the organisation's
-    previous approved response, or when it says its base year was recalculated. A response that
-    itself covers the partnership's base year is where the base is reported, so a change there is
-    nothing to compare against. Columns: organisation_id, reporting_year, detected, changed,
-    reasons (list of keys), decided (bool).
+    Detected, for every response after the organisation's first one (also one of a round that
+    collects the base year again), when the geographic scope or consolidation method differs
+    from its previous approved response, when it says its base year was recalculated, or when a
+    partner that was inside its report now reports on its own (a divestment) or a partner that
+    reported on its own is now inside it (an acquisition): a structural change, after which its
+    own figures are not like for like with its base (survey-and-ghg.md §1.4) unless it gives a
+    recalculated base. Columns: organisation_id, reporting_year, detected, changed, reasons
+    (list of keys), decided (bool).
     """
     rows = []
     decisions = {
@@ -329,9 +383,8 @@ def boundary_changes(inputs: Inputs) -> pd.DataFrame:
     }
     for organisation_id, years in sorted(inputs.reporting_years.items()):
         for index, reporting_year in enumerate(years):
-            covers = inputs.covered.get((organisation_id, reporting_year), set())
             reasons: list[str] = []
-            if index > 0 and inputs.base_year not in covers:
+            if index > 0:
                 previous = years[index - 1]
                 for key in BOUNDARY_KEYS:
                     now = choice_of(inputs, organisation_id, key, reporting_year)
@@ -340,6 +393,8 @@ def boundary_changes(inputs: Inputs) -> pd.DataFrame:
                         reasons.append(key)
                 if choice_of(inputs, organisation_id, "base_recalculated", reporting_year) == "yes":
                     reasons.append("base_recalculated")
+                if _group_changed(inputs, organisation_id, previous, reporting_year):
+                    reasons.append("group_change")
             decision = decisions.get((organisation_id, reporting_year))
             detected = bool(reasons)
             changed = detected if decision is None else not decision
@@ -356,6 +411,17 @@ def boundary_changes(inputs: Inputs) -> pd.DataFrame:
                 )
     columns = ["organisation_id", "reporting_year", "detected", "changed", "reasons", "decided"]
     return pd.DataFrame.from_records(rows, columns=columns)
+
+
+def _group_changed(inputs: Inputs, organisation_id: int, previous: int, year: int) -> bool:
+    """Did a partner leave or join the organisation's report between two reporting years? Only
+    partners seen on both sides count (one reporting on its own in the other year): a
+    subsidiary that merely joins the partnership, or stops answering, changes nothing we know."""
+    before = inputs.children_by_year.get((organisation_id, previous), frozenset())
+    now = inputs.children_by_year.get((organisation_id, year), frozenset())
+    sold = {c for c in before - now if c in reporters(inputs, year)}
+    bought = {c for c in now - before if c in reporters(inputs, previous)}
+    return bool(sold or bought)
 
 
 def changed_since_base(inputs: Inputs, organisation_id: int, year: int) -> bool:

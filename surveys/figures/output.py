@@ -124,14 +124,45 @@ def _percent(rate: float) -> str:
     return text.removesuffix(".0")
 
 
+def own_target_note(missing: str) -> str:
+    """Why an organisation's stated own target has no check (never dropped silently)."""
+    notes = {
+        "not_comparable": _(
+            "Ert eget mål jämförs inte: avgränsningen har ändrats sedan målets basår och "
+            "omräknade basårsvärden saknas."
+        ),
+        "no_base": _(
+            "Ert eget mål kan inte följas upp: utsläppen för målets basår saknas för de scope "
+            "målet gäller. Ange basårets värden."
+        ),
+        "no_emissions": _(
+            "Ert eget mål kan inte följas upp i år: utsläppen saknas för något av de scope "
+            "målet gäller."
+        ),
+    }
+    return notes.get(missing, "")
+
+
+def total_note(missing: str, method: str) -> str:
+    """Why an organisation has no total (and so no path check)."""
+    if missing == "no_scope1":
+        return _("Ingen summa: scope 1 är inte redovisat.")
+    if missing == "no_scope2_method":
+        return _(
+            "Ingen summa och ingen jämförelse mot banan: scope 2 %(method)s är inte redovisat "
+            "(partnerskapet följer upp scope 2 %(method)s)."
+        ) % {"method": method_label(method)}
+    return ""
+
+
 def _number(value: float | None, unit: str) -> str:
     if value is None:
         return ""
     if unit == COUNT:
         return str(round(value))
-    if unit == FRACTION:
-        return f"{value:.6f}"
-    return f"{value:.3f}"
+    text = f"{value:.6f}" if unit == FRACTION else f"{value:.3f}"
+    # A float remainder such as −1e-13 t must not print as "-0.000" ("under the path").
+    return text.removeprefix("-") if float(text) == 0 else text
 
 
 def _csv(rows: list[list[str]], columns: list[str]) -> str:
@@ -163,7 +194,9 @@ def partnership_csv(year: int, inputs: Inputs | None = None) -> str:
 def organisations_csv(year: int, inputs: Inputs | None = None) -> str:
     """One row per path check of each organisation that reported ``year`` (the partnership
     path on 1+2 first, then its own target on the scopes it covers), plus a row with its total
-    when its total covers scopes no check does; path columns empty there."""
+    when its total covers scopes no check does; path columns empty there. An organisation with
+    no total and no check (e.g. scope 2 location-based only) gets one "1+2" row with every
+    figure empty."""
     from partners.models import Organisation
     from surveys import figures
 
@@ -198,6 +231,10 @@ def organisations_csv(year: int, inputs: Inputs | None = None) -> str:
                 [number, str(year), found.total_scopes, _number(found.total, "t"), "", "", "", "",
                  "", comparable]
             )  # fmt: skip
+        if found.total is None and not found.checks:
+            # It reported, but not the period's scope 2 method (or no scope 1): listed with
+            # empty figures, so the file never reads as if it had not answered.
+            rows.append([number, str(year), "1+2", "", "", "", "", "", "", comparable])
     return _csv(rows, ORGANISATION_COLUMNS)
 
 
