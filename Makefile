@@ -75,7 +75,7 @@ format: venv
 
 check-deploy: venv  ## Production settings pass Django's deployment checklist with no warnings
 	DJANGO_MODE=production SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')" \
-	  ALLOWED_HOSTS=klimatfardplan.example.org \
+	  ALLOWED_HOSTS=klimatfardplan.example.org SITE_URL=https://klimatfardplan.example.org \
 	  $(MANAGE) check --deploy --fail-level WARNING
 
 audit: venv  ## Known vulnerabilities in the locked dependencies (pip-audit, needs PyPI's API)

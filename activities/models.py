@@ -1,8 +1,9 @@
 """Activities (aktiviteter) run by working groups, the meetings of the partnership, and the
 follow-up of every activity against its plan.
 
-Text fields carry explicit maximum lengths: the activity card must print on *one* A4 page
-(domain.md: "every activity is described on at most one page"), and the limits below are chosen
+Text fields carry explicit maximum lengths: the activity card must print on *one* page, an A3
+wall poster since issue 18 (domain.md: "every activity is described on at most one page"; at a
+poster's 13 pt an A4 page no longer holds a card at its limits), and the limits below are chosen
 so that a card with every field at its limit, ``MAX_MILESTONES`` milestones, ``MAX_PARTICIPANTS``
 organisations and ``MAX_PEOPLE`` named people still fits (``tests/test_pdf.py`` proves it).
 """

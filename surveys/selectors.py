@@ -715,28 +715,53 @@ def expected_frame() -> pd.DataFrame:
     its status history. Without a status history, an organisation signed or active now counts
     from the first year its responses cover (one that never answered: the latest round's
     years). So a joiner of 2024 is not counted among the partners of 2023, and a partner that
-    has since left still counts in the years it was asked (issue 16, red-team)."""
-    from partners.models import Organisation, OrganisationStatusChange
+    has since left still counts in the years it was asked (issue 16, red-team). Two queries."""
+    from partners.models import Organisation
 
-    rounds = list(SurveyRound.objects.order_by("reporting_year"))
-    if not rounds:
-        return pd.DataFrame(columns=["year", "n_total"]).astype("int64")
-    years_of = {r.pk: r.years() for r in rounds}
-    latest_years = set(max(rounds, key=lambda r: r.reporting_year).years())
+    years_of: dict[int, list[int]] = {}
+    latest = -1
     asked: dict[int, set[int]] = defaultdict(set)  # year → organisations
     first_year: dict[int, int] = {}
-    for organisation_id, round_id in Response.objects.values_list("organisation_id", "round_id"):
-        for year in years_of.get(round_id, []):
+    latest_years: set[int] = set()
+    # One row per round and response (a round without responses: organisation None).
+    rounds = cast(
+        list[tuple[int, int, list[Any], int | None]],
+        list(
+            SurveyRound.objects.values_list(
+                "pk", "reporting_year", "data_years", "responses__organisation_id"
+            )
+        ),
+    )
+    for round_id, reporting_year, data_years, organisation_id in rounds:
+        years = sorted(int(y) for y in data_years or []) or [reporting_year]
+        years_of[round_id] = years
+        if reporting_year > latest:
+            latest, latest_years = reporting_year, set(years)
+        if organisation_id is None:
+            continue
+        for year in years:
             asked[year].add(organisation_id)
             first_year[organisation_id] = min(year, first_year.get(organisation_id, year))
+    if not years_of:
+        return pd.DataFrame(columns=["year", "n_total"]).astype("int64")
     history: dict[int, list[tuple[date, str]]] = defaultdict(list)
-    for organisation_id, changed_on, status in OrganisationStatusChange.objects.order_by(
-        "changed_on", "id"
-    ).values_list("organisation_id", "changed_on", "status"):
-        history[organisation_id].append((changed_on, status))
-    current = set(
-        Organisation.objects.filter(status__in=EXPECTED_STATUSES).values_list("pk", flat=True)
+    current: set[int] = set()
+    # Current partners and everyone with a status history, one row per history step.
+    organisations = cast(
+        list[tuple[int, str, date | None, str | None]],
+        list(
+            Organisation.objects.filter(
+                Q(status__in=EXPECTED_STATUSES) | Q(status_changes__isnull=False)
+            )
+            .order_by("pk", "status_changes__changed_on", "status_changes__id")
+            .values_list("pk", "status", "status_changes__changed_on", "status_changes__status")
+        ),
     )
+    for organisation_id, status_now, changed_on, status in organisations:
+        if changed_on is not None:
+            history[organisation_id].append((changed_on, status or ""))
+        elif status_now in EXPECTED_STATUSES:
+            current.add(organisation_id)
     rows = []
     for year in sorted({y for years in years_of.values() for y in years}):
         partners = set(asked.get(year, set()))

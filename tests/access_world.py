@@ -242,6 +242,9 @@ def _spaces(world: World, samples: dict[str, Any]) -> None:
     )
     samples["post_a"] = post
     Comment.objects.create(post=post, body="Svar", author=world.office)
+    samples["space_comment_a"] = Comment.objects.create(
+        post=post, body="Tillägg", author=world.contact_a, organisation=world.org_a
+    )
     attachment = Attachment(
         post=post, original_name="bild.png", extension="png", content_type="image/png", size=10
     )

@@ -34,7 +34,7 @@ from partners import services as partner_services
 from partners.models import ContactPerson, Membership
 from partners.tests.factories import ContactPersonFactory, MembershipFactory
 from spaces import services as space_services
-from spaces.models import Space, Subscription
+from spaces.models import MailPreference, Post, Space, Subscription
 from spaces.tests.factories import commit_to
 from surveys import services as survey_services
 from surveys.models import SurveyRound
@@ -54,8 +54,10 @@ KINDS = (
     "survey_reopened",
     "space_post",
     "space_digest",
+    "space_reply",
+    "space_post_hidden",
 )
-BULK = {"survey_reminder", "space_post", "space_digest"}
+BULK = {"survey_reminder", "space_post", "space_digest", "space_reply"}
 
 
 @pytest.fixture(autouse=True)
@@ -136,19 +138,32 @@ def send_every_kind(
         space=space, user=world.contact_a2, mode=Subscription.Mode.EACH_POST
     )
     Subscription.objects.create(space=space, user=world.contact_b, mode=Subscription.Mode.WEEKLY)
+    # Anna's one choice for all spaces (issue 18): she hears of replies to her post.
+    MailPreference.objects.create(user=world.contact_a, mode=Subscription.Mode.EACH_POST)
+    posts: list[Post] = []
     run(
         "space_post",
-        lambda: space_services.create_post(
-            space=space,
-            by=world.contact_a,
-            kind="post",
-            title="Solceller",
-            body="Vem har erfarenhet?",
+        lambda: posts.append(
+            space_services.create_post(
+                space=space,
+                by=world.contact_a,
+                kind="post",
+                title="Solceller",
+                body="Vem har erfarenhet?",
+            )
         ),
     )
     run(
         "space_digest",
         lambda: space_services.send_weekly_digests(now=timezone.now() + timedelta(days=7)),
+    )
+    run(
+        "space_reply",
+        lambda: space_services.add_comment(post=posts[0], by=world.contact_b, body="Vi har."),
+    )
+    run(
+        "space_post_hidden",
+        lambda: space_services.hide_post(post=posts[0], by=world.office, reason="Dubblett"),
     )
     # Last: it moves a login to a new address, so the mails above still reach the old one.
     run(

@@ -786,3 +786,117 @@ def test_boundary_change_is_detected_in_a_round_that_also_collects_the_base_year
     assert list(mine.iloc[0]["reasons"]) == ["geographic_scope"]
     review = selectors.boundary_review(SurveyRound.objects.get(reporting_year=2024))
     assert [r["organisation"].name for r in review] == ["Vida AB"]
+
+
+# --- smaller ones (h17) -------------------------------------------------------------------------
+
+
+def test_manual_value_form_keeps_what_was_typed_with_a_field_error() -> None:
+    """The office types −500,000 t for Umeå's territorial emissions 2023 with the source
+    "NEDB": refused (negative), and the page comes back with the field error next to the value
+    and the typed value, year and source still in the form (a redirect lost them)."""
+    from accounts.tests.factories import UserFactory
+    from surveys.models import Indicator, ManualIndicatorValue
+    from tests.fixtures import client_for
+
+    indicator = Indicator.objects.get(key="umea_territorial")
+    office = UserFactory(username="kansli_h17", is_office_staff=True)
+    response = client_for(office).post(
+        "/surveys/followup/manual/",
+        {"indicator": indicator.pk, "year": "2023", "value": "-500000", "source_note": "NEDB"},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Värdet kan inte vara negativt." in page
+    assert 'value="-500000"' in page
+    assert 'value="NEDB"' in page
+    assert 'value="2023"' in page
+    assert not ManualIndicatorValue.objects.exists()
+
+
+def test_missing_own_target_check_and_total_say_why() -> None:
+    """Vida AB (boundary changed, no recalculated base, own target from 2022): no own-target
+    check, and the reason is "not comparable"; Beta AB (S1 40, S2L 50, no market-based): no
+    total, and the note names the missing market-based scope 2."""
+    vida, beta = org("Vida AB"), org("Beta AB")
+    target = {"target_rate_pct": 10, "target_base_year": 2022}
+    load(
+        2023,
+        [2022, 2023],
+        response_rows(vida, 2023, {2022: {"s1": 100, "s2m": 100}, 2023: {"s1": 100, "s2m": 100}},
+                      once=target, choices={"target_scopes": "s1,s2"}),
+        response_rows(beta, 2023, {2022: {"s1": 50, "s2l": 60}, 2023: {"s1": 40, "s2l": 50}}),
+    )  # fmt: skip
+    load(
+        2024,
+        [2024],
+        response_rows(vida, 2024, {2024: {"s1": 300, "s2m": 300}}, geography="sweden",
+                      once=target, choices={"target_scopes": "s1,s2"}),
+    )  # fmt: skip
+    found = figures.organisation_figures(vida.pk, 2024)
+    assert found is not None
+    assert found.own_target_missing == "not_comparable"
+    assert "omräknade basårsvärden saknas" in found.own_target_note
+    beta_found = figures.organisation_figures(beta.pk, 2023)
+    assert beta_found is not None
+    assert beta_found.total_missing == "no_scope2_method"
+    assert "scope 2 marknadsbaserad är inte redovisat" in beta_found.total_note
+
+
+def test_an_acquired_partner_also_makes_the_parent_not_comparable() -> None:
+    """Köpare AB (S1 500 in 2022/2023) buys Målet AB (S1 100, reported on its own in the
+    baseline); in 2024 Målet answers "inside Köpare's report" and Köpare reports 600. By hand:
+    Köpare's 600 / 500 − 1 = +20 % is the acquisition, not a rise: Köpare has a group change in
+    2024 and is left out of the panel as not comparable (with Ask, Björk, Ceder: n = 3)."""
+    kopare, malet = org("Köpare AB"), org("Målet AB")
+    others = [org(n) for n in ("Ask AB", "Björk AB", "Ceder AB")]
+    load(
+        2023,
+        [2022, 2023],
+        response_rows(kopare, 2023, {2022: {"s1": 500}, 2023: {"s1": 500}}),
+        response_rows(malet, 2023, {2022: {"s1": 100}, 2023: {"s1": 100}}),
+        *[response_rows(o, 2023, {2022: {"s1": 100}, 2023: {"s1": 100}}) for o in others],
+    )
+    load(
+        2024,
+        [2024],
+        response_rows(kopare, 2024, {2024: {"s1": 600}}),
+        response_rows(malet, 2024, {2024: {"s1": 100}},
+                      choices={"included_in_partner": kopare.organisation_number}),
+        *[response_rows(o, 2024, {2024: {"s1": 90}}) for o in others],
+    )  # fmt: skip
+    changes = figures.load_inputs().changes
+    mine = changes[(changes["organisation_id"] == kopare.pk) & (changes["reporting_year"] == 2024)]
+    assert list(mine.iloc[0]["reasons"]) == ["group_change"]
+    change = fig(2024, "scope1_panel_change")
+    assert change.value == pytest.approx(270 / 300 - 1)
+    assert (change.n, change.left_out_not_comparable, change.left_out_included) == (3, 1, 1)
+
+
+def test_n_partners_follows_the_status_history() -> None:
+    """Aspen, Björken, Cypressen report the baseline (2022, 2023). Gammal AB was active from
+    2020 and left in June 2024 (history), never answered; Ny AB signed in March 2024 (history),
+    is active now and has not answered. By hand: partners 2023 = the three + Gammal (active at
+    the end of 2023) = 4; Ny was no partner in 2023. scope1_sum 2023: n = 3 of 4."""
+    from datetime import date
+
+    from partners.models import OrganisationStatusChange
+
+    old = [org(name) for name in ("Aspen AB", "Björken AB", "Cypressen AB")]
+    gammal = org("Gammal AB", status=Organisation.Status.LEFT)
+    ny = org("Ny AB")
+    for organisation, changed_on, status in (
+        (gammal, date(2020, 1, 1), Organisation.Status.ACTIVE),
+        (gammal, date(2024, 6, 1), Organisation.Status.LEFT),
+        (ny, date(2024, 3, 1), Organisation.Status.SIGNED),
+    ):
+        OrganisationStatusChange.objects.create(
+            organisation=organisation, changed_on=changed_on, status=status
+        )
+    load(
+        2023,
+        [2022, 2023],
+        *[response_rows(o, 2023, {2022: {"s1": 100}, 2023: {"s1": 90}}) for o in old],
+    )
+    total = fig(2023, "scope1_sum")
+    assert (total.n, total.n_partners) == (3, 4)

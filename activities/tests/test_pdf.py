@@ -1,5 +1,5 @@
-"""The printed card fits one A4 page with every field at its limit; the gallery prints one card
-per page."""
+"""The printed card fits one page (an A3 poster, issue 18) with every field at its limit; the
+gallery prints one card per page."""
 
 from __future__ import annotations
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -306,7 +307,8 @@ def test_invite_sends_one_time_link(world, django_capture_on_commit_callbacks):
         )
     assert response.status_code == 302
     assert mail.outbox[-1].to == ["olle@alfa.example"]
-    assert "http://testserver/accounts/reset/" in mail.outbox[-1].body
+    # Links in mails are built on SITE_URL, never on the request's Host header.
+    assert f"{settings.SITE_URL}/accounts/reset/" in mail.outbox[-1].body
     membership.contact.refresh_from_db()
     assert membership.contact.user is not None
 

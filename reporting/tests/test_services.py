@@ -43,6 +43,10 @@ def test_snapshot_freezes_figures_and_sanitised_narrative(
         "meetings_held": 2,
         "responding": 4,  # approved responses covering 2025: A, B, C and D
         "panel": 3,  # A, B and D: C is inside A's report (factories.SCENARIO)
+        # Which panel the count is (h17): scope 1 + 2 market-based, base year → data year.
+        "panel_method": "market",
+        "panel_base_year": 2022,
+        "panel_year": 2025,
     }
     assert "<script>" not in data["narrative"]["sv"]["story"]
     assert "<strong>fet</strong>" in data["narrative"]["sv"]["story"]

@@ -48,6 +48,7 @@ def test_production_settings_pass_the_deploy_check_and_use_host_prefixed_secure_
         "DJANGO_MODE": "production",
         "SECRET_KEY": secrets.token_urlsafe(64),
         "ALLOWED_HOSTS": "klimatfardplan.example.org",
+        "SITE_URL": "https://klimatfardplan.example.org",
         "DJANGO_SETTINGS_MODULE": "klimatfardplan.settings",
     }
     check = subprocess.run(

@@ -62,7 +62,8 @@ def set_subscription(*, space: Space, user: User, mode: str) -> Subscription | N
 def set_mail_preference(*, user: User, mode: str) -> MailPreference:
     """The user's choice for every space they are in (one save instead of one per space).
     The exceptions chosen per space stay."""
-    if not policy.can(user, "spaces.list"):
+    # The office and partner contacts are in spaces; the strategic group only reads the library.
+    if not (policy.is_office(user) or policy.is_partner_contact(user)):
         raise ValidationError(_("Du är inte medlem i något rum."), code="not_member")
     if mode not in Subscription.Mode.values:
         raise ValidationError(_("Välj ett av alternativen."), code="mode")

@@ -15,8 +15,11 @@ submitter (anna) and a contributor (bertil) of one organisation, another organis
    one page per URL pattern per role and language in Chromium at 390 px (axe, page width).
 
 Deterministic: the demo's seed is fixed and the crawl is breadth first in document order.
-Cost on a 2-core machine: the demo data loads once per module (~15 s); the twelve HTTP crawls
-took 2-3 minutes together, the Chromium pass (about 240 pages) 5-8 minutes.
+Cost, measured on the shared 2-core machine under a load of about 10 (other suites running):
+the demo data loads once per module; the twelve HTTP crawls took 12 to 23 minutes together
+(about 1,500 requests); test_crawl_flows.py took 19 minutes (the Chromium pass, about 240 pages
+with axe, most of it). PDFs are the costly part (the activity gallery PDF took over a minute),
+hence fetched by one crawl only. Not measured on an idle machine.
 """
 
 from __future__ import annotations
