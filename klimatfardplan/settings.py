@@ -39,7 +39,10 @@ SCHEMA: dict[str, tuple[type, Any]] = {
     "SECURE_HSTS_SECONDS": (int, 31_536_000),
     "LOG_LEVEL": (str, "INFO"),
     "TRUSTED_PROXY_COUNT": (int, None),  # default: 0 in development, 1 in production
-    "SITE_URL": (str, ""),  # base of links in mails, e.g. https://klimatfardplan.umea.se (dev: 127.0.0.1:8000)
+    "SITE_URL": (
+        str,
+        "",
+    ),  # base of links in mails, e.g. https://klimatfardplan.umea.se (dev: 127.0.0.1:8000)
     "LOCALE_DIR": (
         str,
         str(BASE_DIR / "locale"),
@@ -380,7 +383,9 @@ AXES_LOCKOUT_CALLABLE = "security.lockout.lockout_response"
 # limit comes from security.client_ip, since django-ipware (which the AXES_IPWARE_* settings
 # configure) is not installed.
 _trusted_proxies = _read("TRUSTED_PROXY_COUNT")
-TRUSTED_PROXY_COUNT: int = (1 if PRODUCTION else 0) if _trusted_proxies is None else _trusted_proxies
+TRUSTED_PROXY_COUNT: int = (
+    (1 if PRODUCTION else 0) if _trusted_proxies is None else _trusted_proxies
+)
 if TRUSTED_PROXY_COUNT < 0:
     raise _config_error("TRUSTED_PROXY_COUNT", "must be 0 or more.")
 AXES_CLIENT_IP_CALLABLE = "security.client_ip.client_ip"

@@ -20,9 +20,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("contacts/<id:pk>/edit/", views.contact_update, name="contact_update"),
     path("contacts/<id:pk>/remove/", views.contact_remove, name="contact_remove"),
     path("contacts/<id:pk>/invite/", views.contact_invite, name="contact_invite"),
-    path(
-        "declarations/<id:pk>/download/", views.declaration_download, name="declaration_download"
-    ),
+    path("declarations/<id:pk>/download/", views.declaration_download, name="declaration_download"),
     path("matrix/", views.commitment_matrix, name="commitment_matrix"),
     path("commitments/export.<str:fmt>", views.commitment_export, name="commitment_export"),
     path("groupings/", views.grouping_list, name="grouping_list"),

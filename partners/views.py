@@ -178,7 +178,9 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
     }
     if policy.can(user, "partners.view_matchmaking", organisation):
-        context["matches"] = commitment_selectors.matches_for(organisation=organisation, period=period)
+        context["matches"] = commitment_selectors.matches_for(
+            organisation=organisation, period=period
+        )
         context["looking"] = list(
             commitment_selectors.looking_for_partners(period=period, exclude=organisation)[:20]
         )
@@ -608,7 +610,9 @@ def grouping_list(request: HttpRequest) -> HttpResponse:
         request,
         "partners/grouping_list.html",
         {
-            "groupings": commitment_selectors.grouping_challenges(visible_to=request.user, period=period),
+            "groupings": commitment_selectors.grouping_challenges(
+                visible_to=request.user, period=period
+            ),
             "period": period,
             "periods": selectors.list_periods(),
         },
@@ -619,7 +623,9 @@ def _grouping_challenge(request: HttpRequest, number: int) -> tuple[Challenge, A
     policy.require(request.user, "partners.view_groupings")
     challenge = get_object_or_404(Challenge.objects.select_related("focus_area"), number=number)
     period = _period(request)
-    if not commitment_selectors.can_view_grouping(challenge=challenge, visible_to=request.user, period=period):
+    if not commitment_selectors.can_view_grouping(
+        challenge=challenge, visible_to=request.user, period=period
+    ):
         raise Http404
     return challenge, period
 

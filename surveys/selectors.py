@@ -62,7 +62,9 @@ def list_rounds() -> QuerySet[SurveyRound]:
     from partners.models import Organisation
 
     expected = Organisation.objects.filter(status__in=EXPECTED_STATUSES).count()
-    return SurveyRound.objects.select_related("period").annotate(
+    # Ordered here: a GROUP BY query ignores Meta.ordering (the list read 2024, 2026, 2025).
+    rounds = SurveyRound.objects.select_related("period").order_by("-year")
+    return rounds.annotate(
         n_organisations=Value(expected)
         + Count(
             "responses",

@@ -161,9 +161,13 @@ def send_every_kind(
         "space_reply",
         lambda: space_services.add_comment(post=posts[0], by=world.contact_b, body="Vi har."),
     )
+    # Hidden: a post of its own, so that the links in the mails above still open.
+    duplicate = Post.objects.create(
+        space=space, title="Solceller igen", body="Dubblett", author=world.contact_a
+    )
     run(
         "space_post_hidden",
-        lambda: space_services.hide_post(post=posts[0], by=world.office, reason="Dubblett"),
+        lambda: space_services.hide_post(post=duplicate, by=world.office, reason="Dubblett"),
     )
     # Last: it moves a login to a new address, so the mails above still reach the old one.
     run(
