@@ -50,11 +50,12 @@ def history_for(obj: Any, *, limit: int = HISTORY_LIMIT) -> QuerySet[AuditEntry]
         # A removed participation is no longer among the activity's rows: its entries still
         # name the activity in their values ([None, pk] when added, [pk, None] when removed).
         condition |= Q(content_type=participations, changes__activity_id__contains=[obj.pk])
-    return (
-        AuditEntry.objects.filter(condition)
-        .select_related("content_type", "actor")
-        .order_by("-at", "-pk")[:limit]
-    )
+    entries = AuditEntry.objects.filter(condition)
+    if label == "partners.Organisation":
+        # The survey's answers belong to the organisation too, but its page does not show them
+        # (the response page has its own log); hundreds of answer rows would drown the rest.
+        entries = entries.exclude(content_type__app_label="surveys")
+    return entries.select_related("content_type", "actor").order_by("-at", "-pk")[:limit]
 
 
 def _content_type(label: str) -> ContentType:

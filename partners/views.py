@@ -169,6 +169,9 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "extra_sections": sections.sections_for(organisation, user),
         "can_change": policy.can(user, "partners.change_organisation", organisation),
         "can_manage": policy.can(user, "partners.manage_organisation", organisation),
+        # Related organisations are linked only for those who may open any partner's page; a
+        # partner contact would follow the link to a 404.
+        "can_open_partners": policy.can(user, "partners.list_organisations"),
         "can_manage_contacts": policy.can(user, "partners.manage_contacts", organisation),
         "can_change_commitments": page.period is not None
         and policy.can(

@@ -323,7 +323,8 @@ def _display(data: AnswerData, question: Question) -> str:
         parts = [_plain(data.value), *([data.choice] if data.choice else [])]
     text = " / ".join(parts)
     if data.comment:
-        text = f"{text} ({_('kommentar')}: {data.comment})" if text else data.comment
+        label = _("kommentar")
+        text = f"{text} ({label}: {data.comment})" if text else data.comment
     return text or "–"
 
 

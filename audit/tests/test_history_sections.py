@@ -153,3 +153,19 @@ def test_the_history_reads_after_a_person_is_erased(world: World) -> None:
     assert "Ort: Umeå → Hörnefors" in history
     assert name not in history
     assert "090-765 43" not in history
+
+
+def test_the_organisation_history_is_not_drowned_by_survey_answers(world: World) -> None:
+    """The survey's answers are the organisation's rows too, but its page does not show them;
+    one edit of the organisation must stay visible among hundreds of saved answers."""
+    from reporting.tests.factories import seed_report_data
+
+    seed_report_data(world.org_a, world.org_b)
+    with acting_as(world.office):
+        Organisation.objects.filter(pk=world.org_a.pk).update(city="Holmsund")
+    entries = list(selectors.history_for(world.org_a))
+    assert entries
+    assert "surveys" not in {e.content_type.app_label for e in entries}
+    assert "Holmsund" in _history(
+        client_for(world.office).get(world.org_a.get_absolute_url()).content.decode()
+    )

@@ -590,3 +590,19 @@ def test_partner_list_rows_show_challenges_declaration_and_status_in_text(world)
     assert "Aktiv" in row_a
     assert '2 <span class="small">(utkast)</span>' in row_b
     assert "Saknas" in row_b
+
+
+def test_a_partner_sees_its_parent_named_but_not_linked_to_a_page_it_cannot_open(world):
+    services.add_group_relation(
+        from_organisation=world.org_b,
+        to_organisation=world.org_a,
+        kind="parent_of",
+        by=world.office,
+    )
+    parent_url = world.org_b.get_absolute_url()
+    partner_page = client_for(world.contact_a).get(world.org_a.get_absolute_url()).content.decode()
+    assert world.org_b.name in partner_page
+    assert f'href="{parent_url}"' not in partner_page
+    assert client_for(world.contact_a).get(parent_url).status_code == 404
+    office_page = client_for(world.office).get(world.org_a.get_absolute_url()).content.decode()
+    assert f'href="{parent_url}"' in office_page
