@@ -392,11 +392,14 @@ def send_weekly_digests(*, now: dt.datetime | None = None) -> int:
         .order_by("-created_at", "-pk")  # newest first: a digest lists the newest
     ):
         posts_by_space[post.space_id].append(post)
-    if not posts_by_space:
+    replies = _replies_in_threads(start, end)
+    if not posts_by_space and not replies:
         return 0
     spaces = {
         s.pk: s
-        for s in Space.objects.filter(pk__in=posts_by_space).select_related("challenge", "activity")
+        for s in Space.objects.filter(pk__in={*posts_by_space, *replies}).select_related(
+            "challenge", "activity"
+        )
     }
     readers, users = _weekly_readers(spaces)
     # A space's section of the digest is the same for every member reading the same language
@@ -405,7 +408,10 @@ def send_weekly_digests(*, now: dt.datetime | None = None) -> int:
     site = _site_url()
     week_start = start.date()
     week_end = (end - dt.timedelta(days=1)).date()
-    rendered: dict[tuple[int, str, tuple[int, ...]], tuple[str, str]] = {}
+    # Key: space, language, the reader's own posts left out, the threads listed with their replies.
+    rendered: dict[
+        tuple[int, str, tuple[int, ...], tuple[tuple[int, int], ...]], tuple[str, str]
+    ] = {}
     queued = 0
     for user_id, user_spaces in readers.items():
         user = users[user_id]
@@ -415,18 +421,21 @@ def send_weekly_digests(*, now: dt.datetime | None = None) -> int:
         recipient = mail.recipient_for_user(user, address)
         parts = []
         for space in user_spaces:
-            all_posts = posts_by_space[space.pk]
+            all_posts = posts_by_space.get(space.pk, [])
             # The reader's own posts are no news to them.
             own = tuple(p.pk for p in all_posts if p.author_id == user_id)
             space_posts = [p for p in all_posts if p.author_id != user_id]
-            if not space_posts:
+            # Replies by others in threads the reader started or took part in (issue 18).
+            threads = replies.get(space.pk, {}).get(user_id, [])
+            if not space_posts and not threads:
                 continue
-            key = (space.pk, recipient.locale, own)
+            key = (space.pk, recipient.locale, own, tuple((t.pk, n) for t, n in threads))
             if key not in rendered:
                 section = {
                     "space": space,
                     "posts": space_posts[:DIGEST_POSTS_PER_SPACE],
                     "more": max(0, len(space_posts) - DIGEST_POSTS_PER_SPACE),
+                    "threads": threads,
                     "space_url": site + space.get_absolute_url(),
                     "site": site,
                 }
@@ -456,6 +465,35 @@ def send_weekly_digests(*, now: dt.datetime | None = None) -> int:
         )
         queued += email is not None
     return queued
+
+
+def _replies_in_threads(
+    start: dt.datetime, end: dt.datetime
+) -> dict[int, dict[int, list[tuple[Post, int]]]]:
+    """Space → reader → [(thread, replies by others this week)] for every shown thread that got
+    replies in the week, read by its author and everyone who commented on it (two queries)."""
+    new_replies: dict[int, list[int]] = defaultdict(list)  # post → authors of this week's replies
+    for post_id, author_id in Comment.objects.filter(
+        created_at__gte=start, created_at__lt=end, post__hidden_at__isnull=True
+    ).values_list("post_id", "author_id"):
+        new_replies[post_id].append(author_id or 0)
+    if not new_replies:
+        return {}
+    posts = Post.objects.filter(pk__in=new_replies).only("pk", "space_id", "title", "author_id")
+    participants: dict[int, set[int]] = defaultdict(set)
+    for post_id, author_id in Comment.objects.filter(post_id__in=new_replies).values_list(
+        "post_id", "author_id"
+    ):
+        if author_id is not None:
+            participants[post_id].add(author_id)
+    found: dict[int, dict[int, list[tuple[Post, int]]]] = defaultdict(lambda: defaultdict(list))
+    for post in posts.order_by("-pk"):
+        readers = participants[post.pk] | ({post.author_id} if post.author_id else set())
+        for reader in readers:
+            by_others = sum(1 for a in new_replies[post.pk] if a != reader)
+            if by_others:
+                found[post.space_id][reader].append((post, by_others))
+    return found
 
 
 def _members_of_spaces(spaces: set[Space]) -> dict[int, frozenset[int]]:

@@ -83,3 +83,25 @@ def test_an_exception_for_a_space_wins_over_the_weekly_choice_for_all(sw: Spaces
     services.set_subscription(space=sw.space, user=b, mode="each_post")
     _post(sw, "Veckans tips", sw.world.contact_a, MONDAY - dt.timedelta(days=2))
     assert services.send_weekly_digests(now=MONDAY) == 0  # b has every post from this space
+
+
+def test_replies_in_a_thread_reach_its_weekly_participants_in_the_digest(sw: SpacesWorld) -> None:
+    """Issue 18: a reply notifies the thread's author and participants per their choice; for
+    those who chose the weekly digest it is listed there, not for the one who replied."""
+    from spaces.models import Comment
+    from spaces.tests.factories import CommentFactory
+
+    a, b = sw.world.contact_a, sw.world.contact_b
+    for user in (a, b):
+        MailPreference.objects.create(user=user, mode="weekly")
+    # An older thread started by b; a replied twice this week.
+    thread = _post(sw, "Laddstolpar på jobbet?", b, MONDAY - dt.timedelta(days=20))
+    for days in (3, 2):
+        reply = CommentFactory(post=thread, author=a, organisation=sw.world.org_a)
+        Comment.objects.filter(pk=reply.pk).update(created_at=MONDAY - dt.timedelta(days=days))
+    assert services.send_weekly_digests(now=MONDAY) == 1
+    email = OutgoingEmail.objects.get()
+    assert email.to == ["cecilia_b@example.org"]
+    assert "Laddstolpar på jobbet?" in email.body
+    assert "2 nya svar" in email.body
+    assert f"/spaces/posts/{thread.pk}/" in email.html_body
