@@ -7,6 +7,7 @@ triangles = 20 % path), so the chart reads in grey-scale; every chart has a data
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal
 from typing import Any
 
@@ -47,6 +48,10 @@ def line_chart(series: list[tuple[str, str, dict[int, Any]]]) -> dict[str, Any] 
     high = max(v for _y, v in points if v is not None)
     if high == low:
         high = low + 1.0
+    # Round the axis out to a "nice" step so that every tick label is exactly where it stands
+    # (quarters of an arbitrary maximum, rounded for display, put "1" at 1.5).
+    step = nice_step((high - low) / 4)
+    low, high = math.floor(low / step) * step, math.ceil(high / step) * step
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
     def x(year: int) -> float:
@@ -77,7 +82,8 @@ def line_chart(series: list[tuple[str, str, dict[int, Any]]]) -> dict[str, Any] 
                 ],
             }
         )
-    ticks = [low + (high - low) * i / 4 for i in range(5)]
+    ticks = [low + step * i for i in range(round((high - low) / step) + 1)]
+    decimals = max(0, -math.floor(math.log10(step))) if step < 1 else 0
     # Every number that goes into the SVG is a string written by for_machines (never "208,0"
     # on a Swedish page); the axis labels people read by for_people.
     return {
@@ -85,7 +91,7 @@ def line_chart(series: list[tuple[str, str, dict[int, Any]]]) -> dict[str, Any] 
         "height": svg(HEIGHT),
         "series": drawn,
         "x_ticks": [{"x": svg(x(year)), "label": str(year)} for year in years],
-        "y_ticks": [{"y": svg(y(t)), "label": for_people(t, 0)} for t in ticks],
+        "y_ticks": [{"y": svg(y(t)), "label": for_people(t, decimals)} for t in ticks],
         "x_label_y": svg(HEIGHT - 10),
         "y_label_x": svg(LEFT - 6),
         "axis_y": svg(HEIGHT - BOTTOM),
@@ -93,6 +99,14 @@ def line_chart(series: list[tuple[str, str, dict[int, Any]]]) -> dict[str, Any] 
         "right": svg(WIDTH - RIGHT),
         "top": svg(TOP),
     }
+
+
+def nice_step(rough: float) -> float:
+    """The step of 1, 2, 2.5 or 5 times a power of ten nearest above ``rough``."""
+    if rough <= 0:
+        return 1.0
+    power = 10 ** math.floor(math.log10(rough))
+    return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= rough * (1 - 1e-9))
 
 
 def svg(value: float) -> str:

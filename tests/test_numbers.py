@@ -4,6 +4,7 @@ language; numbers people read follow the language."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -135,3 +136,19 @@ def test_the_svg_check_catches_a_decimal_comma() -> None:
     """Guards the guard."""
     assert svg_number_problems('<svg><circle cx="64" cy="208,0" r="4"/></svg>') == ['cy="208,0"']
     assert svg_number_problems('<svg><polyline points="64,208,0 70,1"/></svg>') != []
+
+
+def test_the_survey_chart_axis_labels_stand_where_their_values_are() -> None:
+    """A tick labelled "1" must stand at 1, not at 1.5 (quarters of the maximum, rounded)."""
+    from surveys.charts import line_chart
+
+    chart = line_chart([("actual", "Scope 1", {2022: 6.0, 2023: 4.2})])
+    assert chart is not None
+    labels = [t["label"] for t in chart["y_ticks"]]
+    assert labels == ["0", "2", "4", "6"]
+    ys = [float(t["y"]) for t in chart["y_ticks"]]
+    steps = {round(b - a, 1) for a, b in itertools.pairwise(ys)}
+    assert len(steps) == 1  # evenly spaced: each label is its own value on a linear axis
+    big = line_chart([("actual", "Scope 1", {2022: 136_954.9, 2023: 74_831.0})])
+    assert big is not None
+    assert [t["label"] for t in big["y_ticks"]][-1].replace("\u00a0", " ") == "150 000"
