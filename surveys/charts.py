@@ -105,8 +105,8 @@ def nice_step(rough: float) -> float:
     """The step of 1, 2, 2.5 or 5 times a power of ten nearest above ``rough``."""
     if rough <= 0:
         return 1.0
-    power = 10 ** math.floor(math.log10(rough))
-    return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= rough * (1 - 1e-9))
+    power: float = 10.0 ** math.floor(math.log10(rough))
+    return next(m * power for m in (1.0, 2.0, 2.5, 5.0, 10.0) if m * power >= rough * (1 - 1e-9))
 
 
 def svg(value: float) -> str:
