@@ -29,10 +29,13 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.services import change_login_email
+from activities import services as activity_services
+from activities.models import Activity, Meeting
 from outbox.checks import warn_at_start_up
 from partners import services as partner_services
 from partners.models import ContactPerson, Membership
 from partners.tests.factories import ContactPersonFactory, MembershipFactory
+from roadmap.models import Challenge
 from spaces import services as space_services
 from spaces.models import MailPreference, Post, Space, Subscription
 from spaces.tests.factories import commit_to
@@ -56,6 +59,9 @@ KINDS = (
     "space_digest",
     "space_reply",
     "space_post_hidden",
+    "meeting_invitation",
+    "activity_proposed",
+    "proposal_reviewed",
 )
 BULK = {"survey_reminder", "space_post", "space_digest", "space_reply"}
 
@@ -168,6 +174,44 @@ def send_every_kind(
     run(
         "space_post_hidden",
         lambda: space_services.hide_post(post=duplicate, by=world.office, reason="Dubblett"),
+    )
+    # A meeting with an invited organisation: its people get a calendar invitation with an
+    # answer link (issue 18).
+    start = timezone.now() + timedelta(days=30)
+    run(
+        "meeting_invitation",
+        lambda: activity_services.create_meeting(
+            by=world.office,
+            kind=Meeting.Kind.GROUPING,
+            title="Grupperingsträff energi",
+            starts_at=start,
+            ends_at=start + timedelta(hours=2),
+            place="Väven, Umeå",
+            invited_organisations=[world.org_a],
+        ),
+    )
+    proposals: list[Activity] = []
+    run(
+        "activity_proposed",
+        lambda: proposals.append(
+            activity_services.propose_activity(
+                by=world.contact_a,
+                organisation=world.org_a,
+                challenges=list(Challenge.objects.filter(number=3)),
+                title="Cykelpendling året runt",
+                kind=Activity.Kind.INITIATIVE,
+                purpose="Fler cyklar till jobbet.",
+                goal="200 cykelpendlare",
+                start_date=timezone.localdate(),
+                end_date=timezone.localdate() + timedelta(days=90),
+            )
+        ),
+    )
+    run(
+        "proposal_reviewed",
+        lambda: activity_services.review_proposal(
+            activity=proposals[0], by=world.office, approve=True
+        ),
     )
     # Last: it moves a login to a new address, so the mails above still reach the old one.
     run(
