@@ -357,7 +357,7 @@ def create_demo(rng: random.Random, organisations: list[Organisation]) -> str:
                 Commitment(
                     commitment_set=commitment_set,
                     challenge=challenges[number],
-                    plan=f"Vi arbetar med {challenges[number].name_sv.lower()} under perioden.",
+                    plan=f"Vi arbetar med utmaningen ”{challenges[number].name_sv}” under perioden.",
                     looking_for_partners=rng.random() < 0.2,
                 )
                 for number in demo.challenges
