@@ -126,7 +126,16 @@ def indicator_chart(item: dict[str, Any]) -> dict[str, Any] | None:
     paths = {v.year: v.details.get("path") for v in item["values"] if v.details.get("path")}
     if paths and indicator.aggregation == "emissions":
         series.append(("path", _("20 %-banan"), paths))
-    return line_chart(series)
+    chart = line_chart(series)
+    if chart is not None:
+        # A partnership value moves with who reported: say under the chart how many partners
+        # each year's point stands on, so a year with half the answers is not read as a cut.
+        chart["coverage"] = [
+            {"year": v.year, "n": v.n, "n_total": v.n_total}
+            for v in sorted(item["values"], key=lambda v: v.year)
+            if not v.suppressed and v.n_total
+        ]
+    return chart
 
 
 def pathway_chart(rows: list[dict[str, Any]]) -> dict[str, Any] | None:

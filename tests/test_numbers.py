@@ -64,9 +64,16 @@ def _svgs_of_every_chart() -> list[str]:
     item = {
         "indicator": SimpleNamespace(aggregation="emissions"),
         "values": [
-            SimpleNamespace(year=2022, value=Decimal("447.6"), suppressed=False, details={}),
             SimpleNamespace(
-                year=2023, value=Decimal("401.35"), suppressed=False, details={"path": 358.1}
+                year=2022, value=Decimal("447.6"), suppressed=False, details={}, n=3, n_total=4
+            ),
+            SimpleNamespace(
+                year=2023,
+                value=Decimal("401.35"),
+                suppressed=False,
+                details={"path": 358.1},
+                n=4,
+                n_total=4,
             ),
         ],
         "own_values": [],
@@ -152,3 +159,32 @@ def test_the_survey_chart_axis_labels_stand_where_their_values_are() -> None:
     big = line_chart([("actual", "Scope 1", {2022: 136_954.9, 2023: 74_831.0})])
     assert big is not None
     assert [t["label"] for t in big["y_ticks"]][-1].replace("\u00a0", " ") == "150 000"
+
+
+def test_a_partnership_chart_says_how_many_partners_each_year_stands_on() -> None:
+    """A sum over 29 of 53 partners is not a cut from one over 50 of 53: the caption says so."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from surveys.charts import indicator_chart
+    from surveys.models import Indicator, IndicatorValue
+
+    values = [
+        IndicatorValue(year=2024, value=136_954.9, n=50, n_total=53, details={}),
+        IndicatorValue(year=2025, value=6_264.2, n=29, n_total=53, details={}),
+    ]
+    item = {
+        "indicator": Indicator(aggregation="sum"),
+        "values": values,
+        "own_values": [],
+        "targets": {},
+    }
+    chart = indicator_chart(item)
+    assert chart is not None
+    with translation.override("sv"):
+        html = render_to_string("surveys/_chart.html", {"chart": chart, "title": "Scope 1"})
+    assert "2024: 50 av 53" in html
+    assert "2025: 29 av 53" in html
+    with translation.override("en"):
+        html = render_to_string("surveys/_chart.html", {"chart": chart, "title": "Scope 1"})
+    assert "2025: 29 of 53" in html
