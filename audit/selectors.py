@@ -204,6 +204,13 @@ def _value(field: Any, value: Any, names: dict[tuple[type[models.Model], str], s
         day = parse_date(value)
         if isinstance(day, dt.date):
             return date_format(day, "Y-m-d")
+    if field is not None and (field.model._meta.label, field.name) == (
+        "partners.Organisation",
+        "sector",
+    ):  # reference data with an English name: the history shows it as the page does
+        from roadmap.selectors import sector_name  # here: roadmap is read rarely
+
+        return _short(sector_name(str(value)))
     return _short(value)
 
 

@@ -169,3 +169,20 @@ def test_the_organisation_history_is_not_drowned_by_survey_answers(world: World)
     assert "Holmsund" in _history(
         client_for(world.office).get(world.org_a.get_absolute_url()).content.decode()
     )
+
+
+def test_a_sector_in_the_history_reads_in_the_pages_language(world: World) -> None:
+    """The sector is reference data with an English name: the English history shows it."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    call_command("load_reference_data")
+    with acting_as(world.office):
+        org = Organisation.objects.get(pk=world.org_a.pk)
+        org.sector = "Utbildning och forskning"
+        org.save()
+    office = client_for(world.office)
+    office.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    history = _history(office.get(world.org_a.get_absolute_url()).content.decode())
+    assert "Education and research" in history
+    assert "Utbildning och forskning" not in history
