@@ -64,14 +64,16 @@ def _labels() -> dict[str, dict[str, str]]:
     }
 
 
-def _emissions_chart(points: list[dict[str, Any]], series: list[tuple[str, str, str, str]]) -> str:
+def _emissions_chart(
+    points: list[dict[str, Any]], series: list[tuple[str, str, str, str]], *, title: str = ""
+) -> str:
     """``series``: (label, key in points, dash, marker)."""
     return charts.line_chart(
         [
             charts.Series(label, [(p["year"], p.get(key)) for p in points], dash=dash, marker=mark)
             for label, key, dash, mark in series
         ],
-        title=_("Utsläpp mot 20 %-banan"),
+        title=title or _("Utsläpp mot 20 %-banan"),
         unit=_("ton CO2e"),
     )
 
@@ -203,19 +205,14 @@ def partnership_context(data: dict[str, Any], language: str) -> dict[str, Any]:
         "method": pick(figures.get("method", ""), language),
         # Each scope its own line: scope 1 and scope 2 are never added across partners.
         "sums_chart": mark_safe(  # noqa: S308  # built by charts.py, which escapes all text
-            charts.line_chart(
+            _emissions_chart(
+                points,
                 [
-                    charts.Series(
-                        label, [(p["year"], p.get(key)) for p in points], dash=dash, marker=mark
-                    )
-                    for label, key, dash, mark in (
-                        (_("Scope 1"), "scope1_sum", "", "circle"),
-                        (_("Scope 2 plats"), "scope2_location_sum", "8 4", "square"),
-                        (_("Scope 2 marknad"), "scope2_market_sum", "2 3", "triangle"),
-                    )
+                    (_("Scope 1"), "scope1_sum", "", "circle"),
+                    (_("Scope 2 plats"), "scope2_location_sum", "8 4", "square"),
+                    (_("Scope 2 marknad"), "scope2_market_sum", "2 3", "triangle"),
                 ],
                 title=_("Partnernas utsläpp per scope"),
-                unit=_("ton CO2e"),
             )
         )
         if any(p.get(key) is not None for p in points for key in SUM_KEYS)
