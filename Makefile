@@ -15,7 +15,7 @@ RUN_DEBS := libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 gettext:msgfmt 
 TEST_DEBS := chromium poppler-utils:pdftoppm
 
 .PHONY: run test setup venv system-deps test-system-deps static messages makemessages migrate \
-        demo lint format bench check-deploy audit load clean
+        demo lint format bench check-deploy audit load clean screenshots
 
 run: setup demo  ## Set up and serve the app with demo data on http://127.0.0.1:8000
 	$(MANAGE) runserver 127.0.0.1:8000
@@ -65,6 +65,9 @@ migrate: venv
 
 demo: venv
 	$(MANAGE) load_demo_data
+
+screenshots: migrate demo test-system-deps  ## Screenshots of the home pages and the dashboard (docs/screenshots/)
+	$(PY) scripts/screenshots.py
 
 lint: venv  ## ruff (lint + format check) and mypy
 	$(PY) -m ruff check .

@@ -14,10 +14,15 @@ from django.views.i18n import set_language as django_set_language
 
 from accounts import policy, services, throttle
 from accounts.forms import OutboxPasswordResetForm
+from accounts.home.office import office_home
+from accounts.home.partner import partner_home
+from accounts.home.strategic import strategic_home
+from activities import selectors as activity_selectors
 
 
 class HomeView(policy.PolicyRequiredMixin, TemplateView):
-    """The landing page: what the signed-in user can do, by role."""
+    """The landing page: what the signed-in user has to do now, one block per role
+    (accounts.home gathers each block from the apps' selectors)."""
 
     action = "home.view"
     template_name = "accounts/home.html"
@@ -25,9 +30,17 @@ class HomeView(policy.PolicyRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        context["is_office"] = policy.is_office(user)
-        context["is_strategic"] = policy.is_strategic(user)
+        context["is_office"] = is_office = policy.is_office(user)
+        context["is_strategic"] = is_strategic = policy.is_strategic(user)
         context["is_partner_contact"] = policy.is_partner_contact(user)
+        if is_office or is_strategic:
+            dashboard = activity_selectors.dashboard(visible_to=user)  # read once, shown twice
+            if is_office:
+                context["office"] = office_home(user, dashboard=dashboard)
+            if is_strategic:
+                context["strategic"] = strategic_home(user, dashboard=dashboard)
+        if context["is_partner_contact"]:
+            context["partner"] = partner_home(user)
         return context
 
 

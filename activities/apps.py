@@ -7,12 +7,7 @@ class ActivitiesConfig(AppConfig):
     verbose_name = _("Aktiviteter")
 
     def ready(self) -> None:
-        from activities import lead, links, milestone_facts
         from partners.sections import ORGANISATION_SECTIONS
-
-        milestone_facts.connect()
-        links.connect()
-        lead.connect()
 
         path = "activities.sections.organisation_activities"
         if path not in ORGANISATION_SECTIONS:  # ready() may run twice in tests

@@ -12,8 +12,6 @@ from collections.abc import Sequence
 from django.utils import timezone
 
 from accounts.models import User
-from activities.lead import refresh_lead
-from activities.milestone_facts import refresh_milestone_facts
 from activities.models import (
     Activity,
     ActivityPerson,
@@ -300,6 +298,43 @@ def _milestones(
     return rows
 
 
+def _create_meetings(
+    rng: random.Random,
+    orgs: list[Organisation],
+    activities: list[Activity],
+    challenges: dict[int, Challenge],
+    now: dt.datetime,
+) -> list[Meeting]:
+    """The demo meetings, some held (with attendance), some planned."""
+    meetings = []
+    for title, kind, offset, status in DEMO_MEETINGS:
+        starts = (now + dt.timedelta(days=offset)).replace(
+            hour=13, minute=0, second=0, microsecond=0
+        )
+        meeting = Meeting.objects.create(
+            title=f"{title} {MARKER}",
+            kind=kind,
+            status=status,
+            starts_at=starts,
+            ends_at=starts + dt.timedelta(hours=3),
+            place=rng.choice(["Väven, Umeå", "Stadshuset, Umeå", "Digitalt (Teams)"]),
+            organiser=rng.choice(orgs) if kind in ("working_group", "site_visit") else None,
+        )
+        if kind not in ("partnership_day", "climate_summit"):
+            meeting.invited_organisations.set(rng.sample(orgs, k=min(len(orgs), 6)))
+        if kind == "working_group":
+            meeting.activities.set([rng.choice(activities)])
+        if kind == "grouping":
+            meeting.challenges.set([challenges[9] if "9" in title else challenges[1]])
+        if status == "held":
+            attendees = rng.sample(orgs, k=min(len(orgs), rng.randint(3, 8)))
+            MeetingAttendance.objects.bulk_create(
+                [MeetingAttendance(meeting=meeting, organisation=o) for o in attendees]
+            )
+        meetings.append(meeting)
+    return meetings
+
+
 def create_demo(rng: random.Random, organisations: Sequence[Organisation]) -> str:
     if Activity.objects.filter(title__endswith=MARKER).exists():
         return ""
@@ -350,7 +385,6 @@ def create_demo(rng: random.Random, organisations: Sequence[Organisation]) -> st
                 for i, o in enumerate(team)
             ]
         )
-        refresh_lead([activity.pk])  # bulk_create sends no signals
         lead_contact = team[0].contacts.first()
         if lead_contact is not None:
             ActivityPerson.objects.create(
@@ -358,7 +392,6 @@ def create_demo(rng: random.Random, organisations: Sequence[Organisation]) -> st
             )
         if state != "none":
             Milestone.objects.bulk_create(_milestones(activity, state, today, rng))
-            refresh_milestone_facts([activity.pk])  # bulk_create sends no signals
         if lifecycle in (Lifecycle.PLANNED, Lifecycle.ONGOING, Lifecycle.COMPLETED):
             at = now - dt.timedelta(days=90 if state == "stale" else rng.randint(3, 40))
             # Written by a person, as every real status update is (issue 17: the log showed
@@ -376,30 +409,5 @@ def create_demo(rng: random.Random, organisations: Sequence[Organisation]) -> st
             Activity.objects.filter(pk=activity.pk).update(created_at=now - dt.timedelta(days=400))
         activities.append(activity)
 
-    meetings = []
-    for title, kind, offset, status in DEMO_MEETINGS:
-        starts = (now + dt.timedelta(days=offset)).replace(
-            hour=13, minute=0, second=0, microsecond=0
-        )
-        meeting = Meeting.objects.create(
-            title=f"{title} {MARKER}",
-            kind=kind,
-            status=status,
-            starts_at=starts,
-            ends_at=starts + dt.timedelta(hours=3),
-            place=rng.choice(["Väven, Umeå", "Stadshuset, Umeå", "Digitalt (Teams)"]),
-            organiser=rng.choice(orgs) if kind in ("working_group", "site_visit") else None,
-        )
-        if kind not in ("partnership_day", "climate_summit"):
-            meeting.invited_organisations.set(rng.sample(orgs, k=min(len(orgs), 6)))
-        if kind == "working_group":
-            meeting.activities.set([rng.choice(activities)])
-        if kind == "grouping":
-            meeting.challenges.set([challenges[9] if "9" in title else challenges[1]])
-        if status == "held":
-            attendees = rng.sample(orgs, k=min(len(orgs), rng.randint(3, 8)))
-            MeetingAttendance.objects.bulk_create(
-                [MeetingAttendance(meeting=meeting, organisation=o) for o in attendees]
-            )
-        meetings.append(meeting)
+    meetings = _create_meetings(rng, orgs, activities, challenges, now)
     return f"{len(activities)} activities, {len(meetings)} meetings"

@@ -20,8 +20,8 @@ activities get no signal):
 
 **on track** otherwise.
 
-The database computes the same rule for many rows at once (:mod:`activities.followup_sql`); a
-test keeps the two in step.
+This is the only place the rule lives: the lists and the dashboard read each activity's
+milestone facts from the database (:func:`activities.selectors.with_facts`) and run it here.
 
 "Not updated for N days" (:func:`is_stale`) is a separate signal: an activity can be on track
 by its plan and still nobody has reported on it for months.
@@ -37,8 +37,7 @@ from fractions import Fraction
 from activities.models import Lifecycle, Signal
 
 LATE_AFTER_DAYS = 30
-# Exact, not 0.25: the database computes the same rule in integers (activities.followup_sql),
-# and a float could disagree with it on the boundary.
+# Exact, not 0.25: the rule compares in integers, so no float rounding decides the boundary.
 RISK_MARGIN = Fraction(1, 4)
 FOLLOWED_UP = frozenset({Lifecycle.PLANNED, Lifecycle.ONGOING})
 

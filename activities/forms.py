@@ -3,15 +3,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db.models import Prefetch
-from django.utils.choices import BaseChoiceIterator
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import (
@@ -26,11 +23,8 @@ from activities.models import (
     Signal,
 )
 from activities.selectors import ActivityFilters
-from klimatfardplan.kept import kept
 from partners.models import ContactPerson, Organisation
-from partners.selectors import organisation_names
-from roadmap.models import Challenge, Cluster, Goal
-from roadmap.selectors import ReferenceData, reference_data
+from roadmap.models import Challenge, Cluster, FocusArea, Goal
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -289,87 +283,75 @@ class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("Fil"))
 
 
-class _Choices(BaseChoiceIterator):
-    """A filter's choices as they are: (value, label) pairs, never groups. Django normalises a
-    plain list item by item, for the field and again for its widget, and deep-copies it for each
-    form: with 200 organisations that cost more than reading them. These lists are not changed
-    after they are made, so a form shares them, and their ``<option>`` markup is built once per
-    language (:func:`activities.templatetags.activities_tags.select_options`)."""
-
-    def __init__(self, choices: list[tuple[Any, Any]]) -> None:
-        self.choices = choices
-        self.rendered: dict[str, str] = {}  # language -> the options' HTML, none selected
-
-    def __iter__(self) -> Iterator[tuple[Any, Any]]:
-        return iter(self.choices)
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> _Choices:
-        return self
+_TEXT = {"class": "form-control form-control-sm"}
+_SELECT = {"class": "form-select form-select-sm"}
 
 
-def _organisations() -> _Choices:
-    """The organisation filter's choices, the same object as long as the organisations are
-    unchanged (:func:`partners.selectors.organisation_names`), so its markup is built once."""
-    names = organisation_names()
-    return kept(
-        f"activities.organisation_choices.{get_language()}",
-        names,
-        lambda: _Choices([("", _("Alla")), *names]),
-    )
-
-
-def _reference_choices(reference: ReferenceData) -> tuple[_Choices, _Choices]:
-    """The focus-area and challenge filters' choices in the active language, made once per
-    version of the reference data, so their markup is built once too."""
-
-    def make() -> tuple[_Choices, _Choices]:
-        every = ("", _("Alla"))
-        areas = _Choices([every, *((a.pk, a.name) for a in reference.focus_areas)])
-        challenges = _Choices([every, *((c.pk, str(c)) for c in reference.challenges)])
-        return areas, challenges
-
-    return kept(f"activities.reference_choices.{get_language()}", reference.version, make)
+def _with_everything(choices: Any, everything: Any = None) -> list[tuple[str, Any]]:
+    return [("", everything or _("Alla")), *choices]
 
 
 class ActivityFilterForm(forms.Form):
-    """Filters of the list and the dashboard. Choices are plain lists (not model choice fields):
-    focus areas and challenges from the cached reference data, organisations with one query.
-    The template loops over them once, which keeps a 200-option list cheap to render and free
-    of extra COUNT queries."""
+    """Filters of the list, the dashboard, the gallery and the exports. They render through
+    ``templates/components/_filter_fields.html`` (Django's own widgets), as the partner list's
+    do. A value that does not clean (a deleted organisation, an unknown kind) shows its field
+    error and drops that filter only."""
 
-    focus_area = forms.TypedChoiceField(coerce=int, required=False, label=_("Fokusområde"))
-    challenge = forms.TypedChoiceField(coerce=int, required=False, label=_("Klimatutmaning"))
-    organisation = forms.TypedChoiceField(coerce=int, required=False, label=_("Organisation"))
-    kind = forms.ChoiceField(
-        choices=_Choices([("", _("Alla typer")), *Activity.Kind.choices]),
+    focus_area = forms.ModelChoiceField(
+        label=_("Fokusområde"),
         required=False,
+        queryset=FocusArea.objects.all(),
+        empty_label=_("Alla"),
+        widget=forms.Select(_SELECT),
+    )
+    challenge = forms.ModelChoiceField(
+        label=_("Klimatutmaning"),
+        required=False,
+        queryset=Challenge.objects.order_by("number"),
+        empty_label=_("Alla"),
+        widget=forms.Select(_SELECT),
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        required=False,
+        queryset=Organisation.objects.order_by("name", "pk"),
+        empty_label=_("Alla"),
+        widget=forms.Select(_SELECT),
+    )
+    kind = forms.ChoiceField(
         label=_("Typ"),
+        required=False,
+        choices=_with_everything(Activity.Kind.choices, _("Alla typer")),
+        widget=forms.Select(_SELECT),
     )
     lifecycle = forms.ChoiceField(
-        choices=_Choices([("", _("Alla")), *Lifecycle.choices]), required=False, label=_("Status")
+        label=_("Status"),
+        required=False,
+        choices=_with_everything(Lifecycle.choices),
+        widget=forms.Select(_SELECT),
     )
     signal = forms.ChoiceField(
-        choices=_Choices([("", _("Alla")), *Signal.choices]),
-        required=False,
         label=_("Uppföljning"),
+        required=False,
+        choices=_with_everything(Signal.choices),
+        widget=forms.Select(_SELECT),
     )
-    q = forms.CharField(required=False, label=_("Sök i titel"), max_length=100)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        areas, challenges = _reference_choices(reference_data())
-        self.fields["focus_area"].choices = areas  # type: ignore[attr-defined]
-        self.fields["challenge"].choices = challenges  # type: ignore[attr-defined]
-        self.fields["organisation"].choices = _organisations()  # type: ignore[attr-defined]
+    q = forms.CharField(
+        label=_("Sök i titel"), required=False, max_length=100, widget=forms.TextInput(_TEXT)
+    )
 
     def filters(self) -> ActivityFilters:
-        if not self.is_valid():
-            return ActivityFilters()
-        data = self.cleaned_data
+        self.is_valid()  # the fields that clean; the others show their error
+        data = getattr(self, "cleaned_data", {})
+
+        def pk(name: str) -> int | None:
+            chosen = data.get(name)
+            return chosen.pk if chosen is not None else None
+
         return ActivityFilters(
-            focus_area=data.get("focus_area") or None,
-            challenge=data.get("challenge") or None,
-            organisation=data.get("organisation") or None,
+            focus_area=pk("focus_area"),
+            challenge=pk("challenge"),
+            organisation=pk("organisation"),
             kind=data.get("kind") or "",
             lifecycle=data.get("lifecycle") or "",
             signal=data.get("signal") or "",
@@ -476,9 +458,21 @@ class DocumentForm(forms.Form):
 
 class MeetingFilterForm(forms.Form):
     kind = forms.ChoiceField(
-        choices=[("", _("Alla typer")), *Meeting.Kind.choices], required=False, label=_("Typ")
+        choices=_with_everything(Meeting.Kind.choices, _("Alla typer")),
+        required=False,
+        label=_("Typ"),
+        widget=forms.Select(_SELECT),
     )
     status = forms.ChoiceField(
-        choices=[("", _("Alla")), *Meeting.Status.choices], required=False, label=_("Status")
+        choices=_with_everything(Meeting.Status.choices),
+        required=False,
+        label=_("Status"),
+        widget=forms.Select(_SELECT),
     )
-    year = forms.IntegerField(required=False, min_value=2000, max_value=2100, label=_("År"))
+    year = forms.IntegerField(
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        label=_("År"),
+        widget=forms.NumberInput(_TEXT),
+    )

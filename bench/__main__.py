@@ -66,6 +66,65 @@ def _queries(client: Any, url: str) -> int:
     return len(captured.captured_queries)
 
 
+def _warm_up(
+    found: list[Any], rows: dict[str, dict[str, Any]], clients: dict[str, Any], *, repeat: int
+) -> list[Any]:
+    """Warm every page up and record its status, type and queries at full scale; the pages
+    that answered (not 5xx), to be timed."""
+    timed = []
+    for page in found:
+        row = rows[page.key]
+        client = clients[page.role]
+        for _ in range(WARM_UP):
+            status, ctype, ms = _request(client, page.url)
+            if ms > SLOW_MS:
+                break
+        row.update(
+            status=status,
+            content_type=ctype.split(";")[0],
+            queries=_queries(client, page.url),
+            times=[],
+            # A page slower than a second is far past any budget: a few requests tell it.
+            n_wanted=min(repeat, SLOW_REPEAT) if ms > SLOW_MS else repeat,
+        )
+        if status >= 500:
+            row["error"] = f"answered {status}"
+        else:
+            timed.append(page)
+    return timed
+
+
+def _time_rounds(
+    timed: list[Any], rows: dict[str, dict[str, Any]], clients: dict[str, Any], *, repeat: int
+) -> None:
+    """Request the pages in rounds, in a shuffled order each round, recording each time."""
+    rng = random.Random(19)
+    for n in range(repeat):
+        order = timed[:]
+        rng.shuffle(order)
+        for page in order:
+            if len(rows[page.key]["times"]) >= rows[page.key]["n_wanted"]:
+                continue
+            _status, _ctype, ms = _request(clients[page.role], page.url)
+            rows[page.key]["times"].append(ms)
+        if n % 10 == 9:
+            sys.stderr.write(f"bench: round {n + 1}/{repeat}\n")
+
+
+def _summarise(rows: dict[str, dict[str, Any]], *, repeat: int) -> None:
+    """Replace each page's times by their count, p50 and p95."""
+    for row in rows.values():
+        times = row.pop("times")
+        row.pop("n_wanted", None)
+        if times:
+            row.update(
+                n=len(times),
+                repeat=repeat,
+                p50_ms=round(statistics.median(times), 1),
+                p95_ms=round(percentile(times, 0.95), 1),
+            )
+
+
 def measure(args: argparse.Namespace) -> dict[str, Any]:
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
     import django
@@ -104,7 +163,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         analyse()
         rows: dict[str, dict[str, Any]] = {}
         for page in found:
-            status, ctype, _ms = _request(clients[page.role], page.url)
+            status, _ctype, _ms = _request(clients[page.role], page.url)
             rows[page.key] = {
                 "name": page.name,
                 "role": page.role,
@@ -118,47 +177,9 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         seed_nx = time.monotonic() - t1
         analyse()
         sys.stderr.write(f"bench: seeded {seeded.counts} in {seed_1x + seed_nx:.0f} s\n")
-        timed = []
-        for page in found:
-            row = rows[page.key]
-            client = clients[page.role]
-            for _ in range(WARM_UP):
-                status, ctype, ms = _request(client, page.url)
-                if ms > SLOW_MS:
-                    break
-            row.update(
-                status=status,
-                content_type=ctype.split(";")[0],
-                queries=_queries(client, page.url),
-                times=[],
-                # A page slower than a second is far past any budget: a few requests tell it.
-                n_wanted=min(args.repeat, SLOW_REPEAT) if ms > SLOW_MS else args.repeat,
-            )
-            if status >= 500:
-                row["error"] = f"answered {status}"
-            else:
-                timed.append(page)
-        rng = random.Random(19)
-        for n in range(args.repeat):
-            order = timed[:]
-            rng.shuffle(order)
-            for page in order:
-                if len(rows[page.key]["times"]) >= rows[page.key]["n_wanted"]:
-                    continue
-                _status, _ctype, ms = _request(clients[page.role], page.url)
-                rows[page.key]["times"].append(ms)
-            if n % 10 == 9:
-                sys.stderr.write(f"bench: round {n + 1}/{args.repeat}\n")
-        for row in rows.values():
-            times = row.pop("times")
-            row.pop("n_wanted", None)
-            if times:
-                row.update(
-                    n=len(times),
-                    repeat=args.repeat,
-                    p50_ms=round(statistics.median(times), 1),
-                    p95_ms=round(percentile(times, 0.95), 1),
-                )
+        timed = _warm_up(found, rows, clients, repeat=args.repeat)
+        _time_rounds(timed, rows, clients, repeat=args.repeat)
+        _summarise(rows, repeat=args.repeat)
         return {
             "label": args.label,
             "tree": str(ROOT),

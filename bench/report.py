@@ -100,10 +100,9 @@ def _summary(run: dict[str, Any]) -> str:
     )
 
 
-def write(runs: list[dict[str, Any]], output: Path) -> list[str]:
-    """Write the document; return the problems (budgets not met, errors) of the last run."""
-    last = runs[-1]
-    lines = [
+def _header(last: dict[str, Any]) -> list[str]:
+    """The document's introduction (budgets, method) and the head of the runs table."""
+    return [
         "# Benchmarks",
         "",
         "Written by `make bench` (`python -m bench`, see bench/__main__.py). Budgets (issue 19, "
@@ -139,6 +138,12 @@ def write(runs: list[dict[str, Any]], output: Path) -> list[str]:
         f"{last['scale']}× | seeding | whole run | cache |",
         "|---|---|---|---|---|---|---|---:|---:|---|",
     ]
+
+
+def write(runs: list[dict[str, Any]], output: Path) -> list[str]:
+    """Write the document; return the problems (budgets not met, errors) of the last run."""
+    last = runs[-1]
+    lines = _header(last)
     for run in runs:
         counts = ", ".join(f"{n:,} {label.split('.')[1]}" for label, n in run["counts"].items())
         dirty = (

@@ -1,14 +1,11 @@
-"""One paginator for list pages that show rows of a filtered query (``.values()`` querysets or
-:class:`SlicedRows` of hand-written SQL)."""
+"""A Paginator for list pages that show rows of a filtered query (``.values()`` querysets)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from functools import cached_property
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db import connection
 from django.db.models import QuerySet
 
 
@@ -45,45 +42,3 @@ class RowPaginator(Paginator[Any]):
         if len(rows) < self.per_page:
             self.__dict__["count"] = len(rows)  # what the cached_property would have found
         return Page(rows, self.validate_number(1), self)
-
-
-class SlicedRows:
-    """Rows from hand-written SQL for ``RowPaginator``: ``count()``, ``[start:stop]`` slices and
-    iteration (in chunks, for exports), nothing else. Subclasses give the COUNT statement (over
-    ``self.params``) and the rows of one slice; a user who may not see them (``allowed``
-    false) gets none."""
-
-    allowed = True
-    params: list[Any]
-    chunk_size = 2000
-
-    def count_sql(self) -> str:
-        raise NotImplementedError
-
-    def rows(self, offset: int, limit: int) -> list[dict[str, Any]]:
-        raise NotImplementedError
-
-    def count(self) -> int:
-        if not self.allowed:
-            return 0
-        with connection.cursor() as cursor:
-            cursor.execute(self.count_sql(), self.params)
-            return int(cursor.fetchone()[0])
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, index: slice) -> list[dict[str, Any]]:
-        start = index.start or 0
-        if index.stop is None or index.step is not None or start < 0 or index.stop < start:
-            raise TypeError(f"{type(self).__name__} takes a slice [start:stop] only.")
-        return self.rows(start, index.stop - start) if self.allowed else []
-
-    def __iter__(self) -> Iterator[dict[str, Any]]:
-        offset = 0
-        while self.allowed:
-            chunk = self.rows(offset, self.chunk_size)
-            yield from chunk
-            if len(chunk) < self.chunk_size:
-                return
-            offset += self.chunk_size

@@ -182,7 +182,6 @@ TEMPLATES = [
                 "accounts.context_processors.navigation",
             ],
             "libraries": {
-                "layout": "klimatfardplan.layout_tags",
                 "numbers": "klimatfardplan.number_tags",  # issue 17: one way to write numbers
             },
         },
@@ -211,6 +210,13 @@ try:
     CACHES = {"default": env.cache_url_config(_read("CACHE_URL"))}
 except (ValueError, KeyError, environ.ImproperlyConfigured) as exc:
     raise _config_error("CACHE_URL", f"is malformed ({exc}).") from None
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # Issue 19: a Redis outage is a cache miss, never a 500 (Django's own backend raises), and a
+    # Redis that hangs answers within a second. Sessions and lockouts live in the database.
+    CACHES["default"]["BACKEND"] = "klimatfardplan.cache.TolerantRedisCache"
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        {"socket_connect_timeout": 0.5, "socket_timeout": 1.0}
+    )
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -310,6 +316,9 @@ if CELERY_BROKER_URL and not CELERY_BROKER_URL.startswith(("redis://", "rediss:/
     raise _config_error("CELERY_BROKER_URL", "must start with redis:// or rediss://.")
 # Embedded default: no broker means tasks run in-process, synchronously, through the same code.
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# ... and a task published by a web request runs in a background thread after the response
+# starts, so no request waits for a report (issue 20 point 6; klimatfardplan/queue.py).
+TASKS_IN_BACKGROUND_THREAD = CELERY_TASK_ALWAYS_EAGER
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = None  # job state lives in our own tables, not in Celery results
 CELERY_TASK_IGNORE_RESULT = True
@@ -328,9 +337,9 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     # Every minute: https://crontab.guru/#*_*_*_*_*
     "sweep-pending-emails": {"task": "outbox.tasks.sweep_pending_emails", "schedule": 60.0},
-    # Reports (issue 6), every minute: publish report jobs saved while Redis was down and re-run
-    # jobs whose worker died: https://crontab.guru/#*_*_*_*_*
-    "sweep-report-jobs": {"task": "reporting.tasks.sweep_report_jobs", "schedule": 60.0},
+    # Reports (issue 6, issue 20 point 6), every 20 s: publish report jobs saved while Redis was
+    # down or lost from it, and re-run jobs whose worker's 30 s lease expired (within a minute).
+    "sweep-report-jobs": {"task": "reporting.tasks.sweep_report_jobs", "schedule": 20.0},
     # Surveys (issue 5): reminders before the deadline, daily 08:00: https://crontab.guru/#0_8_*_*_*
     "survey-reminders": {
         "task": "surveys.tasks.send_survey_reminders",

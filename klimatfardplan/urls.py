@@ -13,6 +13,7 @@ urlpatterns = [
     path("activities/", include("activities.urls")),
     path("surveys/", include("surveys.urls")),
     path("reports/", include("reporting.urls")),
+    path("charts/", include("charts.urls")),  # chart downloads (issue 20)
     path("spaces/", include("spaces.urls")),
     path("security/", include("security.urls")),
     path("audit/", include("audit.urls")),

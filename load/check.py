@@ -17,6 +17,7 @@ import sys
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -43,19 +44,18 @@ def _git(*args: str) -> str:
     return done.stdout.strip()
 
 
-def main() -> int:
-    var = Path(os.environ["VAR_DIR"])
-    users = json.loads((var / "users.json").read_text())
-    acked: dict[str, dict[str, str]] = json.loads((var / "acked.json").read_text())
-    rows = list(csv.DictReader((var / "locust_stats.csv").open()))
-    by_user = {p["username"]: p for p in users["partners"]}
+def _lost_saves(
+    acked: dict[str, dict[str, str]], by_user: dict[str, Any], *, round_id: int
+) -> tuple[list[str], int]:
+    """Each figure the server acknowledged, compared with the database: the ones lost, and how
+    many were checked."""
     lost = []
     checked = 0
     for username, fields in acked.items():
         partner = by_user[username]
         stored = dict(
             Answer.objects.filter(
-                response__round_id=users["round"],
+                response__round_id=round_id,
                 response__organisation_id=partner["organisation"],
                 field_name__in=list(fields),
             ).values_list("field_name", "value")
@@ -67,6 +67,50 @@ def main() -> int:
                 lost.append(
                     f"{username} {field}: acknowledged {value}, database has {stored.get(field)}"
                 )
+    return lost, checked
+
+
+def _failure_kinds(failures_csv: Path) -> list[str]:
+    """The failures, counted by kind, as lines of the document."""
+    lines: list[str] = []
+    if failures_csv.exists():
+        kinds: dict[str, int] = {}
+        for failure in csv.DictReader(failures_csv.open()):
+            what = f"{failure['Method']} {failure['Name']}: {failure['Error'][:70]}"
+            kinds[what] = kinds.get(what, 0) + int(failure["Occurrences"])
+        if kinds:
+            lines += ["", "Failures, by kind (first 70 characters of the error):", ""]
+            lines += [f"- {n} × `{what}`" for what, n in sorted(kinds.items(), key=lambda k: -k[1])]
+    return lines
+
+
+def _write_doc(label: str, section: str) -> None:
+    """Put this run's section into docs/benchmarks.md, keeping the other trees' runs."""
+    doc = Path(os.environ.get("KF_LOAD_DOC") or ROOT / "docs" / "benchmarks.md")
+    text = doc.read_text() if doc.exists() else "# Benchmarks\n"
+    head, runs = text, {}
+    if START in text and END in text:
+        head, rest = text.split(START, 1)
+        block, tail = rest.split(END, 1)
+        head = head.rstrip("\n") + "\n\n"
+        # Keep the other trees' runs (by their heading), replace this one's.
+        for part in block.split("\n### ")[1:]:
+            title = part.split("\n", 1)[0].strip()
+            runs[title] = "### " + part.rstrip("\n") + "\n"
+    else:
+        tail = "\n"
+    runs[label] = section
+    block = "\n".join([START, INTRO, *runs.values(), END])
+    doc.write_text(head.rstrip("\n") + "\n\n" + block + tail)
+
+
+def main() -> int:
+    var = Path(os.environ["VAR_DIR"])
+    users = json.loads((var / "users.json").read_text())
+    acked: dict[str, dict[str, str]] = json.loads((var / "acked.json").read_text())
+    rows = list(csv.DictReader((var / "locust_stats.csv").open()))
+    by_user = {p["username"]: p for p in users["partners"]}
+    lost, checked = _lost_saves(acked, by_user, round_id=users["round"])
     total = next(r for r in rows if r["Name"] == "Aggregated")
     duration = float(os.environ.get("KF_LOAD_SECONDS", "240"))
     partners = int(os.environ.get("KF_LOAD_PARTNERS", "92"))
@@ -114,33 +158,10 @@ def main() -> int:
             f"{row['50%']} | {row['95%']} | {row['99%']} | {P95_MS} | "
             f"{'met' if met else '**not met**'} |"
         )
-    failures_csv = var / "locust_failures.csv"
-    if failures_csv.exists():
-        kinds: dict[str, int] = {}
-        for failure in csv.DictReader(failures_csv.open()):
-            what = f"{failure['Method']} {failure['Name']}: {failure['Error'][:70]}"
-            kinds[what] = kinds.get(what, 0) + int(failure["Occurrences"])
-        if kinds:
-            lines += ["", "Failures, by kind (first 70 characters of the error):", ""]
-            lines += [f"- {n} × `{what}`" for what, n in sorted(kinds.items(), key=lambda k: -k[1])]
+    lines += _failure_kinds(var / "locust_failures.csv")
     lines.append("")
     section = "\n".join(lines)
-    doc = Path(os.environ.get("KF_LOAD_DOC") or ROOT / "docs" / "benchmarks.md")
-    text = doc.read_text() if doc.exists() else "# Benchmarks\n"
-    head, runs = text, {}
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        block, tail = rest.split(END, 1)
-        head = head.rstrip("\n") + "\n\n"
-        # Keep the other trees' runs (by their heading), replace this one's.
-        for part in block.split("\n### ")[1:]:
-            title = part.split("\n", 1)[0].strip()
-            runs[title] = "### " + part.rstrip("\n") + "\n"
-    else:
-        tail = "\n"
-    runs[label] = section
-    block = "\n".join([START, INTRO, *runs.values(), END])
-    doc.write_text(head.rstrip("\n") + "\n\n" + block + tail)
+    _write_doc(label, section)
     print(section)  # noqa: T201
     problems = []
     if int(total["Failure Count"]):

@@ -3,7 +3,8 @@
 # gunicorn + PostgreSQL on 127.0.0.1, its own database (created and dropped), bounded in time.
 # Usage: bash load/run.sh   (or make load). Env: KF_LOAD_SECONDS (240), KF_LOAD_PARTNERS (92),
 # KF_LOAD_PORT (8765), KF_LOAD_DB (kf_load), KF_LOAD_PG (postgres://postgres@127.0.0.1:5432),
-# KF_LOAD_LABEL (the run's name in docs/benchmarks.md; default: this tree's commit).
+# KF_LOAD_LABEL (the run's name in docs/benchmarks.md; default: this tree's commit),
+# KF_LOAD_CACHE_URL (redis://127.0.0.1:6379/1: the shared cache of the full stack).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
@@ -15,6 +16,8 @@ DB=${KF_LOAD_DB:-kf_load}
 export VAR_DIR="${KF_LOAD_VAR:-$PWD/var/load}"
 export DATABASE_URL="$PG/$DB"
 export DEBUG=false CELERY_BROKER_URL="" ALLOWED_HOSTS=127.0.0.1 LOG_LEVEL=WARNING
+# Redis as in production: the workers share one cache (a Redis that is down is a miss).
+export CACHE_URL="${KF_LOAD_CACHE_URL:-redis://127.0.0.1:6379/1}"
 export KF_LOAD_USERS="$VAR_DIR/users.json" KF_LOAD_ACKED="$VAR_DIR/acked.json"
 export KF_LOAD_SECONDS="$SECONDS_RUN" KF_LOAD_PARTNERS="$PARTNERS" KF_LOAD_USERS_N=$((PARTNERS + 8))
 mkdir -p "$VAR_DIR"

@@ -165,4 +165,9 @@ def sweep_pending_emails(*, older_than: timedelta = timedelta(minutes=1)) -> int
             status=OutgoingEmail.Status.PENDING, created_at__lte=cutoff
         ).values_list("pk", flat=True)[:500]
     )
-    return sum(publish(tasks.send_email, pk) for pk in ids)
+    sent = 0
+    for pk in ids:
+        if not publish(tasks.send_email, pk):
+            break  # the broker is still down: the next sweep tries again
+        sent += 1
+    return sent

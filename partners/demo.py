@@ -12,9 +12,14 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from partners.models import ContactPerson, Membership, Organisation
 from partners.validators import luhn_ok
+
+if TYPE_CHECKING:
+    from partners.models import Commitment
+    from roadmap.models import Challenge, Goal, PartnershipPeriod
 
 FIRST_ROUND = dt.date(2022, 12, 1)
 SECOND_ROUND = dt.date(2023, 11, 30)  # the 2nd Klimattoppmöte
@@ -270,15 +275,92 @@ def _status_history(demo: DemoOrganisation) -> list[tuple[str, str, dt.date, str
     return steps
 
 
-def create_demo(rng: random.Random, organisations: list[Organisation]) -> str:
-    """Status history, declarations, commitment sets and group relations (idempotent)."""
+def _demo_declaration(
+    org: Organisation,
+    demo: DemoOrganisation,
+    *,
+    joined: dt.date,
+    index: int,
+    period: PartnershipPeriod,
+    goals: list[Goal],
+    pdf: bytes,
+) -> None:
+    """The organisation's signed declaration of intent, with a blank PDF as its document."""
     from django.core.files.base import ContentFile
 
+    from partners.models import Declaration
+
+    declaration = Declaration(
+        organisation=org,
+        period=period,
+        signed_on=joined,
+        signatory_name=f"{FIRST_NAMES[(index + 11) % len(FIRST_NAMES)]} "
+        f"{LAST_NAMES[(index + 5) % len(LAST_NAMES)]}",
+        signatory_title="Verkställande direktör" if demo.kind == "company" else "Ordförande",
+        goals_text="Klimatneutralt Umeå 2040; vi bidrar till minst 20 % minskning per år.",
+    )
+    declaration.document.save("avsiktsforklaring.pdf", ContentFile(pdf), save=False)
+    declaration.save()
+    declaration.goals.set(goals)
+
+
+def _demo_commitment_set(
+    org: Organisation,
+    demo: DemoOrganisation,
+    *,
+    joined: dt.date,
+    period: PartnershipPeriod,
+    challenges: dict[int, Challenge],
+    rng: random.Random,
+) -> list[Commitment]:
+    """The organisation's commitment set (confirmed from five challenges); its commitments are
+    returned unsaved, for one bulk insert."""
+    from partners.models import Commitment, CommitmentSet
+
+    confirmed = len(demo.challenges) >= 5
+    commitment_set = CommitmentSet.objects.create(
+        organisation=org,
+        period=period,
+        status=CommitmentSet.Status.CONFIRMED if confirmed else CommitmentSet.Status.DRAFT,
+        confirmed_at=dt.datetime.combine(joined + dt.timedelta(days=30), dt.time(12), tzinfo=dt.UTC)
+        if confirmed
+        else None,
+    )
+    return [
+        Commitment(
+            commitment_set=commitment_set,
+            challenge=challenges[number],
+            plan=f"Vi arbetar med utmaningen ”{challenges[number].name_sv}” under perioden.",
+            looking_for_partners=rng.random() < 0.2,
+        )
+        for number in demo.challenges
+        if number in challenges
+    ]
+
+
+def _demo_group_relations(organisations: list[Organisation]) -> int:
+    """The municipal group's relations; how many were created."""
+    from partners.models import GroupRelation
+
+    created_count = 0
+    by_name = {o.name: o for o in organisations}
+    pairs = [(PARENT, name, GroupRelation.Kind.PARENT_OF) for name in MUNICIPAL_COMPANIES]
+    pairs.append((INCLUDED_IN_KOMMUN, PARENT, GroupRelation.Kind.INCLUDED_IN_REPORT_OF))
+    for from_name, to_name, kind in pairs:
+        if from_name in by_name and to_name in by_name:
+            _relation, created = GroupRelation.objects.get_or_create(
+                from_organisation=by_name[from_name], to_organisation=by_name[to_name], kind=kind
+            )
+            created_count += int(created)
+    return created_count
+
+
+def create_demo(rng: random.Random, organisations: list[Organisation]) -> str:
+    """Status history, declarations, commitment sets and group relations (idempotent)."""
     from partners.models import (
         Commitment,
         CommitmentSet,
         Declaration,
-        GroupRelation,
         OrganisationStatusChange,
     )
     from roadmap.models import Challenge, Goal, PartnershipPeriod
@@ -326,56 +408,19 @@ def create_demo(rng: random.Random, organisations: list[Organisation]) -> str:
         if demo.joined is None:
             continue
         if org.pk not in declared:
-            declaration = Declaration(
-                organisation=org,
-                period=period,
-                signed_on=demo.joined,
-                signatory_name=f"{FIRST_NAMES[(index + 11) % len(FIRST_NAMES)]} "
-                f"{LAST_NAMES[(index + 5) % len(LAST_NAMES)]}",
-                signatory_title="Verkställande direktör"
-                if demo.kind == "company"
-                else "Ordförande",
-                goals_text="Klimatneutralt Umeå 2040; vi bidrar till minst 20 % minskning per år.",
+            _demo_declaration(
+                org, demo, joined=demo.joined, index=index, period=period, goals=goals, pdf=pdf
             )
-            declaration.document.save("avsiktsforklaring.pdf", ContentFile(pdf), save=False)
-            declaration.save()
-            declaration.goals.set(goals)
             counts["declarations"] += 1
         if org.pk not in with_set:
-            confirmed = len(demo.challenges) >= 5
-            commitment_set = CommitmentSet.objects.create(
-                organisation=org,
-                period=period,
-                status=CommitmentSet.Status.CONFIRMED if confirmed else CommitmentSet.Status.DRAFT,
-                confirmed_at=dt.datetime.combine(
-                    demo.joined + dt.timedelta(days=30), dt.time(12), tzinfo=dt.UTC
-                )
-                if confirmed
-                else None,
+            commitments += _demo_commitment_set(
+                org, demo, joined=demo.joined, period=period, challenges=challenges, rng=rng
             )
-            commitments += [
-                Commitment(
-                    commitment_set=commitment_set,
-                    challenge=challenges[number],
-                    plan=f"Vi arbetar med utmaningen ”{challenges[number].name_sv}” under perioden.",
-                    looking_for_partners=rng.random() < 0.2,
-                )
-                for number in demo.challenges
-                if number in challenges
-            ]
             counts["sets"] += 1
     OrganisationStatusChange.objects.bulk_create(history)
     Commitment.objects.bulk_create(commitments)
     counts["history"] = len(history)
-    by_name = {o.name: o for o in organisations}
-    pairs = [(PARENT, name, GroupRelation.Kind.PARENT_OF) for name in MUNICIPAL_COMPANIES]
-    pairs.append((INCLUDED_IN_KOMMUN, PARENT, GroupRelation.Kind.INCLUDED_IN_REPORT_OF))
-    for from_name, to_name, kind in pairs:
-        if from_name in by_name and to_name in by_name:
-            _relation, created = GroupRelation.objects.get_or_create(
-                from_organisation=by_name[from_name], to_organisation=by_name[to_name], kind=kind
-            )
-            counts["relations"] += int(created)
+    counts["relations"] = _demo_group_relations(organisations)
     return (
         f"partners: {counts['history']} status changes, {counts['declarations']} declarations, "
         f"{counts['sets']} commitment sets, {counts['relations']} group relations"

@@ -37,6 +37,7 @@ class ReportJobAdmin(admin.ModelAdmin[ReportJob]):
         "language",
         "status",
         "attempts",
+        "claimed_by",
         "finished_at",
     ]
     list_filter = ["status", "kind", "language"]
@@ -45,7 +46,6 @@ class ReportJobAdmin(admin.ModelAdmin[ReportJob]):
     readonly_fields = [
         "report_year",
         "snapshot",
-        "batch",
         "kind",
         "organisation",
         "language",
@@ -57,4 +57,6 @@ class ReportJobAdmin(admin.ModelAdmin[ReportJob]):
         "started_at",
         "finished_at",
         "published_at",
+        "claimed_by",
+        "heartbeat_at",
     ]

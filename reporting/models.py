@@ -8,6 +8,7 @@ and publishes the year. PDFs render ONLY from the snapshot, so later edits never
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -142,12 +143,66 @@ class ReportBatch(models.Model):
         return f"{self.report_year.year} ({self.language}) #{self.pk}"
 
 
+class ReportBatchJob(models.Model):
+    """A job that a batch asked for. A job belongs to every batch that asked for it: running
+    "build all" again reuses the snapshot's jobs, and the earlier batch's page must still count
+    its own jobs (issue 20 point 6), so membership is a table, not a field on the job."""
+
+    batch = models.ForeignKey(ReportBatch, on_delete=models.CASCADE, related_name="+")
+    job = models.ForeignKey("ReportJob", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("jobb i körning")
+        verbose_name_plural = _("jobb i körningar")
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "job"], name="unique_report_batch_job")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}: {self.job_id}"
+
+
 # A job whose files are published: DONE, from the snapshot its year was published with.
 PUBLISHED = models.Q(
     status="done",
     report_year__status="published",
     snapshot_id=models.F("report_year__snapshot_id"),
 )
+
+
+# Job leases (issue 20 point 6). A worker building a job renews its heartbeat every HEARTBEAT;
+# a RUNNING job silent for LEASE has lost its worker (killed, out of memory, host gone) and is
+# taken over. The sweep runs every 20 s, so a lost job runs again within about a minute.
+HEARTBEAT = timedelta(seconds=5)
+LEASE = timedelta(seconds=30)
+# A waiting job the sweep could not get going in this long is shown as stalled, with a retry
+# button: the sweep is not running, or the broker is still unreachable.
+STALLED_AFTER = timedelta(minutes=2)
+
+
+def lease_expired(now: datetime) -> models.Q:
+    """RUNNING, and its worker has not said it is alive for LEASE (rows from before leases
+    existed have no heartbeat: their start time counts)."""
+    silent = models.Q(heartbeat_at__lt=now - LEASE) | models.Q(
+        heartbeat_at__isnull=True, started_at__lt=now - LEASE
+    )
+    return models.Q(status="running") & silent
+
+
+def stalled(now: datetime) -> models.Q:
+    """Jobs the page shows as stalled, with a retry button: a lost worker, a job that never
+    reached the queue, or one waiting in the queue for STALLED_AFTER while no worker has started
+    or finished any report meanwhile (a long queue that moves is not stalled)."""
+    cut = now - STALLED_AFTER
+    progressing = models.Exists(
+        ReportJob.objects.filter(models.Q(started_at__gte=cut) | models.Q(finished_at__gte=cut))
+    )
+    waiting = models.Q(status="pending")
+    return (
+        lease_expired(now)
+        | (waiting & models.Q(published_at__isnull=True, created_at__lt=cut))
+        | (waiting & models.Q(published_at__lt=cut) & models.Q(~progressing))
+    )
 
 
 class ReportJobQuerySet(models.QuerySet["ReportJob"]):
@@ -182,13 +237,12 @@ class ReportJob(models.Model):
     snapshot = models.ForeignKey(
         Snapshot, on_delete=models.CASCADE, related_name="jobs", verbose_name=_("ögonblicksbild")
     )
-    batch = models.ForeignKey(
+    batches = models.ManyToManyField(
         ReportBatch,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
+        through=ReportBatchJob,
         related_name="jobs",
-        verbose_name=_("körning"),
+        blank=True,
+        verbose_name=_("körningar"),
     )
     kind = models.CharField(_("typ"), max_length=12, choices=Kind.choices)
     organisation = models.ForeignKey(
@@ -213,6 +267,12 @@ class ReportJob(models.Model):
     created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
     published_at = models.DateTimeField(_("skickad till kön"), null=True, blank=True)
     started_at = models.DateTimeField(_("startad"), null=True, blank=True)
+    # The lease of the worker building the job (issue 20 point 6): who claimed it ("host:pid")
+    # and when it last said it is alive. The worker renews ``heartbeat_at`` every few seconds
+    # while it builds; a RUNNING job whose heartbeat is older than the lease has lost its worker
+    # and is taken over by the next task or the sweep (``services.LEASE``).
+    claimed_by = models.CharField(_("byggs av"), max_length=200, blank=True)
+    heartbeat_at = models.DateTimeField(_("senast livstecken"), null=True, blank=True)
     finished_at = models.DateTimeField(_("klar"), null=True, blank=True)
 
     objects = ReportJobQuerySet.as_manager()

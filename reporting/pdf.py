@@ -84,6 +84,17 @@ def make_url_fetcher() -> Any:
 # Base URL for relative links in templates: "/static/..." resolves through the fetcher above.
 BASE_URL = "file:///"
 
+# Every PDF is tagged PDF/UA-1 (the accessibility law for public bodies covers published
+# documents): WeasyPrint writes the structure tree from the HTML (headings, tables with their
+# header cells, figures with the SVG's <title> as alternative text) and the document language
+# from <html lang>. Templates keep their side of it: a lang attribute, a <title>, and a <title>
+# in every chart and an alt on every image.
+PDF_VARIANT = "pdf/ua-1"
+# ``pdf_tags`` is named as well: when laying out, WeasyPrint fills in from the variant only the
+# options left at None, and its default for ``pdf_tags`` is False (weasyprint/document.py).
+# reporting/tests/test_pdf_ua.py reads the structure tree and language back with pypdf.
+PDF_OPTIONS: dict[str, Any] = {"pdf_variant": PDF_VARIANT, "pdf_tags": True}
+
 
 def render_html_to_pdf(html: str, *, url_fetcher: Any = None) -> bytes:
     """Render HTML to PDF bytes; pass ``url_fetcher`` (from :func:`make_url_fetcher`) to inspect
@@ -92,7 +103,7 @@ def render_html_to_pdf(html: str, *, url_fetcher: Any = None) -> bytes:
 
     fetcher = url_fetcher if url_fetcher is not None else make_url_fetcher()
     document = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
-    return bytes(document.write_pdf())
+    return bytes(document.write_pdf(**PDF_OPTIONS))
 
 
 def render_html_to_document(html: str, *, url_fetcher: Any = None) -> tuple[bytes, int]:
@@ -100,8 +111,10 @@ def render_html_to_document(html: str, *, url_fetcher: Any = None) -> tuple[byte
     import weasyprint  # imported here: loading it costs ~0.3 s, which web requests rarely need
 
     fetcher = url_fetcher if url_fetcher is not None else make_url_fetcher()
-    document = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render()
-    return bytes(document.write_pdf()), len(document.pages)
+    document = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(
+        **PDF_OPTIONS  # the layout needs them too: tagging marks the content as it is drawn
+    )
+    return bytes(document.write_pdf(**PDF_OPTIONS)), len(document.pages)
 
 
 def render_pdf(template_name: str, context: dict[str, Any], *, url_fetcher: Any = None) -> bytes:

@@ -8,13 +8,14 @@ strategic group) and their own organisations' reports (partner contacts).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from accounts import policy
-from reporting.models import PUBLISHED, ReportBatch, ReportJob, ReportYear
+from reporting.models import PUBLISHED, ReportBatch, ReportJob, ReportYear, stalled
 
 if TYPE_CHECKING:
     from accounts.policy import AnyUser
@@ -64,50 +65,66 @@ def list_current_jobs(*, report_year: ReportYear) -> QuerySet[ReportJob]:
 
 
 @dataclass
-class BatchProgress:
+class JobsProgress:
+    """Where a set of jobs stands: counts by status, and the jobs that need a person (failed,
+    or stalled: see ``models.stalled``), each list cut at ``PROBLEMS_SHOWN``."""
+
     total: int
     done: int
     running: int
     pending: int
+    failed_count: int
     failed: list[ReportJob] = field(default_factory=list)
+    stalled: list[ReportJob] = field(default_factory=list)
 
     @property
     def finished(self) -> bool:
-        return self.done + len(self.failed) == self.total
+        """Nothing left that a worker will do by itself."""
+        return self.done + self.failed_count == self.total
 
-    def as_json(self, retry_url: Any) -> dict[str, Any]:
-        return {
-            "total": self.total,
-            "done": self.done,
-            "running": self.running,
-            "pending": self.pending,
-            "finished": self.finished,
-            "failed": [
-                {
-                    "id": job.pk,
-                    "organisation": job.organisation.name if job.organisation else "",
-                    "error": job.error[:300],
-                    "retry_url": retry_url(job),
-                }
-                for job in self.failed
-            ],
-        }
+    @property
+    def busy(self) -> bool:
+        """Worth polling: something is waiting or being built."""
+        return not self.finished
 
 
-def get_batch_progress(*, batch: ReportBatch) -> BatchProgress:
-    """n of N done, and the failed jobs: one aggregate query and one for the failures."""
-    counts = batch.jobs.aggregate(
+PROBLEMS_SHOWN = 100
+
+
+def get_jobs_progress(*, jobs: QuerySet[ReportJob]) -> JobsProgress:
+    """n of N done, and the failed and stalled jobs: one aggregate query and one for the jobs
+    that need a person."""
+    counts = jobs.aggregate(
         total=Count("pk"),
         done=Count("pk", filter=Q(status=ReportJob.Status.DONE)),
         running=Count("pk", filter=Q(status=ReportJob.Status.RUNNING)),
         pending=Count("pk", filter=Q(status=ReportJob.Status.PENDING)),
+        failed_count=Count("pk", filter=Q(status=ReportJob.Status.FAILED)),
     )
-    failed = list(
-        batch.jobs.filter(status=ReportJob.Status.FAILED)
+    problems = list(
+        jobs.filter(Q(status=ReportJob.Status.FAILED) | stalled(timezone.now()))
         .select_related("organisation")
-        .order_by("organisation__name")
+        .order_by("organisation__name", "language")[: PROBLEMS_SHOWN * 2]
     )
-    return BatchProgress(failed=failed, **counts)
+    failed = [job for job in problems if job.status == ReportJob.Status.FAILED]
+    waiting = [job for job in problems if job.status != ReportJob.Status.FAILED]
+    return JobsProgress(failed=failed[:PROBLEMS_SHOWN], stalled=waiting[:PROBLEMS_SHOWN], **counts)
+
+
+def get_batch_progress(*, batch: ReportBatch) -> JobsProgress:
+    """The progress of the jobs this batch asked for (also after a later batch reused them)."""
+    return get_jobs_progress(jobs=batch.jobs.all())
+
+
+def get_newer_batch(*, batch: ReportBatch) -> ReportBatch | None:
+    """A later batch of the same year and language, if any (its page is the current one)."""
+    return (
+        ReportBatch.objects.filter(
+            report_year_id=batch.report_year_id, language=batch.language, pk__gt=batch.pk
+        )
+        .order_by("-pk")
+        .first()
+    )
 
 
 def list_batches(*, report_year: ReportYear) -> QuerySet[ReportBatch]:

@@ -17,7 +17,6 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from celery.exceptions import SoftTimeLimitExceeded
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
@@ -27,7 +26,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from klimatfardplan.queue import publish
-from reporting.models import ReportBatch, ReportJob, ReportYear, Snapshot
+from reporting import jobs
+from reporting.models import (
+    ReportBatch,
+    ReportBatchJob,
+    ReportJob,
+    ReportYear,
+    Snapshot,
+    lease_expired,
+    stalled,
+)
 from reporting.snapshot import build_snapshot_data
 
 if TYPE_CHECKING:
@@ -37,14 +45,15 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
-# A RUNNING job older than this has lost its worker: the hard time limit has long killed it.
-LEASE = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT) + timedelta(minutes=2)
 # A job that never reached the broker is published by the next sweep after this grace period
 # (which keeps the sweep from racing the request's own on-commit publish).
-UNPUBLISHED_GRACE = timedelta(seconds=30)
-# A job the broker accepted but nobody ran (its message died with a killed worker's prefetch) is
-# published again after this long; duplicates are harmless (the task skips DONE/RUNNING jobs).
-REPUBLISH_AFTER = timedelta(minutes=20)
+UNPUBLISHED_GRACE = timedelta(seconds=15)
+# A job published this long ago and not started, while the queue is empty, lost its message
+# (Redis restarted empty, or was flushed): the sweep publishes it again.
+LOST_AFTER = timedelta(seconds=30)
+# Whatever the queue holds, a job published this long ago and not started is published again
+# (a message lost while others wait); duplicates are harmless (the task skips RUNNING/DONE jobs).
+REPUBLISH_AFTER = timedelta(minutes=10)
 
 STALE_EDIT = _(
     "Någon annan har ändrat rapportåret medan du redigerade. Ladda om sidan och gör om ändringen."
@@ -145,16 +154,20 @@ def publish_report_year(*, report_year: ReportYear, by: User) -> ReportYear:
 def _enqueue_on_commit(job_ids: Iterable[int]) -> None:
     """Publish the jobs after commit; stop at the first failure (broker down: the sweep will)."""
     ids = list(job_ids)
+    transaction.on_commit(lambda: _publish_jobs(ids), robust=True)
 
-    def send() -> None:
-        from reporting import tasks  # here: tasks import this module
 
-        for job_id in ids:
-            if not publish(tasks.build_report, job_id):
-                return
-            ReportJob.objects.filter(pk=job_id).update(published_at=timezone.now())
+def _publish_jobs(job_ids: Iterable[int]) -> int:
+    """Publish each job and mark it published; stop at the first failure. Returns how many."""
+    from reporting import tasks  # here: tasks import this module
 
-    transaction.on_commit(send, robust=True)
+    sent = 0
+    for job_id in job_ids:
+        if not publish(tasks.build_report, job_id):
+            break
+        ReportJob.objects.filter(pk=job_id).update(published_at=timezone.now())
+        sent += 1
+    return sent
 
 
 def _current_snapshot(report_year: ReportYear) -> Snapshot:
@@ -197,17 +210,20 @@ def request_report(
 def build_all_organisation_reports(
     *, report_year: ReportYear, language: str, by: User
 ) -> ReportBatch:
-    """Fan out one job per organisation of the snapshot; the batch shows their progress."""
+    """Fan out one job per organisation of the snapshot; the batch shows their progress.
+
+    Jobs already built from this snapshot are reused, and they stay members of the batches
+    that asked for them before, so an earlier batch's page still counts its own jobs.
+    """
     snapshot = _current_snapshot(report_year)
     batch = ReportBatch.objects.create(
         report_year=report_year, snapshot=snapshot, language=language, created_by=by
     )
     org_ids = [int(pk) for pk in snapshot.data.get("organisations", {})]
-    existing = set(
-        ReportJob.objects.filter(
-            snapshot=snapshot, language=language, organisation_id__in=org_ids
-        ).values_list("organisation_id", flat=True)
+    jobs = ReportJob.objects.filter(
+        snapshot=snapshot, language=language, organisation_id__in=org_ids
     )
+    existing = set(jobs.values_list("organisation_id", flat=True))
     ReportJob.objects.bulk_create(
         [
             ReportJob(
@@ -221,10 +237,9 @@ def build_all_organisation_reports(
             if org_id not in existing
         ]
     )
-    jobs = ReportJob.objects.filter(
-        snapshot=snapshot, language=language, organisation_id__in=org_ids
+    ReportBatchJob.objects.bulk_create(
+        [ReportBatchJob(batch=batch, job_id=pk) for pk in jobs.values_list("pk", flat=True)]
     )
-    jobs.update(batch=batch)
     jobs.filter(status=ReportJob.Status.FAILED).update(
         status=ReportJob.Status.PENDING, error="", attempts=0, published_at=None
     )
@@ -236,12 +251,21 @@ def build_all_organisation_reports(
 
 @transaction.atomic
 def retry_job(*, job: ReportJob, by: User) -> ReportJob:
-    """Try a failed job again (the retry button)."""
+    """The retry button: try a failed job again, send a stalled one to the queue again now, and
+    take back a running one whose worker is gone. A job that is running fine or done is left
+    alone (a second click changes nothing)."""
     locked = _locked_job(job.pk)
     assert locked is not None  # noqa: S101  # the caller holds the job
+    now = timezone.now()
     if locked.status == ReportJob.Status.FAILED:
         _reset(locked)
-        _enqueue_on_commit([locked.pk])
+    elif ReportJob.objects.filter(stalled(now), pk=locked.pk).exists():
+        locked.status = ReportJob.Status.PENDING
+        locked.published_at = None
+        locked.save(update_fields=["status", "published_at"])
+    else:
+        return locked
+    _enqueue_on_commit([locked.pk])
     return locked
 
 
@@ -270,43 +294,42 @@ def _reset(job: ReportJob) -> None:
 def build_report(*, job_id: int) -> ReportJob | None:
     """Build one job's PDF and XLSX. Safe to call twice; a second call is a no-op.
 
-    Only a PENDING job is claimed: a RUNNING one belongs to a live worker (or, once its lease has
-    expired, to the sweep, which sets it back to PENDING), a DONE one is finished.
+    The job is claimed under a row lock: a PENDING one, or a RUNNING one whose worker is gone
+    (``jobs.worker_gone``: its lease expired, or its process on this host is dead). A RUNNING
+    job with a live worker and a DONE one are left alone. While building, a heartbeat renews
+    the lease; whichever run finishes first marks the job DONE, once (the files are the same).
     """
     from reporting import documents  # here: loading WeasyPrint costs ~0.3 s
 
-    with transaction.atomic():
-        job = _locked_job(job_id)
-        if job is None or job.status != ReportJob.Status.PENDING:
-            return job
-        job.status = ReportJob.Status.RUNNING
-        job.attempts += 1
-        job.started_at = timezone.now()
-        job.error = ""
-        job.save(update_fields=["status", "attempts", "started_at", "error"])
+    job = jobs.claim(job_id)
+    if job is None:
+        return ReportJob.objects.filter(pk=job_id).first()
     try:
-        built = documents.build(job)
+        with jobs.heartbeat(job):
+            built = documents.build(job)
     except (OSError, SoftTimeLimitExceeded) as exc:
         # Transient (disk, time limit): back to PENDING for the task's retry, FAILED at the end.
-        _record_failure(job_id, exc, final=job.attempts >= MAX_ATTEMPTS)
+        jobs.record_failure(job, exc, final=job.attempts >= MAX_ATTEMPTS)
         raise
     except Exception as exc:  # a bug or bad data: retrying would fail the same way
         logger.exception("Report job %s failed", job_id)
-        _record_failure(job_id, exc, final=True)
+        jobs.record_failure(job, exc, final=True)
         return ReportJob.objects.get(pk=job_id)
     with transaction.atomic():
-        job = _locked_job(job_id)
-        if job is None or job.status == ReportJob.Status.DONE:
-            return job  # another run finished first; its files are identical
-        base = job.base_name()
-        job.file.name = _store(f"{base}.pdf", built.pdf)
-        job.data_xlsx.name = _store(f"{base}.xlsx", built.xlsx)
-        job.pages = built.pages
-        job.status = ReportJob.Status.DONE
-        job.finished_at = timezone.now()
-        job.error = ""
-        job.save(update_fields=["file", "data_xlsx", "pages", "status", "finished_at", "error"])
-    return job
+        locked = _locked_job(job_id)
+        if locked is None or locked.status == ReportJob.Status.DONE:
+            return locked  # another run finished first; its files are identical
+        base = locked.base_name()
+        locked.file.name = _store(f"{base}.pdf", built.pdf)
+        locked.data_xlsx.name = _store(f"{base}.xlsx", built.xlsx)
+        locked.pages = built.pages
+        locked.status = ReportJob.Status.DONE
+        locked.finished_at = timezone.now()
+        locked.error = ""
+        locked.save(update_fields=["file", "data_xlsx", "pages", "status", "finished_at", "error"])
+    # One line per job that became DONE: the fault tests count them ("done once").
+    logger.info("Report job %s done by %s (attempt %s)", job_id, job.claimed_by, job.attempts)
+    return locked
 
 
 def _store(name: str, content: bytes) -> str:
@@ -318,43 +341,35 @@ def _store(name: str, content: bytes) -> str:
     return saved
 
 
-def _record_failure(job_id: int, exc: BaseException, *, final: bool) -> None:
-    status = ReportJob.Status.FAILED if final else ReportJob.Status.PENDING
-    message = f"{type(exc).__name__}: {exc}"[:2000]
-    ReportJob.objects.filter(pk=job_id, status=ReportJob.Status.RUNNING).update(
-        status=status, error=message
-    )
-
-
 def sweep_report_jobs(
     *,
-    lease: timedelta = LEASE,
     unpublished_grace: timedelta = UNPUBLISHED_GRACE,
+    lost_after: timedelta = LOST_AFTER,
     republish_after: timedelta = REPUBLISH_AFTER,
 ) -> int:
     """Re-run jobs whose worker died and publish jobs that are waiting; return how many.
 
-    Run every minute by Celery beat (``CELERY_BEAT_SCHEDULE``) and by
-    ``manage.py sweep_report_jobs`` (a cron job keeps working while beat cannot reach Redis).
-    """
-    from reporting import tasks  # here: tasks import this module
+    Run every 20 s by Celery beat (``CELERY_BEAT_SCHEDULE``), by the embedded default's thread,
+    and by ``manage.py sweep_report_jobs`` (cron keeps it working while beat cannot reach Redis).
 
+    A job is published again when it never reached the broker, when its worker's lease expired,
+    when it has waited ``lost_after`` and the queue is empty (Redis restarted empty or was
+    flushed: the message is gone), and, whatever the queue holds, after ``republish_after``.
+    Duplicates are harmless: a task for a job that is running or done does nothing.
+    """
     now = timezone.now()
-    stale = ReportJob.objects.filter(status=ReportJob.Status.RUNNING, started_at__lt=now - lease)
-    stale.filter(attempts__gte=MAX_ATTEMPTS).update(
+    expired = ReportJob.objects.filter(lease_expired(now))
+    # Conditional updates: a task that took the job over a moment ago renewed its heartbeat,
+    # so the row no longer matches and keeps running.
+    expired.filter(attempts__gte=MAX_ATTEMPTS).update(
         status=ReportJob.Status.FAILED, error=str(WORKER_LOST)
     )
-    stale.update(status=ReportJob.Status.PENDING, published_at=None)
-    waiting = ReportJob.objects.filter(status=ReportJob.Status.PENDING).filter(
-        # Never published (the broker was down) … or published long ago and still not run.
-        Q(published_at__isnull=True, created_at__lt=now - unpublished_grace)
-        | Q(published_at__isnull=True, attempts__gt=0)
-        | Q(published_at__lt=now - republish_after)
-    )
-    sent = 0
-    for job_id in waiting.order_by("pk").values_list("pk", flat=True)[:2000]:
-        if not publish(tasks.build_report, job_id):
-            break  # the broker is still down: try again at the next sweep
-        ReportJob.objects.filter(pk=job_id).update(published_at=timezone.now())
-        sent += 1
-    return sent
+    expired.update(status=ReportJob.Status.PENDING, published_at=None)
+    pending = ReportJob.objects.filter(status=ReportJob.Status.PENDING)
+    waiting = Q(published_at__isnull=True, created_at__lt=now - unpublished_grace)
+    waiting |= Q(published_at__isnull=True, attempts__gt=0)
+    waiting |= Q(published_at__lt=now - republish_after)
+    if pending.filter(published_at__lt=now - lost_after).exists() and jobs.queue_is_empty():
+        waiting |= Q(published_at__lt=now - lost_after)
+    ids = pending.filter(waiting).order_by("pk").values_list("pk", flat=True)[:2000]
+    return _publish_jobs(list(ids))

@@ -17,10 +17,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import translation
 from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from surveys.models import IndicatorValue
 
 
 def _num(value: Any) -> float | None:
@@ -39,6 +42,26 @@ def _status(value: float | None, target: float | None, direction: str) -> str:
         return ""
     met = value <= target if direction == "decrease" else value >= target
     return "met" if met else "not_met"
+
+
+def _enabling_row(
+    key: str, name: dict[str, str], data_year: int, current: IndicatorValue | None
+) -> dict[str, Any]:
+    """An enabling-goal (Likert) question's partnership answer: the share per step, top two and
+    median, all None when the value is suppressed (too few organisations)."""
+    distribution = (current.distribution or {}) if current else {}
+    details = (current.details or {}) if current else {}
+    suppressed = current is None or current.suppressed
+    return {
+        "key": key,
+        "question": name,
+        "data_year": data_year,
+        "n": current.n if current else 0,
+        "dont_know": details.get("n_dont_know", 0),
+        **{f"p{p}": None if suppressed else _num(distribution.get(str(p), 0)) for p in range(1, 6)},
+        "top2": None if suppressed else _num(details.get("top2")),
+        "median": None if suppressed else _num(details.get("median")),
+    }
 
 
 def collect(data: dict[str, Any], *, year: int, base_year: int, rate: float) -> list[str]:
@@ -72,24 +95,7 @@ def collect(data: dict[str, Any], *, year: int, base_year: int, rate: float) -> 
         if indicator.aggregation == Indicator.Aggregation.LIKERT:
             likert_keys.append(indicator.key)
             likert_years[indicator.key] = data_year
-            distribution = (current.distribution or {}) if current else {}
-            details = (current.details or {}) if current else {}
-            suppressed = current is None or current.suppressed
-            enabling.append(
-                {
-                    "key": indicator.key,
-                    "question": name,
-                    "data_year": data_year,
-                    "n": current.n if current else 0,
-                    "dont_know": details.get("n_dont_know", 0),
-                    **{
-                        f"p{p}": None if suppressed else _num(distribution.get(str(p), 0))
-                        for p in range(1, 6)
-                    },
-                    "top2": None if suppressed else _num(details.get("top2")),
-                    "median": None if suppressed else _num(details.get("median")),
-                }
-            )
+            enabling.append(_enabling_row(indicator.key, name, data_year, current))
             continue
         value = None if current is None or current.suppressed else _num(current.value)
         target = _num(item["targets"].get(data_year))

@@ -17,7 +17,9 @@ def prepare_worker(**kwargs: Any) -> None:
 
 
 # acks_late: a worker killed mid-report leaves the message to be delivered again; the service is
-# idempotent by state (and the sweep re-runs a job whose worker died), so running twice is safe.
+# idempotent by state, so running twice is safe. Redis redelivers only after the visibility
+# timeout (15 min), so recovery does not wait for it: the job's lease expires after 30 s and the
+# next task for it, or the sweep (every 20 s), takes it over (reporting/jobs.py).
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
 def build_report(job_id: int) -> None:
     from reporting import services  # here: services enqueue this task (import cycle)

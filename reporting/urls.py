@@ -12,6 +12,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<id:year>/snapshot/", views.snapshot_take, name="snapshot_take"),
     path("<id:year>/build/", views.report_build, name="report_build"),
     path("<id:year>/build-all/", views.batch_create, name="batch_create"),
+    path("<id:year>/jobs/", views.report_year_jobs, name="report_year_jobs"),
     path("<id:year>/publish/", views.report_year_publish, name="report_year_publish"),
     path("batches/<id:pk>/", views.batch_detail, name="batch_detail"),
     path("batches/<id:pk>/status/", views.batch_status, name="batch_status"),

@@ -9,9 +9,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -19,7 +18,7 @@ from django.views.generic import DetailView, ListView, UpdateView
 
 from accounts import policy
 from accounts.policy import PolicyRequiredMixin
-from reporting import selectors, services
+from reporting import narrative, selectors, services
 from reporting.forms import LanguageForm, NarrativeForm, PublishForm, ReportYearCreateForm
 from reporting.models import ReportBatch, ReportJob, ReportYear
 
@@ -87,7 +86,7 @@ class ReportYearDetailView(ReportYearMixin, DetailView):  # type: ignore[type-ar
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         report_year = self.object
-        context["jobs"] = selectors.list_current_jobs(report_year=report_year)
+        context.update(_year_jobs_context(report_year))
         context["batches"] = selectors.list_batches(report_year=report_year)
         context["languages"] = settings.LANGUAGES
         snapshot = report_year.snapshot
@@ -104,6 +103,11 @@ class ReportYearUpdateView(ReportYearMixin, UpdateView):  # type: ignore[type-ar
     context_object_name = "report_year"
 
     def form_valid(self, form: NarrativeForm) -> HttpResponse:
+        if "preview" in self.request.POST:
+            # Shown as the PDF will show it, nothing saved: the office checks the Markdown first.
+            return self.render_to_response(
+                self.get_context_data(form=form, previews=narrative.preview_sections(form))
+            )
         changes = {name: form.cleaned_data[name] for name in services.NARRATIVE_FIELDS}
         try:
             services.update_report_year(
@@ -210,39 +214,60 @@ def _batch(request: HttpRequest, pk: int) -> ReportBatch:
     return get_object_or_404(ReportBatch.objects.select_related("report_year"), pk=pk)
 
 
+def _batch_context(batch: ReportBatch) -> dict[str, Any]:
+    return {
+        "batch": batch,
+        "report_year": batch.report_year,
+        "progress": selectors.get_batch_progress(batch=batch),
+        "newer": selectors.get_newer_batch(batch=batch),
+    }
+
+
 @require_GET
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _batch(request, pk)
-    progress = selectors.get_batch_progress(batch=batch)
-    return render(
-        request,
-        "reporting/batch_detail.html",
-        {"batch": batch, "report_year": batch.report_year, "progress": progress},
-    )
-
-
-def _retry_url(job: ReportJob) -> str:
-    return reverse("reporting:job_retry", kwargs={"pk": job.pk})
+    return render(request, "reporting/batch_detail.html", _batch_context(batch))
 
 
 @never_cache
 @require_GET
-def batch_status(request: HttpRequest, pk: int) -> JsonResponse:
-    """Polled by static/js/reporting.js: n of N done and the failures."""
+def batch_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The batch page's progress part, polled by static/js/reporting.js while work remains."""
     batch = _batch(request, pk)
-    progress = selectors.get_batch_progress(batch=batch)
-    return JsonResponse(progress.as_json(_retry_url))
+    return render(request, "reporting/_batch_progress.html", _batch_context(batch))
+
+
+@never_cache
+@require_GET
+def report_year_jobs(request: HttpRequest, year: int) -> HttpResponse:
+    """The year page's reports part, polled by static/js/reporting.js while work remains."""
+    report_year = _report_year(request, year)
+    return render(request, "reporting/_year_jobs.html", _year_jobs_context(report_year))
+
+
+def _year_jobs_context(report_year: ReportYear) -> dict[str, Any]:
+    jobs = selectors.list_current_jobs(report_year=report_year)
+    return {
+        "report_year": report_year,
+        "jobs": jobs,
+        "progress": selectors.get_jobs_progress(jobs=jobs),
+    }
 
 
 @require_POST
 def job_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """The retry button of a failed or stalled job; back to the page it was pressed on."""
     policy.require(request.user, "reporting.manage")
     job = get_object_or_404(ReportJob.objects.select_related("report_year"), pk=pk)
     job = services.retry_job(job=job, by=_acting(request))
     _tell_about_job(request, job)
-    if job.batch_id:
-        return redirect("reporting:batch_detail", pk=job.batch_id)
-    return redirect(job.report_year)
+    batch_id = request.POST.get("batch", "")
+    batch = (
+        job.batches.filter(pk=int(batch_id)).first()
+        if batch_id.isdigit() and len(batch_id) < 10
+        else None
+    )
+    return redirect("reporting:batch_detail", pk=batch.pk) if batch else redirect(job.report_year)
 
 
 @require_http_methods(["GET", "POST"])

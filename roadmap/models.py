@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.files.storage import Storage, storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import get_language
@@ -161,3 +163,47 @@ class Sector(models.Model):
 
     def __str__(self) -> str:
         return self.name_sv
+
+
+def branding_storage() -> Storage:
+    """The logo lives with the private files and is streamed by a view after a login check."""
+    return storages["private"]
+
+
+class PartnershipBranding(models.Model):
+    """The partnership's logo and accent colour: one row (``pk=1``), edited by the office.
+
+    Pages take the colour from a small stylesheet (``roadmap:branding_css``), PDFs take both when
+    a report is built. ``version`` grows with each change so that stylesheet and logo URLs can be
+    revalidated cheaply (ETag) and a new logo is never served from a browser's cache.
+    """
+
+    SINGLETON_PK = 1
+
+    accent = models.CharField(
+        _("accentfärg"), max_length=7, default="#1f5e43", help_text=_("#rrggbb")
+    )
+    logo = models.FileField(
+        _("logotyp"), upload_to="branding/", storage=branding_storage, blank=True
+    )
+    logo_content_type = models.CharField(max_length=40, blank=True, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ändrad av"),
+    )
+
+    class Meta:
+        verbose_name = _("partnerskapets profil")
+        verbose_name_plural = _("partnerskapets profil")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(pk=1), name="branding_single_row"),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Partnerskapets logotyp och färg"))

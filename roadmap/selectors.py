@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import QuerySet
 
-from roadmap.models import Challenge, FocusArea, PartnershipPeriod
+from roadmap.models import Challenge, FocusArea, PartnershipBranding, PartnershipPeriod
 
 
 def list_focus_areas_with_challenges() -> QuerySet[FocusArea]:
@@ -103,3 +103,10 @@ def sector_names() -> dict[str, str]:
 def sector_name(sector: str) -> str:
     """One sector's name in the active language (the stored text when there is no translation)."""
     return sector_names().get(sector, sector) if sector else sector
+
+
+def get_branding() -> PartnershipBranding:
+    """The partnership's logo and accent colour; an unsaved default row before the office sets
+    them (so callers never handle a missing row)."""
+    branding = PartnershipBranding.objects.filter(pk=PartnershipBranding.SINGLETON_PK).first()
+    return branding or PartnershipBranding(pk=PartnershipBranding.SINGLETON_PK)

@@ -1,13 +1,29 @@
-"""Writes for the roadmap's reference data."""
+"""Writes for the roadmap's reference data and the partnership's logo and accent colour."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 
-from roadmap import reference
-from roadmap.models import Challenge, Cluster, FocusArea, Goal, PartnershipPeriod, Sector
+from roadmap import branding, reference
+from roadmap.models import (
+    Challenge,
+    Cluster,
+    FocusArea,
+    Goal,
+    PartnershipBranding,
+    PartnershipPeriod,
+    Sector,
+)
+
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
+    from accounts.models import User
 
 
 @dataclass
@@ -77,3 +93,35 @@ def load_reference_data() -> LoadResult:
 
     result.created += create_default_indicators()
     return result
+
+
+@transaction.atomic
+def update_branding(
+    *, accent: str, logo: UploadedFile | None, remove_logo: bool, by: User
+) -> PartnershipBranding:
+    """Store the accent colour and, if given, a new logo (checked again here: the form is not
+    the only caller). Safe to repeat: nothing changes when nothing differs."""
+    accent = branding.validate_accent(accent)
+    row, created = PartnershipBranding.objects.select_for_update().get_or_create(
+        pk=PartnershipBranding.SINGLETON_PK
+    )
+    old_logo = row.logo.name if row.logo else ""
+    if not created and accent == row.accent and logo is None and not (remove_logo and old_logo):
+        return row
+    row.accent = accent
+    if logo is not None:
+        data = logo.read()
+        checked = branding.check_logo(data)
+        # A random name: the upload's own name never reaches the disk or a URL.
+        row.logo.save(f"logo-{uuid.uuid4().hex}.{checked.kind}", ContentFile(data), save=False)
+        row.logo_content_type = checked.content_type
+    elif remove_logo:
+        row.logo = ""
+        row.logo_content_type = ""
+    row.version += 1
+    row.updated_by = by
+    row.save()
+    if old_logo and old_logo != row.logo.name:
+        storage = row.logo.storage
+        transaction.on_commit(lambda: storage.delete(old_logo))
+    return row

@@ -6,4 +6,7 @@ app_name = "roadmap"
 
 urlpatterns = [
     path("", views.ChallengeListView.as_view(), name="challenge_list"),
+    path("branding/", views.branding_update, name="branding_update"),
+    path("branding/style.css", views.branding_css, name="branding_css"),
+    path("branding/logo/", views.branding_logo, name="branding_logo"),
 ]

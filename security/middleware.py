@@ -62,6 +62,10 @@ _TWO_FACTOR_EXEMPT = {
     "security:otp_verify",
     "logout",
     "set_language",
+    # The partnership's colour and logo (linked from every signed-in page, the 2FA step's too);
+    # they carry nothing private.
+    "roadmap:branding_css",
+    "roadmap:branding_logo",
 }
 
 

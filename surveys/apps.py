@@ -9,6 +9,6 @@ class SurveysConfig(AppConfig):
     def ready(self) -> None:
         from partners.sections import ORGANISATION_SECTIONS
 
-        path = "surveys.sections.survey_status"
-        if path not in ORGANISATION_SECTIONS:  # ready() may run twice in tests
-            ORGANISATION_SECTIONS.append(path)
+        for path in ("surveys.sections.survey_status", "surveys.chart_section.emissions_chart"):
+            if path not in ORGANISATION_SECTIONS:  # ready() may run twice in tests
+                ORGANISATION_SECTIONS.append(path)

@@ -18,6 +18,7 @@ from accounts import policy
 from accounts.policy import PolicyRequiredMixin
 from partners.models import Organisation
 from surveys import figures, selectors, services
+from surveys.figures import cached
 from surveys.forms import BoundaryDecisionForm
 from surveys.models import SurveyRound
 
@@ -38,7 +39,7 @@ class OrganisationFiguresView(PolicyRequiredMixin, TemplateView):
         context.update(
             {
                 "organisation": organisation,
-                "series": list(reversed(figures.organisation_series(organisation.pk))),
+                "series": list(reversed(cached.organisation_series(organisation.pk))),
                 "period": selectors.current_period(),
             }
         )

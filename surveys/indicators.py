@@ -119,6 +119,54 @@ def _figure_row(
     )
 
 
+def _manual_values() -> dict[int, dict[int, Decimal]]:
+    """The office's manual values: indicator pk → year → value."""
+    manual = ManualIndicatorValue.objects.values_list("indicator_id", "year", "value")
+    manual_by_indicator: dict[int, dict[int, Decimal]] = {}
+    for indicator_id, year, value in manual:
+        manual_by_indicator.setdefault(indicator_id, {})[year] = value
+    return manual_by_indicator
+
+
+def _median_rows(
+    indicator: Indicator, by_year: dict[int, dict[str, Any]], values: pd.DataFrame, key: str
+) -> list[IndicatorValue]:
+    """The partnership's median per year (from surveys.figures) and each organisation's own."""
+    rows = []
+    for year_figures in by_year.values():
+        figure = year_figures.get(f"{key}_median")
+        if figure is not None:
+            rows.append(_figure_row(indicator, figure))
+    return rows + _own_rows(indicator, values, key)
+
+
+def _share_answered_rows(
+    indicator: Indicator,
+    by_year: dict[int, dict[str, Any]],
+    values: pd.DataFrame,
+    choices: pd.DataFrame,
+    expected: pd.DataFrame,
+    key: str,
+    *,
+    min_group: int,
+) -> list[IndicatorValue]:
+    """The share of expected organisations that answered; an own target's share comes from
+    surveys.figures."""
+    if key == "target_rate_pct":
+        return [
+            _figure_row(indicator, year_figures["own_target_share"], scale=100.0)
+            for year_figures in by_year.values()
+        ]
+    answered = pd.concat(
+        [
+            values[["organisation_id", "year", "key"]],
+            choices[["organisation_id", "year", "key"]],
+        ]
+    )
+    frame = agg.share_answered(answered, expected, [key], min_group=min_group)
+    return _rows_from_frame(indicator, frame)
+
+
 def recompute_indicators() -> int:
     """Recompute and store every indicator value; return the number of rows stored.
     Safe to run twice: it replaces the stored set in one transaction."""
@@ -142,10 +190,7 @@ def recompute_indicators() -> int:
     }
     rows: list[IndicatorValue] = []
     indicators = list(Indicator.objects.all())
-    manual = ManualIndicatorValue.objects.values_list("indicator_id", "year", "value")
-    manual_by_indicator: dict[int, dict[int, Decimal]] = {}
-    for indicator_id, year, value in manual:
-        manual_by_indicator.setdefault(indicator_id, {})[year] = value
+    manual_by_indicator = _manual_values()
     likert_keys = [
         i.source_key
         for i in indicators
@@ -159,26 +204,11 @@ def recompute_indicators() -> int:
             if indicator.aggregation == Indicator.Aggregation.SUM:
                 rows += _sum_rows(indicator, by_year, values, key)
             elif indicator.aggregation == Indicator.Aggregation.MEDIAN:
-                for year_figures in by_year.values():
-                    figure = year_figures.get(f"{key}_median")
-                    if figure is not None:
-                        rows.append(_figure_row(indicator, figure))
-                rows += _own_rows(indicator, values, key)
+                rows += _median_rows(indicator, by_year, values, key)
             elif indicator.aggregation == Indicator.Aggregation.SHARE_ANSWERED:
-                if key == "target_rate_pct":
-                    for year_figures in by_year.values():
-                        rows.append(
-                            _figure_row(indicator, year_figures["own_target_share"], scale=100.0)
-                        )
-                    continue
-                answered = pd.concat(
-                    [
-                        values[["organisation_id", "year", "key"]],
-                        choices[["organisation_id", "year", "key"]],
-                    ]
+                rows += _share_answered_rows(
+                    indicator, by_year, values, choices, expected, key, min_group=min_group
                 )
-                frame = agg.share_answered(answered, expected, [key], min_group=min_group)
-                rows += _rows_from_frame(indicator, frame)
             elif indicator.aggregation == Indicator.Aggregation.LIKERT:
                 frame = all_likert[all_likert["key"] == key]
                 rows += _rows_from_frame(indicator, frame, value_column="top2")

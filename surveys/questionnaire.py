@@ -35,6 +35,82 @@ SCOPE3_STATUS = [
     ["not_calculated", "Relevant men inte beräknad", "Relevant, not calculated"],
     ["included_elsewhere", "Ingår i annan kategori", "Included in another category"],
 ]
+# What each category holds, with an example (Swedish, English): shown under the category.
+SCOPE3_HELP = [
+    (
+        "Utsläpp från produktionen av det ni köper in, t.ex. livsmedel, kontorsmaterial och "
+        "konsulttjänster.",
+        "Emissions from producing what you buy, e.g. food, office supplies and consultancy.",
+    ),
+    (
+        "Tillverkningen av långlivade saker ni köpt under året, t.ex. fordon, maskiner, "
+        "byggnader och datorer.",
+        "Making the long-lived things you bought this year, e.g. vehicles, machinery, "
+        "buildings and computers.",
+    ),
+    (
+        "Utvinning, produktion och transport av bränsle och energi ni använder (inte "
+        "förbränningen), t.ex. förluster i elnätet.",
+        "Extracting, producing and transporting the fuel and energy you use (not burning it), "
+        "e.g. grid losses.",
+    ),
+    (
+        "Transporter av det ni köper in som ni betalar för men inte kör själva, t.ex. "
+        "leveranser till ert lager.",
+        "Transport of what you buy that you pay for but do not run yourselves, e.g. deliveries "
+        "to your warehouse.",
+    ),
+    (
+        "Behandling av avfall från er verksamhet hos någon annan, t.ex. förbränning av restavfall.",
+        "Treatment of your operations' waste by others, e.g. incineration of residual waste.",
+    ),
+    (
+        "Resor i tjänsten med fordon ni inte äger, t.ex. flyg, tåg, hyrbil och hotellnätter.",
+        "Business travel in vehicles you do not own, e.g. flights, trains, hire cars and hotel "
+        "nights.",
+    ),
+    (
+        "De anställdas resor mellan hem och arbete, t.ex. bilpendling.",
+        "Employees' travel between home and work, e.g. commuting by car.",
+    ),
+    (
+        "Tillgångar ni hyr eller leasar som inte redan ingår i scope 1 och 2, t.ex. hyrda lokaler.",
+        "Assets you rent or lease that are not already in scope 1 and 2, e.g. rented premises.",
+    ),
+    (
+        "Transporter av sålda produkter som ni inte betalar för, t.ex. kundens egen hämtning.",
+        "Transport of sold products that you do not pay for, e.g. customers collecting them.",
+    ),
+    (
+        "När andra förädlar mellanprodukter ni sålt, t.ex. sågat virke som blir möbler.",
+        "Others processing intermediate products you sold, e.g. sawn timber made into furniture.",
+    ),
+    (
+        "Utsläpp när kunderna använder det ni säljer, t.ex. bränsle, fordon eller apparater.",
+        "Emissions when customers use what you sell, e.g. fuel, vehicles or appliances.",
+    ),
+    (
+        "Avfallshantering av sålda produkter när de är förbrukade, t.ex. förpackningar som "
+        "förbränns.",
+        "Waste treatment of sold products at the end of their life, e.g. packaging that is "
+        "incinerated.",
+    ),
+    (
+        "Tillgångar ni äger och hyr ut, t.ex. lokaler som hyresgästerna värmer.",
+        "Assets you own and lease to others, e.g. premises your tenants heat.",
+    ),
+    (
+        "Verksamhet som franchisetagare driver under ert varumärke, t.ex. butiker eller "
+        "restauranger.",
+        "Operations franchisees run under your brand, e.g. shops or restaurants.",
+    ),
+    (
+        "Utsläpp från företag och projekt ni investerar i eller lånar ut till, t.ex. "
+        "aktieinnehav (främst banker och fonder).",
+        "Emissions of companies and projects you invest in or lend to, e.g. shareholdings "
+        "(mainly banks and funds).",
+    ),
+]
 # Swedish, English (the GHG Protocol's own category names).
 SCOPE3_CATEGORIES = [
     ("Inköpta varor och tjänster", "Purchased goods and services"),
@@ -134,6 +210,8 @@ class Spec:
     help: str = ""
     text_en: str = ""
     help_en: str = ""
+    # Filled from the organisation's last approved response (issue 20.3; surveys.carryover).
+    carry_over: bool = False
 
 
 def _tonnes(key: str, section: str, text: str, **kw: object) -> Spec:
@@ -208,8 +286,10 @@ QUESTIONS: list[Spec] = [
     *[
         Spec(f"scope3_c{n}", "scope3", "scope3", f"{n}. {name}", unit=T, per_year=True,
              required=True, choices=SCOPE3_STATUS, min_value=Decimal(0), max_value=MAX_TONNES,
-             text_en=f"{n}. {name_en}")
-        for n, (name, name_en) in enumerate(SCOPE3_CATEGORIES, start=1)
+             text_en=f"{n}. {name_en}", help=help_sv, help_en=help_en)
+        for n, ((name, name_en), (help_sv, help_en)) in enumerate(
+            zip(SCOPE3_CATEGORIES, SCOPE3_HELP, strict=True), start=1
+        )
     ],
     # Other
     Spec("biogenic_co2", "other", "decimal", "Biogen koldioxid (utanför scopen)", unit="t CO2",
@@ -305,6 +385,22 @@ QUESTIONS = [
     else spec
     for spec in QUESTIONS
 ]
+
+
+# Answers that rarely change from one year to the next (issue 20.3): the boundary, the base year
+# and its values, the own target and the method. Not whether the base year was recalculated
+# this year, nor whether this year's figures were verified. The office changes the set per
+# round (Question.carry_over); this is the default of the first round.
+CARRY_OVER_KEYS = frozenset(
+    {
+        "consolidation_approach", "geographic_scope", "geographic_scope_note",
+        "included_in_partner", "period_start", "period_end",
+        "base_year", "base_scope1", "base_scope2_location", "base_scope2_market", "base_scope3",
+        "target_rate_pct", "target_base_year", "target_scopes",
+        "gwp_set", "ef_sources", "calc_tool",
+    }
+)  # fmt: skip
+QUESTIONS = [replace(spec, carry_over=spec.key in CARRY_OVER_KEYS) for spec in QUESTIONS]
 
 
 @dataclass(frozen=True)

@@ -236,110 +236,150 @@ def check_response(
         if question.required and not data.is_answered:
             add(slot, _("Frågan måste besvaras."), hard=True)
             continue
-        if (
-            question.unit == "t CO2e"
-            and data.value is not None
-            and data.value > LARGE_TONNES
-            and not data.comment.strip()
-        ):
-            # Sweden emits ~45 Mt a year; an organisation above 1 Mt is possible (a steel
-            # works) but far more often a kg/t mix-up, so it must be explained.
-            add(
-                slot,
-                _(
-                    "Över 1 miljon ton CO2e: kontrollera enheten (ton, inte kg) och förklara i en kommentar."
-                ),
-                hard=False,
-            )
-        if (
-            question.is_numeric
-            and data.value is not None
-            and not data.comment.strip()
-            and change_warning_ratio
-        ):
-            before = previous.get((question.key, slot.year - 1))
-            if before is not None and before > 0:
-                change = (data.value - before) / before
-                if abs(change) > change_warning_ratio:
-                    add(
-                        slot,
-                        _(
-                            "Värdet har ändrats med %(pct)s %% jämfört med föregående år "
-                            "(%(before)s). Förklara ändringen i en kommentar."
-                        )
-                        % {"pct": f"{change * 100:+.0f}", "before": for_people(before)},
-                        hard=False,
-                    )
+        for message in _soft_problems(slot, data, previous, change_warning_ratio):
+            add(slot, message, hard=False)
     slot_by_name = {s.field_name: s for s in slots}
     for slot in slots:
         question = slot.question
-        # Scope 1 breakdown must sum to the total (±0.5 t).
+        found: list[tuple[str, bool]] = []
         if question.key == "scope1_total":
-            total = by_key_year.get(("scope1_total", slot.year))
-            parts = [
-                by_key_year.get((s.question.key, slot.year))
-                for s in slots
-                if s.question.breakdown_of == "scope1_total" and s.year == slot.year
-            ]
-            given = [p for p in parts if p is not None]
-            if total is not None and given and abs(sum(given) - total) > BREAKDOWN_TOLERANCE:
-                add(
-                    slot,
-                    _("Delposterna summerar till %(sum)s t men totalen är %(total)s t.")
-                    % {
-                        "sum": for_people(sum(given, Decimal(0))),
-                        "total": for_people(total),
-                    },
-                    hard=True,
-                )
+            found = _scope1_breakdown_problems(slot, slots, by_key_year)
         if question.key == "scope2_location":
-            lb = by_key_year.get(("scope2_location", slot.year))
-            mb = by_key_year.get(("scope2_market", slot.year))
-            reason_slot = slot_by_name.get(slot_name("scope2_not_calculated_reason", slot.year))
-            reason = answers.get(reason_slot.field_name, empty).raw if reason_slot else ""
-            lb_nr = answers.get(slot.field_name, empty).not_reported
-            if lb is None and mb is None and not reason.strip() and not lb_nr:
-                add(
-                    slot,
-                    _("Ange scope 2 platsbaserad eller marknadsbaserad, eller varför det saknas."),
-                    hard=True,
-                )
-            elif (lb is None) != (mb is None) and not answers.get(
-                slot.field_name, empty
-            ).comment.strip():
-                add(
-                    slot,
-                    _(
-                        "Bara en scope 2-metod är angiven. GHG-protokollet kräver båda där "
-                        "ursprungsgarantier finns; förklara i en kommentar."
-                    ),
-                    hard=False,
-                )
+            found = _scope2_problems(slot, slot_by_name, by_key_year, answers)
         if question.key == "base_year":
             base = by_key_year.get(("base_year", slot.year))
             if base is not None and base > reporting_year:
-                add(slot, _("Basåret kan inte ligga efter redovisningsåret."), hard=True)
+                found = [(_("Basåret kan inte ligga efter redovisningsåret."), True)]
         if question.key == "period_end":
-            start_raw = answers.get("period_start", empty).raw.strip()
-            end_raw = answers.get("period_end", empty).raw.strip()
-            if bool(start_raw) != bool(end_raw):
-                add(slot, _("Ange både första och sista dag för brutet räkenskapsår."), hard=True)
-            elif start_raw and end_raw:
-                try:
-                    start, end = date.fromisoformat(start_raw), date.fromisoformat(end_raw)
-                except ValueError:
-                    continue
-                days = (end - start).days
-                if not 364 <= days <= 365:
-                    add(slot, _("Räkenskapsåret ska omfatta tolv månader."), hard=True)
+            found = _fiscal_year_problems(answers)
         if (
             any_scope_value
             and question.key in {"gwp_set", "ef_sources"}
             and not answers.get(slot.field_name, empty).is_answered
         ):
-            add(slot, _("Ange metod och källor när ni redovisar utsläpp."), hard=True)
+            found = [(_("Ange metod och källor när ni redovisar utsläpp."), True)]
+        for message, hard in found:
+            add(slot, message, hard=hard)
     problems.sort(key=lambda p: (not p.hard,))
     return problems
+
+
+def _soft_problems(
+    slot: Slot,
+    data: AnswerData,
+    previous: Mapping[tuple[str, int], Decimal],
+    change_warning_ratio: Decimal,
+) -> list[str]:
+    """Warnings that a comment answers: a very large tonnage, a large change from last year."""
+    question = slot.question
+    messages = []
+    if (
+        question.unit == "t CO2e"
+        and data.value is not None
+        and data.value > LARGE_TONNES
+        and not data.comment.strip()
+    ):
+        # Sweden emits ~45 Mt a year; an organisation above 1 Mt is possible (a steel
+        # works) but far more often a kg/t mix-up, so it must be explained.
+        messages.append(
+            _(
+                "Över 1 miljon ton CO2e: kontrollera enheten (ton, inte kg) och förklara i en kommentar."
+            )
+        )
+    if (
+        question.is_numeric
+        and data.value is not None
+        and not data.comment.strip()
+        and change_warning_ratio
+    ):
+        before = previous.get((question.key, slot.year - 1))
+        if before is not None and before > 0:
+            change = (data.value - before) / before
+            if abs(change) > change_warning_ratio:
+                messages.append(
+                    _(
+                        "Värdet har ändrats med %(pct)s %% jämfört med föregående år "
+                        "(%(before)s). Förklara ändringen i en kommentar."
+                    )
+                    % {"pct": f"{change * 100:+.0f}", "before": for_people(before)}
+                )
+    return messages
+
+
+def _scope1_breakdown_problems(
+    slot: Slot, slots: list[Slot], by_key_year: Mapping[tuple[str, int], Decimal | None]
+) -> list[tuple[str, bool]]:
+    """Scope 1 breakdown must sum to the total (±0.5 t)."""
+    total = by_key_year.get(("scope1_total", slot.year))
+    parts = [
+        by_key_year.get((s.question.key, slot.year))
+        for s in slots
+        if s.question.breakdown_of == "scope1_total" and s.year == slot.year
+    ]
+    given = [p for p in parts if p is not None]
+    if total is not None and given and abs(sum(given) - total) > BREAKDOWN_TOLERANCE:
+        return [
+            (
+                _("Delposterna summerar till %(sum)s t men totalen är %(total)s t.")
+                % {
+                    "sum": for_people(sum(given, Decimal(0))),
+                    "total": for_people(total),
+                },
+                True,
+            )
+        ]
+    return []
+
+
+def _scope2_problems(
+    slot: Slot,
+    slot_by_name: Mapping[str, Slot],
+    by_key_year: Mapping[tuple[str, int], Decimal | None],
+    answers: Mapping[str, AnswerData],
+) -> list[tuple[str, bool]]:
+    """Scope 2: at least one method or the reason none is given; both methods, or a comment."""
+    empty = AnswerData()
+    lb = by_key_year.get(("scope2_location", slot.year))
+    mb = by_key_year.get(("scope2_market", slot.year))
+    reason_slot = slot_by_name.get(slot_name("scope2_not_calculated_reason", slot.year))
+    reason = answers.get(reason_slot.field_name, empty).raw if reason_slot else ""
+    lb_nr = answers.get(slot.field_name, empty).not_reported
+    if lb is None and mb is None and not reason.strip() and not lb_nr:
+        return [
+            (
+                _("Ange scope 2 platsbaserad eller marknadsbaserad, eller varför det saknas."),
+                True,
+            )
+        ]
+    if (lb is None) != (mb is None) and not answers.get(slot.field_name, empty).comment.strip():
+        return [
+            (
+                _(
+                    "Bara en scope 2-metod är angiven. GHG-protokollet kräver båda där "
+                    "ursprungsgarantier finns; förklara i en kommentar."
+                ),
+                False,
+            )
+        ]
+    return []
+
+
+def _fiscal_year_problems(answers: Mapping[str, AnswerData]) -> list[tuple[str, bool]]:
+    """A broken fiscal year needs both its first and last day, twelve months apart."""
+    empty = AnswerData()
+    start_raw = answers.get("period_start", empty).raw.strip()
+    end_raw = answers.get("period_end", empty).raw.strip()
+    if bool(start_raw) != bool(end_raw):
+        return [(_("Ange både första och sista dag för brutet räkenskapsår."), True)]
+    if start_raw and end_raw:
+        try:
+            start, end = date.fromisoformat(start_raw), date.fromisoformat(end_raw)
+        except ValueError:
+            return []
+        days = (end - start).days
+        if not 364 <= days <= 365:
+            return [(_("Räkenskapsåret ska omfatta tolv månader."), True)]
+    return []
 
 
 def answer_from_post(slot: Slot, post: Mapping[str, Any]) -> AnswerData | None:

@@ -1,6 +1,7 @@
 from django.urls import URLPattern, URLResolver, path
 
 from surveys import figure_views, import_views, views
+from surveys.views import review
 
 app_name = "surveys"
 
@@ -22,6 +23,14 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(_response + "reopen/", views.response_reopen, name="response_reopen"),
     path(_response + "extend/", views.deadline_extend, name="deadline_extend"),
     path(_response + "remind/", views.reminder_send, name="reminder_send"),
+    path(_response + "review/", review.response_review, name="response_review"),
+    path(_response + "confirm/", review.carried_confirm, name="carried_confirm"),
+    path(
+        _response + "scope3-not-relevant/",
+        review.scope3_not_relevant,
+        name="scope3_not_relevant",
+    ),
+    path("rounds/<id:pk>/remind-all/", review.remind_all, name="remind_all"),
     path("followup/", views.FollowUpView.as_view(), name="followup"),
     path("followup/manual/", views.manual_value_save, name="manual_value_save"),
     path(

@@ -173,6 +173,19 @@ def _surveys(world: World, samples: dict[str, Any]) -> None:
         by=world.office,
     )
     samples["round"] = survey_round
+    from roadmap.models import Goal
+    from surveys.models import Indicator
+
+    samples["indicator"] = Indicator.objects.create(  # the follow-up chart's download
+        goal=Goal.objects.order_by("pk").first(),
+        key="access_indicator",
+        name_sv="Indikator",
+        kind=Indicator.Kind.QUALITATIVE,
+        direction=Indicator.Direction.INCREASE,
+        source=Indicator.Source.SURVEY_FIELD,
+        source_key="q_collaboration",
+        aggregation=Indicator.Aggregation.LIKERT,
+    )
     question = Question.objects.filter(round=survey_round, kind=Question.Kind.DECIMAL).first()
     text_question = Question.objects.filter(round=survey_round, kind=Question.Kind.TEXT).first()
     for key, org, figure in (("a", world.org_a, FIGURE_A), ("b", world.org_b, FIGURE_B)):
@@ -256,7 +269,26 @@ def _spaces(world: World, samples: dict[str, Any]) -> None:
     )
 
 
-BUILDERS = [_partners, _activities, _surveys, _reporting, _spaces]
+def _roadmap(world: World, samples: dict[str, Any]) -> None:
+    """The partnership's logo, so that its URL answers 200 to whoever may see it."""
+    import base64
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from roadmap import services
+
+    png = base64.b64decode(  # a 1 x 1 PNG
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGOQj3MGAAFgAMHWeG9lAAAAAElFTkSuQmCC"
+    )
+    samples["branding"] = services.update_branding(
+        accent="#1f5e43",
+        logo=SimpleUploadedFile("logo.png", png, content_type="image/png"),
+        remove_logo=False,
+        by=world.office,
+    )
+
+
+BUILDERS = [_partners, _activities, _surveys, _reporting, _spaces, _roadmap]
 
 
 def build(world: World) -> dict[str, Any]:

@@ -1,43 +1,11 @@
-"""The page layout's constant parts: rendered once per language and URL prefix, never with
-anything of the request in them."""
+"""The page layout around every page (menu, brand, footer): in the reader's language, under the
+site's URL prefix, with the reader's own name and CSRF token, and nothing of another request."""
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
-from django.template import engines
-from django.test import Client, RequestFactory
+from django.test import Client
 from django.urls import clear_script_prefix, set_script_prefix
-from django.utils import translation
 
 from accounts.models import User
-
-TEMPLATE = (
-    "{% load i18n layout %}{% constant %}{% translate 'Logga ut' %} {% url 'home' %} "
-    "[{{ secret }}]{% endconstant %}"
-)
-
-
-def render(context: dict[str, object]) -> str:
-    request = RequestFactory().get("/")
-    request.user = AnonymousUser()
-    return engines["django"].from_string(TEMPLATE).render(context, request)
-
-
-def test_constant_parts_follow_the_language_and_url_prefix() -> None:
-    with translation.override("sv"):
-        assert render({}) == "Logga ut / []"
-    with translation.override("en"):
-        assert render({}) == "Log out / []"
-    set_script_prefix("/kfp/")
-    try:
-        with translation.override("sv"):
-            assert render({}) == "Logga ut /kfp/ []"
-    finally:
-        clear_script_prefix()
-
-
-def test_a_constant_part_never_shows_request_data() -> None:
-    # Not even the first time it renders: the block sees an empty context.
-    assert render({"secret": "organisationens data"}) == "Logga ut / []"
 
 
 @pytest.mark.django_db
@@ -64,3 +32,47 @@ def test_pages_show_the_layout_in_the_users_language_with_their_own_csrf_and_nam
     assert "Skip to content" in page
     assert "Log out" in page
     assert "Logga ut" not in page
+
+
+@pytest.mark.django_db
+def test_the_layout_follows_the_language_from_one_request_to_the_next() -> None:
+    # Swedish, English, Swedish again in one process: no request sees another's language.
+    alice = User.objects.create_user("alice", password="x")
+    client = Client()
+    client.force_login(alice)
+    seen = []
+    for language in ("sv", "en", "sv"):
+        client.cookies["django_language"] = language
+        seen.append(client.get("/").content.decode())
+    assert "Byt lösenord" in seen[0]
+    assert "Change password" not in seen[0]
+    assert "Change password" in seen[1]
+    assert "Byt lösenord" not in seen[1]
+    assert "Byt lösenord" in seen[2]
+    assert "Change password" not in seen[2]
+
+
+@pytest.mark.django_db
+def test_the_layout_links_carry_the_sites_url_prefix() -> None:
+    # Served under /kfp/ (as WSGI's SCRIPT_NAME sets it behind a proxy path), then at the root.
+    alice = User.objects.create_user("alice", password="x")
+    client = Client()
+    client.force_login(alice)
+    set_script_prefix("/kfp/")
+    try:
+        prefixed = client.get("/").content.decode()
+    finally:
+        clear_script_prefix()
+    assert 'action="/kfp/accounts/logout/"' in prefixed
+    assert 'href="/kfp/accounts/password-change/"' in prefixed
+    plain = client.get("/").content.decode()
+    assert 'action="/accounts/logout/"' in plain
+    assert "/kfp/" not in plain
+
+
+def test_the_login_page_layout_is_in_the_visitors_language() -> None:
+    visitor = Client()
+    visitor.cookies["django_language"] = "en"
+    page = visitor.get("/accounts/login/").content.decode()
+    assert "Skip to content" in page
+    assert "Hoppa till innehållet" not in page

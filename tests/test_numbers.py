@@ -12,7 +12,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from activities.templatetags.activities_tags import gantt_bars
+from charts.render import svg as render_svg
 from klimatfardplan.numbers import for_machines, for_people
 from reporting import charts as report_charts
 from surveys import charts as survey_charts
@@ -86,22 +86,24 @@ def _svgs_of_every_chart() -> list[str]:
         ]
     )
     survey_svgs = [
-        render_to_string("surveys/_chart.html", {"chart": chart, "title": "T"})
+        render_to_string("components/chart/_figure.html", {"chart": chart})
         for chart in (line, survey_charts.indicator_chart(item), pathway)
     ]
     series = [
-        report_charts.Series("A", [(2022, 1234.5), (2023, 1100.25)]),
-        report_charts.Series("B", [(2022, 1000.0), (2023, 950.5)], dash="4 2", marker="square"),
+        ("A", "a", 0),
+        ("B", "b", 1),
     ]
+    points = [{"year": 2022, "a": 1234.5, "b": 1000.0}, {"year": 2023, "a": 1100.25, "b": 950.5}]
     likert = [
         report_charts.LikertRow("Fråga", [10.5, 20.25, 30.0, 25.5, 13.75], n=12, marker=4),
         report_charts.LikertRow("Dold", [None] * 5, n=2),
     ]
     report_svgs = [
-        report_charts.line_chart(series, title="Utsläpp", unit="t"),
-        report_charts.likert_chart(likert, title="Likert", scale_labels=list("12345")),
-        report_charts.bar_chart([("Energi", 1234.5), ("Bygg", 0.25)], title="Bar", unit=" t"),
+        report_charts.emissions_chart(points, series, slug="e", title="Utsläpp"),
+        report_charts.enabling_chart(likert, slug="l", title="Likert", scale=list("12345")),
+        report_charts.challenges_chart([("Energi", 1234.5), ("Bygg", 0.25)], slug="b", title="Bar"),
     ]
+    report_svgs = [render_svg(chart) for chart in report_svgs]
     row = SimpleNamespace(
         signal="on_track",
         lifecycle="ongoing",
@@ -109,11 +111,19 @@ def _svgs_of_every_chart() -> list[str]:
         start_date=dt.date(2024, 3, 1),
         end_date=dt.date(2026, 6, 30),
     )
-    gantt = gantt_bars(
+    gantt = render_to_string(
+        "activities/_gantt.html",
         {
-            "years": [{"x": 12.5, "year": 2025}, {"x": 95.25, "year": 2026}],
-            "bars": [{"row": row, "x": 3.75, "y": 22.5, "width": 60.125}],
-        }
+            "timeline": {
+                "years": [
+                    {"x": 12.5, "year": 2025, "label": True},
+                    {"x": 95.25, "year": 2026, "label": True},
+                ],
+                "bars": [{"row": row, "x": 3.75, "y": 22.5, "bar_y": 26.5, "width": 60.125}],
+                "height": 48.5,
+                "today_x": 40.5,
+            }
+        },
     )
     return [*survey_svgs, *report_svgs, f"<svg>{gantt}</svg>"]
 
@@ -134,8 +144,10 @@ def test_chart_labels_people_read_follow_the_language() -> None:
         with translation.override(language):
             chart = survey_charts.pathway_chart(rows)
             assert chart is not None
-            assert label in [t["label"] for t in chart["y_ticks"]]
-            bar = report_charts.bar_chart([("Energi", 1234.5)], title="Bar")
+            assert label in [t.label for t in chart.y_ticks]
+            bar = render_svg(
+                report_charts.challenges_chart([("Energi", 1234.5)], slug="b", title="Bar")
+            )
             assert f">{label[:1]}" in bar
 
 
@@ -151,14 +163,14 @@ def test_the_survey_chart_axis_labels_stand_where_their_values_are() -> None:
 
     chart = line_chart([("actual", "Scope 1", {2022: 6.0, 2023: 4.2})])
     assert chart is not None
-    labels = [t["label"] for t in chart["y_ticks"]]
+    labels = [t.label for t in chart.y_ticks]
     assert labels == ["0", "2", "4", "6"]
-    ys = [float(t["y"]) for t in chart["y_ticks"]]
+    ys = [float(t.pos) for t in chart.y_ticks]
     steps = {round(b - a, 1) for a, b in itertools.pairwise(ys)}
     assert len(steps) == 1  # evenly spaced: each label is its own value on a linear axis
     big = line_chart([("actual", "Scope 1", {2022: 136_954.9, 2023: 74_831.0})])
     assert big is not None
-    assert [t["label"] for t in big["y_ticks"]][-1].replace("\u00a0", " ") == "150 000"
+    assert [t.label for t in big.y_ticks][-1].replace("\u00a0", " ") == "150 000"
 
 
 def test_a_partnership_chart_says_how_many_partners_each_year_stands_on() -> None:
@@ -182,9 +194,9 @@ def test_a_partnership_chart_says_how_many_partners_each_year_stands_on() -> Non
     chart = indicator_chart(item)
     assert chart is not None
     with translation.override("sv"):
-        html = render_to_string("surveys/_chart.html", {"chart": chart, "title": "Scope 1"})
+        html = render_to_string("components/chart/_figure.html", {"chart": chart})
     assert "2024: 50 av 53" in html
     assert "2025: 29 av 53" in html
     with translation.override("en"):
-        html = render_to_string("surveys/_chart.html", {"chart": chart, "title": "Scope 1"})
+        html = render_to_string("components/chart/_figure.html", {"chart": chart})
     assert "2025: 29 of 53" in html

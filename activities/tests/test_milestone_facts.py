@@ -1,17 +1,15 @@
-"""The milestone facts stored on each activity (activities.milestone_facts) stay what its
-milestones say, whichever way a milestone changes, so the dashboard's signals stay right."""
+"""The milestone facts the follow-up rule reads (annotated at read time, selectors.with_facts)
+are what the activity's milestones say, whichever way a milestone changes, bulk writes
+included: nobody has to refresh anything, and the dashboard's signals stay right."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from activities import selectors, services
-from activities.milestone_facts import refresh_milestone_facts
 from activities.models import Activity, Milestone
 from activities.tests.factories import ActivityFactory, MilestoneFactory, activity_with_team
 
@@ -21,8 +19,12 @@ TODAY = timezone.localdate
 
 
 def stored(activity: Activity) -> tuple[int, int, dt.date | None]:
-    activity.refresh_from_db(fields=["milestones_total", "milestones_done", "first_open_due"])
-    return activity.milestones_total, activity.milestones_done, activity.first_open_due
+    """The facts as the selectors read them."""
+    return (
+        selectors.with_facts(Activity.objects.filter(pk=activity.pk))
+        .values_list("ms_total", "ms_done", "ms_first_open")
+        .get()
+    )
 
 
 def from_milestones(activity: Activity) -> tuple[int, int, dt.date | None]:
@@ -85,8 +87,8 @@ def test_direct_writes_and_a_deleted_milestone_keep_the_facts_true():
     assert stored(other) == (0, 0, None)  # another activity's milestones never count
 
 
-def test_bulk_created_milestones_count_once_refreshed():
-    """bulk_create sends no signals: its callers (demo data, benchmark seeds) refresh."""
+def test_bulk_created_milestones_count_at_once():
+    """bulk_create sends no signals, and nothing needs one."""
     activities = [ActivityFactory.create(), ActivityFactory.create()]
     Milestone.objects.bulk_create(
         [
@@ -95,48 +97,9 @@ def test_bulk_created_milestones_count_once_refreshed():
             for n in range(3)
         ]
     )
-    assert stored(activities[0]) == (0, 0, None)  # not yet
-    assert refresh_milestone_facts([activities[0].pk]) == 1
     assert (
         stored(activities[0]) == from_milestones(activities[0]) == (3, 0, activities[0].start_date)
     )
-    assert stored(activities[1]) == (0, 0, None)  # only the asked-for activity
-    refresh_milestone_facts()
     assert stored(activities[1]) == from_milestones(activities[1])
-
-
-@pytest.mark.django_db(transaction=True)
-def test_the_migration_fills_the_facts_of_existing_activities():
-    """Existing activities get their facts when the fields are added (migration 0003)."""
-    executor = MigrationExecutor(connection)
-    before, after = (
-        [("activities", "0002_dashboard_indexes")],
-        [("activities", "0003_milestone_facts")],
-    )
-    try:
-        executor.migrate(before)
-        apps = executor.loader.project_state(before).apps
-        old_activity = apps.get_model("activities", "Activity")
-        old_milestone = apps.get_model("activities", "Milestone")
-        activity = old_activity.objects.create(
-            title="Från förr",
-            kind="initiative",
-            lifecycle="ongoing",
-            start_date=TODAY() - dt.timedelta(days=10),
-            end_date=TODAY() + dt.timedelta(days=10),
-        )
-        for n, done_on in enumerate([TODAY(), None, None]):
-            old_milestone.objects.create(
-                activity=activity,
-                title=f"Delmål {n}",
-                due_date=TODAY() + dt.timedelta(days=n),
-                done_on=done_on,
-            )
-        executor = MigrationExecutor(connection)
-        executor.migrate(after)
-    finally:
-        MigrationExecutor(connection).migrate(
-            MigrationExecutor(connection).loader.graph.leaf_nodes()
-        )
-    migrated = Activity.objects.get(title="Från förr")
-    assert stored(migrated) == (3, 1, TODAY() + dt.timedelta(days=1))
+    Milestone.objects.filter(activity=activities[1]).update(done_on=activities[1].start_date)
+    assert stored(activities[1]) == (3, 3, None)  # QuerySet.update too

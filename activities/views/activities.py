@@ -77,14 +77,20 @@ class ActivityListView(PolicyRequiredMixin, ListView):  # type: ignore[type-arg]
 
     def get_queryset(self) -> QuerySet[Activity]:
         self.filter_form = ActivityFilterForm(self.request.GET or None)
-        return selectors.filter_activities(
-            visible_to=self.request.user, filters=self.filter_form.filters()
-        ).order_by("-start_date", "title")
+        return (
+            selectors.list_activities(
+                visible_to=self.request.user, filters=self.filter_form.filters()
+            )
+            .order_by("-start_date", "title")
+            # The rows show the lead's name and the team size (annotations), not the team.
+            .prefetch_related(None)
+            .prefetch_related("challenges")
+        )
 
     def paginate_queryset(self, queryset: Any, page_size: int) -> Any:
-        # Page first, then read the page's rows (selectors.list_activity_page explains why).
+        # The follow-up signal is computed in Python for the rows shown (activities.followup).
         paginator, page, object_list, is_paginated = super().paginate_queryset(queryset, page_size)
-        page.object_list = selectors.list_activity_page(cast("QuerySet[Activity]", object_list))
+        page.object_list = selectors.with_signals(list(object_list))
         return paginator, page, page.object_list, is_paginated
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from django.views.generic import TemplateView
 
 from accounts import policy
 from accounts.policy import PolicyRequiredMixin
+from activities import charts as activity_charts
 from activities import exports, selectors, services
 from activities.forms import ActivityFilterForm, MeetingFilterForm
 from activities.views.activities import get_visible_activity
@@ -36,6 +37,7 @@ class DashboardView(PolicyRequiredMixin, TemplateView):
             filter_form=form,
             data=data,
             timeline=_timeline_geometry(data),
+            charts=activity_charts.dashboard_charts(data),
             query=self.request.GET.urlencode(),
             can_export=policy.can(self.request.user, "activities.export"),
             stale_days=services.stale_days(),
@@ -58,6 +60,7 @@ def _timeline_geometry(data: selectors.Dashboard) -> dict[str, Any]:
                 "x": round(left, 2),
                 "width": round(width, 2),
                 "y": GANTT_AXIS + index * 22,
+                "bar_y": GANTT_AXIS + index * 22 + 4,  # the bar, inside its 22-pixel row
             }
         )
     today_x = (today - start).days / span * 100 if start <= today <= end else None

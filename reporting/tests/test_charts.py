@@ -6,6 +6,8 @@ import xml.etree.ElementTree as ET  # parses our own SVG output, not untrusted i
 
 from django.utils import translation
 
+from charts import build
+from charts.render import svg as render_svg
 from reporting import charts
 from reporting.narrative import render_markdown
 
@@ -22,15 +24,13 @@ def texts(svg: str) -> list[str]:
 
 def test_line_chart_names_each_series_and_differs_by_dash_and_marker() -> None:
     with translation.override("sv"):
-        svg = charts.line_chart(
-            [
-                charts.Series("Utsläpp", [(2022, 1000.0), (2023, 900.0)]),
-                charts.Series(
-                    "20 %-banan", [(2022, 1000.0), (2023, 800.0)], dash="8 4", marker="square"
-                ),
-            ],
-            title="Utsläpp",
-            unit="ton CO2e",
+        svg = render_svg(
+            charts.emissions_chart(
+                [{"year": 2022, "e": 1000.0, "p": 1000.0}, {"year": 2023, "e": 900.0, "p": 800.0}],
+                [("Utsläpp", "e", 0), ("20 %-banan", "p", 1)],  # style 1: dashed "8 4", squares
+                slug="e",
+                title="Utsläpp",
+            )
         )
     root = parse(svg)
     assert "Utsläpp: 900" in texts(svg)
@@ -50,14 +50,17 @@ def test_numbers_follow_the_language() -> None:
 
 
 def test_likert_chart_hatches_and_labels_the_categories() -> None:
-    svg = charts.likert_chart(
-        [
-            charts.LikertRow("Vi samarbetar", [10.0, 20.0, 30.0, 20.0, 20.0], n=10, marker=4),
-            charts.LikertRow("För få svar", [None] * 5, n=2),
-        ],
-        title="Förutsättningsmålet",
-        scale_labels=["Inte alls", "Liten", "Delvis", "Stor", "Helt"],
-        marker_label="Ert svar",
+    svg = render_svg(
+        charts.enabling_chart(
+            [
+                charts.LikertRow("Vi samarbetar", [10.0, 20.0, 30.0, 20.0, 20.0], n=10, marker=4),
+                charts.LikertRow("För få svar", [None] * 5, n=2),
+            ],
+            slug="l",
+            title="Förutsättningsmålet",
+            scale=["Inte alls", "Liten", "Delvis", "Stor", "Helt"],
+            marker_label="Ert svar",
+        )
     )
     root = parse(svg)
     fills = {r.get("fill") for r in root.iter(f"{SVG}rect")}
@@ -71,7 +74,14 @@ def test_likert_chart_hatches_and_labels_the_categories() -> None:
 
 
 def test_chart_text_is_escaped() -> None:
-    svg = charts.bar_chart([('<script>alert("x")</script> AB', 3)], title="<b>t</b>")
+    svg = render_svg(
+        build.bar_chart(
+            slug="b",
+            title="<b>t</b>",
+            categories=['<script>alert("x")</script> AB'],
+            series=[build.Series("n", {'<script>alert("x")</script> AB': 3})],
+        )
+    )
     assert "<script>" not in svg
     assert parse(svg) is not None
     assert '<script>alert("x")</script> AB' in texts(svg)

@@ -124,7 +124,7 @@ def test_build_all_skips_organisations_that_joined_after_the_year(world: World) 
         report_year=report_year, language="sv", by=world.office
     )
     organisations = set(
-        ReportJob.objects.filter(batch=batch).values_list("organisation__name", flat=True)
+        ReportJob.objects.filter(batches=batch).values_list("organisation__name", flat=True)
     )
     assert "Gammal Partner AB" in organisations
     assert "Lämnade AB" in organisations

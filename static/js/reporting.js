@@ -1,57 +1,47 @@
-// Reporting (issue 6): refresh "n of N done" and the failures of a report batch every 2 s.
-// The page works without this script (the server renders the same state); no inline script.
+// Reporting (issue 20 point 6): a part of the page marked data-poll-url is fetched again every
+// 2 s while the server marks it data-poll-busy="true", and replaced when it changed. The server
+// renders the same template for the page and the poll, so the page works without this script
+// (and is right after a reload). The [data-poll-live] status line is kept as the same element and
+// only its text changes, so screen readers announce the new count once. No inline script (CSP).
 (function () {
   "use strict";
-  var root = document.getElementById("batch-progress");
-  if (!root) { return; }
-  var url = root.getAttribute("data-status-url");
-  var csrfInput = root.querySelector("[data-csrf-form] input[name=csrfmiddlewaretoken]");
 
-  function setText(field, value) {
-    var el = root.querySelector('[data-field="' + field + '"]');
-    if (el) { el.textContent = String(value); }
-  }
+  function watch(root) {
+    var url = root.getAttribute("data-poll-url");
+    var last = null;
 
-  function renderFailed(failed) {
-    var list = root.querySelector('[data-field="failed"]');
-    if (!list) { return; }
-    list.replaceChildren();
-    if (failed.length === 0) {
-      var none = document.createElement("li");
-      none.textContent = list.getAttribute("data-none-label");
-      list.appendChild(none);
-      return;
+    function busy() {
+      var marker = root.querySelector("[data-poll-busy]");
+      return marker !== null && marker.getAttribute("data-poll-busy") === "true";
     }
-    failed.forEach(function (job) {
-      var item = document.createElement("li");
-      item.appendChild(document.createTextNode(job.organisation + ": " + job.error + " "));
-      var form = document.createElement("form");
-      form.method = "post";
-      form.action = job.retry_url;
-      form.className = "d-inline";
-      if (csrfInput) { form.appendChild(csrfInput.cloneNode()); }
-      var button = document.createElement("button");
-      button.type = "submit";
-      button.className = "btn btn-sm btn-outline-primary";
-      button.textContent = list.getAttribute("data-retry-label");
-      form.appendChild(button);
-      item.appendChild(form);
-      list.appendChild(item);
-    });
+
+    function update(html) {
+      if (html === last) { return; }
+      last = html;
+      var fresh = document.createElement("div");
+      fresh.innerHTML = html; // same-origin HTML from our own template; scripts never run here
+      var live = root.querySelector("[data-poll-live]");
+      var freshLive = fresh.querySelector("[data-poll-live]");
+      if (live && freshLive) {
+        if (live.textContent !== freshLive.textContent) { live.textContent = freshLive.textContent; }
+        freshLive.replaceWith(live);
+      }
+      root.replaceChildren.apply(root, Array.prototype.slice.call(fresh.childNodes));
+    }
+
+    function poll() {
+      fetch(url, { headers: { Accept: "text/html" }, credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.text() : null; })
+        .then(function (html) {
+          if (html === null) { window.setTimeout(poll, 10000); return; }
+          update(html);
+          if (busy()) { window.setTimeout(poll, 2000); }
+        })
+        .catch(function () { window.setTimeout(poll, 5000); });
+    }
+
+    if (busy()) { window.setTimeout(poll, 1000); }
   }
 
-  function poll() {
-    fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
-      .then(function (response) { return response.ok ? response.json() : null; })
-      .then(function (data) {
-        if (!data) { return; }
-        ["done", "total", "running", "pending"].forEach(function (f) { setText(f, data[f]); });
-        var bar = root.querySelector("progress");
-        if (bar) { bar.max = data.total; bar.value = data.done; }
-        renderFailed(data.failed);
-        if (!data.finished) { window.setTimeout(poll, 2000); }
-      })
-      .catch(function () { window.setTimeout(poll, 5000); });
-  }
-  window.setTimeout(poll, 1000);
+  Array.prototype.forEach.call(document.querySelectorAll("[data-poll-url]"), watch);
 }());

@@ -25,6 +25,20 @@
     if (wrapper) { wrapper.classList.toggle("kf-field-invalid", Boolean(message)); }
   }
 
+  // Soft rules (a large change from last year, one scope 2 method, ...): said beside the field
+  // as soon as it is saved, not first on the check page (issue 20.3). The label comes from the
+  // page, in its language.
+  function setWarning(name, message) {
+    var target = form.querySelector('[data-warning-for="' + CSS.escape(name) + '"]');
+    if (!target) { return; }
+    target.textContent = "";
+    if (!message) { return; }
+    var strong = document.createElement("strong");
+    strong.textContent = form.dataset.warningLabel || "Varning:";
+    target.appendChild(strong);
+    target.appendChild(document.createTextNode(" " + message));
+  }
+
   function showConflict(conflict) {
     var wrapper = form.querySelector('[data-field="' + CSS.escape(conflict.field) + '"]');
     if (!wrapper) { return; }
@@ -84,6 +98,11 @@
       form.querySelectorAll("[data-error-for]").forEach(function (el) {
         setError(el.dataset.errorFor, (data.errors || {})[el.dataset.errorFor] || "");
       });
+      if (data.warnings) {
+        form.querySelectorAll("[data-warning-for]").forEach(function (el) {
+          setWarning(el.dataset.warningFor, data.warnings[el.dataset.warningFor] || "");
+        });
+      }
       (data.conflicts || []).forEach(showConflict);
       updateProgress(data.progress || {});
       if (data.conflicts && data.conflicts.length) {

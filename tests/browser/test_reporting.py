@@ -88,13 +88,13 @@ def test_progress_page_refreshes_itself_and_offers_a_retry(
         ReportJob.objects.create(
             report_year=report_year,
             snapshot=snapshot,
-            batch=batch,
             kind="organisation",
             organisation=org,
             language="sv",
         )
         for org in (world.org_a, world.org_b)
     ]
+    batch.jobs.add(*jobs)
     page = login("kansli")
     page.goto(f"{live_server.url}/reports/batches/{batch.pk}/")
     status = page.get_by_role("status").filter(has_text="av")
