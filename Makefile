@@ -91,8 +91,10 @@ load: setup  ## Survey deadline at 10x the real size: Locust, gunicorn + Postgre
 
 # The benchmark's own database is <name>_bench (created and dropped), on PostgreSQL.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kf
+# The shared cache as in production (a Redis that is not there is a cache miss, not an error).
+BENCH_CACHE_URL ?= redis://127.0.0.1:6379/1
 bench: setup  ## Every page at 10x the real size against the p95 budgets: docs/benchmarks.md
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench $(BENCH_ARGS)
+	DATABASE_URL=$(BENCH_DATABASE_URL) CACHE_URL=$(BENCH_CACHE_URL) $(PY) -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor var

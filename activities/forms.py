@@ -11,6 +11,15 @@ from django.core.validators import URLValidator
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
+from activities.choices import (
+    ActivitiesChoiceField,
+    LeanSelect,
+    LeanSelectMultiple,
+    OrganisationChoiceField,
+    OrganisationsChoiceField,
+    PeopleChoiceField,
+    PeopleWithOrganisationField,
+)
 from activities.models import (
     ATTACHMENT_TITLE_MAX,
     MAX_LINKS,
@@ -43,13 +52,13 @@ class VersionedForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 class ActivityForm(VersionedForm):
-    organisations = forms.ModelMultipleChoiceField(
+    organisations = OrganisationsChoiceField(
         queryset=Organisation.objects.all(),
         required=False,
         label=_("Organisationer i arbetsgruppen"),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=LeanSelectMultiple(attrs={"size": 8}),
     )
-    lead_organisation = forms.ModelChoiceField(
+    lead_organisation = OrganisationChoiceField(
         queryset=Organisation.objects.all(),
         required=False,
         label=_("Leds av"),
@@ -311,12 +320,12 @@ class ActivityFilterForm(forms.Form):
         empty_label=_("Alla"),
         widget=forms.Select(_SELECT),
     )
-    organisation = forms.ModelChoiceField(
+    organisation = OrganisationChoiceField(
         label=_("Organisation"),
         required=False,
         queryset=Organisation.objects.order_by("name", "pk"),
         empty_label=_("Alla"),
-        widget=forms.Select(_SELECT),
+        widget=LeanSelect(_SELECT),
     )
     kind = forms.ChoiceField(
         label=_("Typ"),
@@ -376,14 +385,22 @@ class MeetingForm(VersionedForm):
             "invited_contacts",
             "notes",
         ]
+        # Hundreds to thousands of options each at ten times the real size (activities/choices.py).
+        field_classes = {
+            "organiser": OrganisationChoiceField,
+            "invited_organisations": OrganisationsChoiceField,
+            "invited_contacts": PeopleChoiceField,
+            "activities": ActivitiesChoiceField,
+        }
         widgets = {
             "starts_at": DATETIME_WIDGET,
             "ends_at": DATETIME_WIDGET,
             "notes": forms.Textarea(attrs={"rows": 5}),
             "challenges": forms.SelectMultiple(attrs={"size": 6}),
-            "invited_organisations": forms.SelectMultiple(attrs={"size": 8}),
-            "invited_contacts": forms.SelectMultiple(attrs={"size": 8}),
-            "activities": forms.SelectMultiple(attrs={"size": 6}),
+            "organiser": LeanSelect,
+            "invited_organisations": LeanSelectMultiple(attrs={"size": 8}),
+            "invited_contacts": LeanSelectMultiple(attrs={"size": 8}),
+            "activities": LeanSelectMultiple(attrs={"size": 6}),
         }
         help_texts = {
             "invited_organisations": _(
@@ -397,9 +414,9 @@ class MeetingForm(VersionedForm):
         self.fields["challenges"].queryset = Challenge.objects.order_by("number")  # type: ignore[attr-defined]
         self.fields["activities"].queryset = Activity.objects.exclude(  # type: ignore[attr-defined]
             lifecycle=Lifecycle.CANCELLED
-        ).only("pk", "title")
+        )
         people = ContactPerson.objects.filter(memberships__is_active=True).distinct()
-        self.fields["invited_contacts"].queryset = people.order_by("last_name", "first_name")  # type: ignore[attr-defined]
+        self.fields["invited_contacts"].queryset = people.order_by("last_name", "first_name", "pk")  # type: ignore[attr-defined]
         self.fields["starts_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]  # type: ignore[attr-defined]
         self.fields["ends_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]  # type: ignore[attr-defined]
 
@@ -415,28 +432,20 @@ class MeetingForm(VersionedForm):
         }
 
 
-class _PersonWithOrganisation(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
-    """Each person once, as "name (organisation, …)" (as _ContactWithOrganisation)."""
-
-    def label_from_instance(self, obj: Any) -> str:
-        return _ContactWithOrganisation.label_from_instance(self, obj)  # type: ignore[arg-type]
-
-
 class AttendanceForm(forms.Form):
-    contacts = _PersonWithOrganisation(
+    contacts = PeopleWithOrganisationField(
         queryset=ContactPerson.objects.none(),
         required=False,
         label=_("Personer som deltog"),
         help_text=_(
             "Varje person räknas för en av sina organisationer (en inbjuden, om någon är det)."
         ),
-        widget=forms.CheckboxSelectMultiple,
     )
-    organisations = forms.ModelMultipleChoiceField(
+    organisations = OrganisationsChoiceField(
         queryset=Organisation.objects.order_by("name"),
         required=False,
         label=_("Organisationer som deltog utan namngivna personer"),
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=LeanSelectMultiple(attrs={"size": 6}),
     )
 
     def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:

@@ -44,6 +44,7 @@ AUDITED: dict[str, str | None] = {
     "surveys.Response": "organisation_id",
     "surveys.Answer": "response__organisation_id",
     "reporting.ReportYear": None,  # the publication of a year's report
+    "roadmap.PartnershipBranding": None,  # the logo and accent colour of pages and reports
 }
 # Bookkeeping columns that change on every save and say nothing to a reader.
 IGNORED_FIELDS = {"version", "updated_at", "modified_at", "last_saved_at"}

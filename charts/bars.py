@@ -43,7 +43,7 @@ def _bar(
     geometry = (coord(min(zero, end)), coord(y), coord(abs(end - zero)), coord(BAR_H))
     chart.rects.append(Rect(*geometry, fill=look.colour, css="kf-bar"))
     if look.pattern:
-        chart.rects.append(Rect(*geometry, fill=f"url(#{look.pattern})"))
+        chart.rects.append(Rect(*geometry, fill=f"url(#{chart.slug}-{look.pattern})"))
     label = for_people(value) + unit
     chart.texts.append(Text(coord(max(zero, end) + 5), coord(y + BAR_H - 3), label, "11"))
 
@@ -56,7 +56,7 @@ def _legend(chart: Chart, series: Sequence[Series], left: float) -> None:
         swatch = (coord(legend_x), "8", "14", "10")
         chart.rects.append(Rect(*swatch, fill=look.colour, stroke=INK, stroke_width="0.5"))
         if look.pattern:
-            chart.rects.append(Rect(*swatch, fill=f"url(#{look.pattern})"))
+            chart.rects.append(Rect(*swatch, fill=f"url(#{chart.slug}-{look.pattern})"))
         chart.texts.append(Text(coord(legend_x + 18), "17", s.label, "10"))
         legend_x += 18 + text_width(s.label, 10) + 16
 

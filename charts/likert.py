@@ -79,7 +79,7 @@ def _row(chart: Chart, row: LikertRow, y: float, bar_left: float, bar_right: flo
                 Rect(*box, fill=look.colour, stroke=INK, stroke_width="0.5", css="kf-bar")
             )
             if look.pattern:
-                chart.rects.append(Rect(*box, fill=f"url(#{look.pattern})"))
+                chart.rects.append(Rect(*box, fill=f"url(#{chart.slug}-{look.pattern})"))
             if share >= 9:
                 # A white box behind the figure keeps it legible over hatching and dark fills.
                 chart.rects.append(
@@ -130,7 +130,7 @@ def likert_chart(
         box = (coord(x), coord(legend_y - 10), "14", "12")
         chart.rects.append(Rect(*box, fill=look.colour, stroke=INK, stroke_width="0.5"))
         if look.pattern:
-            chart.rects.append(Rect(*box, fill=f"url(#{look.pattern})"))
+            chart.rects.append(Rect(*box, fill=f"url(#{chart.slug}-{look.pattern})"))
         chart.texts.append(Text(coord(x + 18), coord(legend_y), text, "9"))
         x += 18 + text_width(text, 9) + 16
         if x > width - 120 and category < len(scale_labels) - 1:

@@ -36,7 +36,7 @@ class LikertFill:
 
 
 # "Disagree completely" … "agree completely": a dark and a light end on each side, told apart in
-# grey by hatching (the pattern ids are shared by every chart: identical definitions).
+# grey by hatching (pattern ids are prefixed with the chart's slug: components/chart/_defs.svg).
 LIKERT = (
     LikertFill("#7f2704", ""),
     LikertFill("#e6a173", "kf-hatch-dense"),

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from reporting.pdf import render_html_to_document, render_html_to_pdf
+from reporting.pdf import Brand, render_html_to_document, render_html_to_pdf
 from reporting.report_context import organisation_context, shared_context
 from reporting.report_xlsx import build_xlsx
 from roadmap import selectors as roadmap_selectors
@@ -26,7 +26,6 @@ if TYPE_CHECKING:
 
 PARTNERSHIP_TEMPLATE = "reporting/pdf/partnership_report.html"
 ORGANISATION_TEMPLATE = "reporting/pdf/organisation_report.html"
-DEFAULT_ACCENT = "#1f5e43"
 
 
 @dataclass
@@ -35,16 +34,6 @@ class BuiltReport:
     xlsx: bytes
     pages: int
     html: str
-
-
-@dataclass(frozen=True)
-class Brand:
-    """What a report shows of the partnership's look: the accent colour (AA against white, so
-    white text on it and it as text on white both read) and the logo as a ``data:`` URL (the
-    renderer fetches nothing else; an empty string when there is no logo)."""
-
-    accent: str = DEFAULT_ACCENT
-    logo_url: str = ""
 
 
 def current_brand() -> Brand:
@@ -78,45 +67,27 @@ def render_html(
         )
 
 
-# A worker builds many reports from one snapshot; snapshots never change, so the parsed JSON of
-# the last one is kept (a 1,000-organisation snapshot is a few MB: parse it once, not per job).
-# Keyed by id and creation time, so a database restored from a backup (ids reused) never serves
-# another snapshot's figures.
-_SNAPSHOT_CACHE: dict[tuple[int, str], dict[str, Any]] = {}
-
-
-_WORKER = {"prepared": False}
-
-
 def snapshot_data(snapshot_id: int) -> dict[str, Any]:
+    """The snapshot's figures, read for each report. Not cached: Django's cache (Redis,
+    pickled) reads a snapshot about as slowly as the database does (at ten times the real size,
+    a 10 MB snapshot: ~0.75 s from Redis, ~0.85 s from PostgreSQL, measured on a loaded
+    machine), and keeping it in the worker would be a per-process cache (issue 19). At the real
+    size the read is ~0.1 s of a report's ~3 s."""
     from reporting.models import Snapshot
 
-    created_at = Snapshot.objects.values_list("created_at", flat=True).get(pk=snapshot_id)
-    key = (snapshot_id, created_at.isoformat())
-    if key not in _SNAPSHOT_CACHE:
-        _SNAPSHOT_CACHE.clear()
-        _SNAPSHOT_CACHE[key] = Snapshot.objects.values_list("data", flat=True).get(pk=snapshot_id)
-        if _WORKER["prepared"]:
-            _freeze_long_lived()
-    return _SNAPSHOT_CACHE[key]
+    data: dict[str, Any] = Snapshot.objects.values_list("data", flat=True).get(pk=snapshot_id)
+    return data
 
 
 def prepare_worker() -> None:
     """Ready a worker process before its first report (Celery's ``worker_process_init``).
 
-    Loads WeasyPrint once (seconds), then takes everything loaded so far out of the
-    cyclic garbage collector's walks, as :func:`snapshot_data` does with each snapshot a worker
-    loads: a report's layout allocates enough objects to start a full collection every few
-    reports, and each full collection would otherwise walk every long-lived object again (the
-    modules, and ~100,000 objects per 1,000 organisations of snapshot), ~10 % of a report.
-    Frozen objects are still freed by reference counting (a snapshot's JSON has no cycles).
+    Loads WeasyPrint once (seconds), then takes everything loaded so far out of the cyclic
+    garbage collector's walks: a report's layout allocates enough objects to start a full
+    collection every few reports, and each full collection would otherwise walk every
+    long-lived object (the modules) again. Frozen objects are still freed by reference counting.
     """
     render_html_to_pdf("<p>warm</p>")
-    _WORKER["prepared"] = True
-    _freeze_long_lived()
-
-
-def _freeze_long_lived() -> None:
     gc.collect()
     gc.freeze()
 

@@ -9,6 +9,7 @@ arbitrary files (security.md §4).
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -96,6 +97,19 @@ PDF_VARIANT = "pdf/ua-1"
 PDF_OPTIONS: dict[str, Any] = {"pdf_variant": PDF_VARIANT, "pdf_tags": True}
 
 
+DEFAULT_ACCENT = "#1f5e43"
+
+
+@dataclass(frozen=True)
+class Brand:
+    """What a PDF shows of the partnership's look (``brand`` in ``pdf/base.html``): the accent
+    colour (AA against white, so white text on it and it as text on white both read) and the
+    logo as a ``data:`` URL (the renderer fetches nothing else; empty when there is no logo)."""
+
+    accent: str = DEFAULT_ACCENT
+    logo_url: str = ""
+
+
 def render_html_to_pdf(html: str, *, url_fetcher: Any = None) -> bytes:
     """Render HTML to PDF bytes; pass ``url_fetcher`` (from :func:`make_url_fetcher`) to inspect
     what it refused afterwards (its ``blocked`` list)."""
@@ -119,6 +133,7 @@ def render_html_to_document(html: str, *, url_fetcher: Any = None) -> tuple[byte
 
 def render_pdf(template_name: str, context: dict[str, Any], *, url_fetcher: Any = None) -> bytes:
     """Render a Django template (extending ``pdf/base.html``) to PDF bytes."""
+    context = {"brand": Brand(), **context}  # the default look unless the caller brings one
     return render_html_to_pdf(render_to_string(template_name, context), url_fetcher=url_fetcher)
 
 

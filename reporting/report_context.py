@@ -348,22 +348,9 @@ def organisation_context(
     }
 
 
-# A worker builds many reports from one frozen snapshot, and every organisation's report carries
-# the same partnership part (key figures, highlights, narrative, labels): it is computed once per
-# snapshot and language, not once per report. Keyed by the snapshot's data object itself (held
-# here), so other data never gets another snapshot's context; snapshots are never changed.
-_SHARED: dict[str, tuple[Any, dict[str, Any]]] = {"last": (None, {})}
-
-
 def shared_context(
     data: dict[str, Any], language: str
 ) -> tuple[dict[str, Any], dict[str, dict[str, str]]]:
-    """The partnership's context and the choice labels, in the active ``language``."""
-    cached, contexts = _SHARED["last"]  # one read: safe when threads build reports too
-    if cached is not data:
-        contexts = {}
-        _SHARED["last"] = (data, contexts)
-    if language not in contexts:
-        contexts[language] = (partnership_context(data, language), _labels())
-    result: tuple[dict[str, Any], dict[str, dict[str, str]]] = contexts[language]
-    return result
+    """The partnership's context and the choice labels, in the active ``language``. Computed for
+    each report (a few tens of milliseconds at the real size): nothing is kept per process."""
+    return partnership_context(data, language), _labels()

@@ -102,6 +102,10 @@ class ReportYearUpdateView(ReportYearMixin, UpdateView):  # type: ignore[type-ar
     template_name = "reporting/report_year_form.html"
     context_object_name = "report_year"
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        kwargs.setdefault("previews", None)  # None: no preview asked for (an empty list: all empty)
+        return super().get_context_data(**kwargs)
+
     def form_valid(self, form: NarrativeForm) -> HttpResponse:
         if "preview" in self.request.POST:
             # Shown as the PDF will show it, nothing saved: the office checks the Markdown first.
@@ -158,7 +162,7 @@ def _tell_about_job(request: HttpRequest, job: ReportJob) -> None:
             ),
         )
     else:
-        messages.info(request, _("Rapporten byggs. Ladda om sidan om en stund."))
+        messages.info(request, _("Rapporten byggs. Sidan visar hur det går."))
 
 
 @require_POST

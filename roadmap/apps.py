@@ -11,8 +11,8 @@ class RoadmapConfig(AppConfig):
         from roadmap.models import Challenge, FocusArea, PartnershipPeriod
         from roadmap.selectors import forget_reference_data
 
-        # List pages read periods, focus areas and challenges from a cache
-        # (selectors.reference_data); any change to them drops it.
+        # The dashboard reads periods, focus areas and challenges from Django's cache
+        # (selectors.reference_data); any change to them gives it a new version.
         for model in (PartnershipPeriod, FocusArea, Challenge):
             post_save.connect(forget_reference_data, sender=model, dispatch_uid=f"ref-{model}")
             post_delete.connect(

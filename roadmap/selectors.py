@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models import QuerySet
 
+from klimatfardplan import cache as shared_cache
 from roadmap.models import Challenge, FocusArea, PartnershipBranding, PartnershipPeriod
 
 
@@ -32,9 +30,6 @@ class ReferenceData:
     periods: list[PartnershipPeriod]  # newest first
     focus_areas: list[FocusArea]  # in the roadmap's order
     challenges: list[Challenge]  # by number, each with its focus area
-    # The version these rows were read under: a key for values derived from them
-    # (klimatfardplan.kept), which model equality (by primary key) would not be.
-    version: str = ""
 
     @property
     def current_period(self) -> PartnershipPeriod | None:
@@ -49,43 +44,34 @@ class ReferenceData:
         return next((a for a in self.focus_areas if str(a.pk) == str(pk)), None)
 
 
-REFERENCE_DATA_KEY = "roadmap:reference-data"
+REFERENCE_DATA_NAMESPACE = "roadmap-reference"
 REFERENCE_DATA_TIMEOUT = 300  # seconds; a safety net, saves and deletes invalidate at once
-_reference_memo: dict[str, ReferenceData] = {}
 
 
 def reference_data() -> ReferenceData:
-    """Periods, focus areas and challenges, read once per process and version.
+    """Periods, focus areas and challenges, from Django's shared cache.
 
-    The office edits this reference data a few times a year, while list pages (the partner
-    list, the matrix) read all of it on every request (four queries, a fifth of the list page's time). The
-    shared cache holds only a version token; each process keeps the rows of the current token,
-    so a request costs one cache lookup and no unpickling. Every save or delete of a period,
-    focus area or challenge drops the token (:func:`forget_reference_data`, connected in
-    ``RoadmapConfig.ready``), and every process then reads the rows again."""
-    token: str | None = cache.get(REFERENCE_DATA_KEY)
-    if token is None:
-        token = uuid.uuid4().hex
-        if not cache.add(REFERENCE_DATA_KEY, token, REFERENCE_DATA_TIMEOUT):
-            token = cache.get(REFERENCE_DATA_KEY) or token  # another process was first
-    data = _reference_memo.get(token)
-    if data is None:
-        data = ReferenceData(
+    The office edits this reference data a few times a year, while pages read it on every
+    request. Every save or delete of a period, focus area or challenge gives the cache a new
+    version (:func:`forget_reference_data`, connected in ``RoadmapConfig.ready``); a cache
+    outage reads the rows (three small queries)."""
+
+    def read() -> ReferenceData:
+        return ReferenceData(
             periods=list(PartnershipPeriod.objects.order_by("-start_year")),
             focus_areas=list(FocusArea.objects.all()),
             challenges=list(list_challenges()),
-            version=token,
         )
-        _reference_memo.clear()  # only the current version is ever read again
-        _reference_memo[token] = data
-    return data
+
+    return shared_cache.get_or_compute(
+        REFERENCE_DATA_NAMESPACE, "all", read, timeout=REFERENCE_DATA_TIMEOUT
+    )
 
 
 def forget_reference_data(**_kwargs: Any) -> None:
-    """Signal receiver: drop the version token now, and again when the transaction commits (a
-    request reading in between would otherwise keep the old rows under a new token)."""
-    cache.delete(REFERENCE_DATA_KEY)
-    transaction.on_commit(lambda: cache.delete(REFERENCE_DATA_KEY))
+    """Signal receiver: a new version now and again when the transaction commits (see
+    :func:`klimatfardplan.cache.bump`)."""
+    shared_cache.bump(REFERENCE_DATA_NAMESPACE)
 
 
 def sector_names() -> dict[str, str]:

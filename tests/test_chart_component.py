@@ -76,6 +76,7 @@ def test_the_description_states_the_figures_in_the_readers_language() -> None:
     )
     with translation.override("en"):
         desc = parse(render_svg(_charts()[1])).find(f"{SVG}desc").text
+    assert desc is not None
     assert "Mobilitet: 12.5; Energi: 1,500." in desc
     assert "Mobilitet: 3; Energi: –." in desc  # no value is not zero
 

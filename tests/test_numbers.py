@@ -98,12 +98,12 @@ def _svgs_of_every_chart() -> list[str]:
         report_charts.LikertRow("Fråga", [10.5, 20.25, 30.0, 25.5, 13.75], n=12, marker=4),
         report_charts.LikertRow("Dold", [None] * 5, n=2),
     ]
-    report_svgs = [
+    report_charts_built = [
         report_charts.emissions_chart(points, series, slug="e", title="Utsläpp"),
         report_charts.enabling_chart(likert, slug="l", title="Likert", scale=list("12345")),
         report_charts.challenges_chart([("Energi", 1234.5), ("Bygg", 0.25)], slug="b", title="Bar"),
     ]
-    report_svgs = [render_svg(chart) for chart in report_svgs]
+    report_svgs = [render_svg(chart) for chart in report_charts_built]
     row = SimpleNamespace(
         signal="on_track",
         lifecycle="ongoing",

@@ -101,17 +101,18 @@ def office_home(
 
 
 def _round_glance(today: dt.date) -> RoundGlance | None:
-    """The latest round as its tracker counts and filters it (surveys.selectors.round_overview,
-    state_counts, filter_rows): each count links to the tracker filtered by that state."""
+    """The latest round as its tracker counts and filters it (surveys.selectors
+    tracker_state_counts, tracker_organisations): each count links to the tracker filtered by
+    that state. The counts are one grouped query; only the first few waiting rows are read."""
     survey_round = survey_selectors.latest_round()
     if survey_round is None:
         return None
-    rows = survey_selectors.round_overview(survey_round)
-    waiting = survey_selectors.filter_rows(rows, Response.State.SUBMITTED)
+    counts = survey_selectors.tracker_state_counts(survey_round)
+    waiting = survey_selectors.tracker_organisations(survey_round, Response.State.SUBMITTED)
     return RoundGlance(
         survey_round=survey_round,
         days_left=(survey_round.closes_on - today).days,
-        total=len(rows),
+        total=sum(count for _state, _label, count in counts),
         states=[
             Counted(
                 state,
@@ -119,20 +120,22 @@ def _round_glance(today: dt.date) -> RoundGlance | None:
                 count,
                 _link("surveys:round_detail", {"state": state}, pk=survey_round.pk),
             )
-            for state, label, count in survey_selectors.state_counts(rows)
+            for state, label, count in counts
         ],
         waiting=[
             {
-                "organisation": row["organisation"],
+                "organisation": organisation,
                 # The office's one-page review, where it approves or reopens the response.
                 "url": reverse(
                     "surveys:response_review",
-                    kwargs={"round_pk": survey_round.pk, "organisation_pk": row["organisation"].pk},
+                    kwargs={"round_pk": survey_round.pk, "organisation_pk": organisation.pk},
                 ),
             }
-            for row in waiting[:WAITING_SHOWN]
+            for organisation in waiting[:WAITING_SHOWN]
         ],
-        waiting_count=len(waiting),
+        waiting_count=next(
+            (count for state, _l, count in counts if state == Response.State.SUBMITTED), 0
+        ),
     )
 
 

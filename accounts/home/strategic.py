@@ -169,18 +169,15 @@ def _panel_n(value: Any) -> int | None:
 
 
 def _chart(path: EmissionsPath) -> Chart:
-    method = _("marknadsbaserad") if path.scope2_method == "market" else _("platsbaserad")
+    # Short names: each line is named at its end, and a phone has little room for it.
+    scope2 = _("Scope 2 marknad") if path.scope2_method == "market" else _("Scope 2 plats")
     return build.line_chart(
         slug="partnership-path",
         title=_("Partnernas utsläpp mot %(rate)s %%-banan, index (basår %(year)s = 100)")
         % {"rate": path.rate_percent, "year": path.base_year},
         series=[
             build.Series(_("Scope 1"), {y.year: y.scope1 for y in path.years}, style=0),
-            build.Series(
-                _("Scope 2 (%(method)s)") % {"method": method},
-                {y.year: y.scope2 for y in path.years},
-                style=1,
-            ),
+            build.Series(scope2, {y.year: y.scope2 for y in path.years}, style=1),
             build.Series(
                 _("%(rate)s %%-banan") % {"rate": path.rate_percent},
                 {y.year: y.path for y in path.years},

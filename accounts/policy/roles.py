@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from django.db import connection
 from django.utils.functional import LazyObject, empty
 
 if TYPE_CHECKING:
@@ -60,32 +58,16 @@ def organisation_ids(user: AnyUser) -> frozenset[int]:
         return frozenset()
     cached: frozenset[int] | None = getattr(user, "_kf_organisation_ids", None)
     if cached is None:
+        from partners.models import Membership  # here: partners imports this module
+
         user_id: int = user.pk  # type: ignore[assignment]  # _active() excluded AnonymousUser
-        with connection.cursor() as cursor:
-            cursor.execute(_organisation_ids_sql(connection.vendor), [user_id, True])
-            cached = frozenset(row[0] for row in cursor.fetchall())
+        cached = frozenset(
+            Membership.objects.filter(contact__user_id=user_id, is_active=True)
+            .order_by()
+            .values_list("organisation_id", flat=True)
+        )
         user._kf_organisation_ids = cached  # type: ignore[union-attr]
     return cached
-
-
-@lru_cache(maxsize=4)
-def _organisation_ids_sql(vendor: str) -> str:
-    """The statement of :func:`organisation_ids`: what
-    ``Membership.objects.filter(contact__user_id=…, is_active=True)`` says (a test checks the
-    two agree), written once per process. Every page asks it for a signed-in partner or
-    strategic-group member (the menu's rules), and building the ORM query cost a tenth of a
-    minimal page."""
-    from partners.models import ContactPerson, Membership  # here: partners imports this module
-
-    q = connection.ops.quote_name
-    membership, contact = Membership._meta, ContactPerson._meta
-    return (
-        f"SELECT m.{q(membership.get_field('organisation').column)}"  # noqa: S608 (names only)
-        f" FROM {q(membership.db_table)} m INNER JOIN {q(contact.db_table)} c"
-        f" ON c.{q(contact.pk.column)} = m.{q(membership.get_field('contact').column)}"
-        f" WHERE c.{q(contact.get_field('user').column)} = %s"
-        f" AND m.{q(membership.get_field('is_active').column)} = %s"
-    )
 
 
 def is_partner_contact(user: AnyUser) -> bool:

@@ -45,8 +45,8 @@ def test_contact_with_two_organisations_sees_both(world: World) -> None:
 
 
 def test_organisation_ids_agree_with_the_memberships_an_ended_one_excluded(world: World) -> None:
-    """The hand-written statement says what the ORM query over memberships says: active
-    memberships of the user's contact person only, never another user's."""
+    """A user's organisations are the active memberships of their own contact person only:
+    an ended membership and another user's memberships do not count."""
     from partners.models import Membership
 
     Membership.objects.create(

@@ -247,13 +247,14 @@ class Activity(models.Model):
     def link_list(self) -> list[str]:
         return [line.strip() for line in self.links.splitlines() if line.strip()]
 
-    def poster_logo(self) -> Any:
-        """The logo on the printed card: the leading organisation's, else the first in the
-        working group that has one, else None (the card shows the partnership's). Reads the
-        prefetched participations."""
+    def poster_organisation(self) -> Any:
+        """The organisation whose logo is on the printed card: the leading organisation, else the
+        first in the working group that has a logo, else None (the card shows the
+        partnership's). Its name is the logo's alternative text. Reads the prefetched
+        participations."""
         for participation in self.participations.all():  # the lead first (Participation.Meta)
             if participation.organisation.logo:
-                return participation.organisation.logo
+                return participation.organisation
         return None
 
     def people_on_card(self) -> list[tuple[ActivityPerson, str]]:

@@ -269,17 +269,7 @@ def list_meeting_invitations(meeting: Meeting) -> list[MeetingInvitation]:
 
 
 def list_attendance_people() -> QuerySet[ContactPerson]:
-    """Everyone who may be ticked as present: each person once, with their active
-    organisations (for the label "name (organisation)")."""
-    return (
-        ContactPerson.objects.filter(memberships__is_active=True)
-        .distinct()
-        .order_by("last_name", "first_name", "pk")
-        .prefetch_related(
-            Prefetch(
-                "memberships",
-                queryset=Membership.objects.filter(is_active=True).select_related("organisation"),
-                to_attr="active_memberships",
-            )
-        )
-    )
+    """Everyone who may be ticked as present, each person once. The form's field labels them
+    "name (organisation, …)" with one query of its own (activities/choices.py), so nothing is
+    prefetched here: the queryset also checks the ticked ids on save."""
+    return ContactPerson.objects.filter(memberships__is_active=True).distinct()

@@ -102,6 +102,9 @@ def test_the_activity_list_runs_a_constant_number_of_queries(
         extra.challenges.set([Challenge.objects.get(number=5 + i)])
     with django_assert_max_num_queries(9):
         assert client.get(url).status_code == 200
+    # A signal filter adds one: the facts of the followed-up candidates, for the rule in Python.
+    with django_assert_max_num_queries(10):
+        assert client.get(url, {"signal": "on_track"}).status_code == 200
 
 
 def test_the_dashboard_is_for_office_and_strategic_group(world, three):

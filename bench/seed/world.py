@@ -71,12 +71,10 @@ def _block(number: int, seeded: Seeded) -> None:
     _surveys(block)
 
 
-# Services that keep derived values, called once per block when the tree under test has them
-# (bulk_create sends no signals). Missing ones are simply not there any more: their values are
-# kept by the database.
+# Services that keep derived values, called once after seeding (bulk_create sends no signals).
+# The activities' milestone facts and lead are computed by the database now (issue 19): no
+# refresh for them.
 REFRESHERS = [
-    "activities.milestone_facts:refresh_milestone_facts",
-    "activities.lead:refresh_lead",
     "surveys.indicators:recompute_indicators",
     # The answers went in behind the survey services' back: what they would have announced
     # (the follow-up's cached figures get a new version, issue 19).

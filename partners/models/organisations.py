@@ -84,8 +84,8 @@ class Organisation(models.Model):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisationer")
         indexes = [
-            # The organisations' fingerprint (klimatfardplan.sql.fingerprint), still read by
-            # the activities app's kept values, comes from this index. Drop it with them.
+            # Read by nothing since the table fingerprints went (issue 19); drop it in the next
+            # partners migration.
             models.Index(fields=["updated_at"], name="organisation_updated"),
             # The partner list's search reads the search text in name order from this index
             # and stops after a page, instead of visiting each organisation's row.

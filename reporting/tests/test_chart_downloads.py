@@ -41,7 +41,9 @@ def figure_alts(pdf: bytes) -> list[str]:
             if "/K" in node:
                 walk(node["/K"])
 
-    walk(PdfReader(io.BytesIO(pdf)).trailer["/Root"]["/StructTreeRoot"])
+    root = PdfReader(io.BytesIO(pdf)).trailer["/Root"].get_object()
+    assert isinstance(root, DictionaryObject)
+    walk(root["/StructTreeRoot"])
     return found
 
 

@@ -64,7 +64,13 @@ def test_likert_chart_hatches_and_labels_the_categories() -> None:
     )
     root = parse(svg)
     fills = {r.get("fill") for r in root.iter(f"{SVG}rect")}
-    assert {"url(#kf-hatch-dense)", "url(#kf-hatch-light)"} <= fills  # patterns, not only colour
+    patterns = {f"url(#{p.get('id')})" for p in root.iter(f"{SVG}pattern")}
+    hatched = {fill for fill in fills if fill and fill.startswith("url(#")}
+    # Patterns, not only colour, and each drawn from this chart's own definitions (ids unique per
+    # chart, so two charts on one page or in one PDF never share an id).
+    assert any(f.endswith("-kf-hatch-dense)") for f in hatched)
+    assert any(f.endswith("-kf-hatch-light)") for f in hatched)
+    assert hatched <= patterns
     labels = texts(svg)
     assert "20 %" in labels
     assert "30 %" in labels

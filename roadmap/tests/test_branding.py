@@ -185,6 +185,23 @@ def test_office_sets_colour_and_logo_and_every_page_uses_them(world: World) -> N
 
 
 @pytest.mark.django_db
+def test_a_change_of_colour_is_in_the_audit_trail_with_who_made_it(world: World) -> None:
+    from audit.models import AuditEntry
+
+    office = client_for(world.office)
+    url = reverse("roadmap:branding_update")
+    assert office.post(url, {"accent": "#1f5e43"}).status_code == 302
+    assert office.post(url, {"accent": "#7a2e8e"}).status_code == 302
+    entries = AuditEntry.objects.filter(content_type__model="partnershipbranding").order_by("at")
+    # The singleton is created on the first save, then each choice is a change.
+    assert [e.action for e in entries][-2:] == ["update", "update"]
+    last = entries.last()
+    assert last is not None
+    assert last.actor == world.office
+    assert last.changes["accent"] == ["#1f5e43", "#7a2e8e"]
+
+
+@pytest.mark.django_db
 def test_a_refused_colour_is_explained_and_nothing_changes(world: World) -> None:
     office = client_for(world.office)
     response = office.post(reverse("roadmap:branding_update"), {"accent": "#66cc99"})

@@ -161,7 +161,8 @@ def test_killing_the_worker_mid_send_loses_no_email_and_sends_it_once(
             second = _worker(own_redis, queue, tmp_path, delay=0)
             survivor = second
         delivered = _wait(lambda: OutgoingEmail.objects.get(pk=email.pk).status == "sent", 90)
-        log = _stop(survivor) if survivor is not first else ""
+        # The worker's log in both cases: without it a lost requeue fails with no clue.
+        log = _stop(survivor)
         assert delivered, log
     finally:
         for process in (first, second):

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Any
 
 from django.db import models
-from django.db.models.signals import post_delete, post_save
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -63,10 +61,8 @@ class SurveyRound(models.Model):
         verbose_name=_("kopierad från"),
     )
     created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
-    # Changes whenever one of the round's questions is saved or deleted (see the receivers below
-    # Question): the form page keeps the questionnaire in memory under (pk, token), so it reads
-    # the ~70 question rows only when they changed. Random rather than a counter, so a token
-    # from a rolled-back transaction can never come back with other questions behind it.
+    # No longer read or written (issue 19: the form page reads its questions on each request
+    # instead of keeping them per process under this token); to drop in the next migration.
     questions_token = models.UUIDField(default=uuid.uuid4, editable=False)
 
     class Meta:
@@ -215,14 +211,3 @@ class Question(models.Model):
     @property
     def is_numeric(self) -> bool:
         return self.kind in {self.Kind.DECIMAL, self.Kind.INTEGER, self.Kind.SCOPE3}
-
-
-def _questions_changed(sender: Any, instance: Question, **kwargs: Any) -> None:
-    """A question was saved or deleted (admin, services): the round's questionnaire changed.
-    Bulk writes (``bulk_create``, ``QuerySet.update``) send no signal; code that changes an
-    existing round's questions that way must call this too."""
-    SurveyRound.objects.filter(pk=instance.round_id).update(questions_token=uuid.uuid4())
-
-
-post_save.connect(_questions_changed, sender=Question, dispatch_uid="surveys_questions_changed")
-post_delete.connect(_questions_changed, sender=Question, dispatch_uid="surveys_questions_changed")

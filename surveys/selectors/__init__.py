@@ -60,6 +60,9 @@ from surveys.selectors.tracking import (
     reminder_log,
     round_overview,
     state_counts,
+    tracker_organisations,
+    tracker_rows,
+    tracker_state_counts,
 )
 
 __all__ = [
@@ -99,4 +102,7 @@ __all__ = [
     "round_questions",
     "rounds_with_deadline",
     "state_counts",
+    "tracker_organisations",
+    "tracker_rows",
+    "tracker_state_counts",
 ]

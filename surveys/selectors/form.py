@@ -5,15 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
-from django.db import connection
 from django.db.models import QuerySet
 from django.utils.translation import get_language
 
 from surveys.models import Answer, Question, Response, SurveyRound
 from surveys.rules import AnswerData, Slot, build_slots
-from surveys.selectors.compiled import _fields, _instance, _rows
 from surveys.selectors.rounds import EXPECTED_STATUSES, deadline_for, rounds_with_deadline
 
 if TYPE_CHECKING:
@@ -22,53 +20,32 @@ if TYPE_CHECKING:
 
 def round_for_form(round_pk: int, organisation_id: int) -> SurveyRound | None:
     """The round as :func:`rounds_with_deadline` loads it for the organisation (its deadline
-    extension included), compiled once per process. Without its period."""
-
-    def build(round_pk: int, organisation_id: int) -> QuerySet[Any]:
-        return (
-            rounds_with_deadline(organisation_id)
-            .filter(pk=round_pk)
-            .order_by()
-            .values_list(*_fields(SurveyRound), "extended_until")
-        )
-
-    found = _instance("round_for_form", SurveyRound, build, round_pk, organisation_id, extra=1)
-    if found is None:
-        return None
-    survey_round, (extended_until,) = found
-    survey_round.extended_until = extended_until
-    survey_round.extension_for = organisation_id
-    return cast(SurveyRound, survey_round)
+    extension included), or None. Without its period: the form page and the autosave never
+    show it."""
+    return rounds_with_deadline(organisation_id).filter(pk=round_pk).first()
 
 
 def organisation_by_pk(organisation_pk: int) -> Organisation | None:
-    """``Organisation.objects.get(pk=...)`` (or None), compiled once per process."""
+    """The organisation, or None."""
     from partners.models import Organisation as Org
 
-    def build(pk: int) -> QuerySet[Any]:
-        return Org.objects.filter(pk=pk).order_by().values_list(*_fields(Org))
-
-    found = _instance("organisation_by_pk", Org, build, organisation_pk)
-    return None if found is None else cast("Organisation", found[0])
+    return Org.objects.filter(pk=organisation_pk).order_by().first()
 
 
 def locked_answer_rows(response_id: int) -> tuple[list[str], list[tuple[Any, ...]]]:
     """Every answer of the response, locked (``select_for_update()``, inside a transaction):
     the Answer model's concrete field names, and a row per answer of those fields' values. One
-    query (no join: FOR UPDATE locks the answers only), compiled once per process."""
-    fields = _fields(Answer)
-
-    def build(response_id: int) -> QuerySet[Any]:
-        # No ORDER BY: the model's default ordering would join the response, the round, the
-        # organisation and the question for nothing.
-        return (
-            Answer.objects.filter(response_id=response_id)
-            .select_for_update(of=("self",))
-            .order_by()
-            .values_list(*fields)
-        )
-
-    return fields, _rows("locked_answers", build, response_id)
+    query (no join: FOR UPDATE locks the answers only)."""
+    fields = [f.attname for f in Answer._meta.concrete_fields]  # as Answer.from_db() takes them
+    # No ORDER BY: the model's default ordering would join the response, the round, the
+    # organisation and the question for nothing.
+    rows = (
+        Answer.objects.filter(response_id=response_id)
+        .select_for_update(of=("self",))
+        .order_by()
+        .values_list(*fields)
+    )
+    return fields, list(rows)
 
 
 @dataclass
@@ -144,24 +121,10 @@ class FormState:
         }
 
 
-# The questionnaires of the rounds in use, read once per process: (round pk, questions_token) →
-# questions. The token changes with every question saved or deleted, so a stale entry is never
-# hit again; the few old entries are dropped when the dict grows. Shared between requests: the
-# Question objects are only read, never changed.
-_QUESTIONNAIRES: dict[tuple[int, Any], tuple[Question, ...]] = {}
-
-
 def round_questions(survey_round: SurveyRound) -> tuple[Question, ...]:
-    """The round's questions in order. No query unless they changed since this process last
-    read them."""
-    key = (survey_round.pk, survey_round.questions_token)
-    questions = _QUESTIONNAIRES.get(key)
-    if questions is None:
-        questions = tuple(Question.objects.filter(round_id=survey_round.pk))
-        if len(_QUESTIONNAIRES) >= 16:
-            _QUESTIONNAIRES.clear()
-        _QUESTIONNAIRES[key] = questions
-    return questions
+    """The round's questions in order. One query (a round has about a hundred questions, read
+    by their round's index in a millisecond or two: not worth a cache and its invalidation)."""
+    return tuple(Question.objects.filter(round_id=survey_round.pk))
 
 
 def partner_choices(organisation: Organisation) -> list[tuple[int, str]]:
@@ -169,15 +132,12 @@ def partner_choices(organisation: Organisation) -> list[tuple[int, str]]:
     form page asks only when that question is on screen."""
     from partners.models import Organisation as Org
 
-    def build(organisation_id: int) -> QuerySet[Any]:
-        return (
-            Org.objects.exclude(pk=organisation_id)
-            .filter(status__in=EXPECTED_STATUSES)
-            .order_by("name")
-            .values_list("pk", "name")
-        )
-
-    return [(pk, name) for pk, name in _rows("partner_choices", build, organisation.pk)]
+    return list(
+        Org.objects.exclude(pk=organisation.pk)
+        .filter(status__in=EXPECTED_STATUSES)
+        .order_by("name")
+        .values_list("pk", "name")
+    )
 
 
 def commitment_challenges(organisation: Organisation, survey_round: SurveyRound) -> list[Any]:
@@ -188,24 +148,17 @@ def commitment_challenges(organisation: Organisation, survey_round: SurveyRound)
     except ImportError:  # partners without commitments (issue 3 not merged)
         return []
     # Plain rows, not three model instances per commitment (commitment, set and challenge).
-
-    def build(organisation_id: int, period_id: int | None = None) -> QuerySet[Any]:
-        qs = Commitment.objects.filter(commitment_set__organisation_id=organisation_id)
-        if period_id is not None:
-            qs = qs.filter(commitment_set__period_id=period_id)
-        return qs.order_by("challenge__number").values_list(
-            "challenge_id",
-            "challenge__number",
-            "challenge__name_sv",
-            "challenge__name_en",
-            "commitment_set__status",
-        )
-
+    commitments = Commitment.objects.filter(commitment_set__organisation_id=organisation.pk)
     if survey_round.period_id:
-        rows = _rows("commitments:period", build, organisation.pk, survey_round.period_id)
-    else:
-        rows = _rows("commitments", build, organisation.pk)
-    return _challenge_choices(rows)
+        commitments = commitments.filter(commitment_set__period_id=survey_round.period_id)
+    rows = commitments.order_by("challenge__number").values_list(
+        "challenge_id",
+        "challenge__number",
+        "challenge__name_sv",
+        "challenge__name_en",
+        "commitment_set__status",
+    )
+    return _challenge_choices(list(rows))
 
 
 def commitment_challenges_by_organisation(
@@ -269,31 +222,14 @@ def _answer_rows(response_id: int) -> QuerySet[Any]:
 
 
 def _form_response(round_id: int, organisation_id: int, *, with_editor: bool) -> Response | None:
-    """The organisation's response for the round (or None), as
-    ``select_related("last_edited_by")`` loads it ``with_editor`` (the page names the last
-    editor; a save only writes it). One query, compiled once per process."""
-    from accounts.models import User
-
-    user_fields = _fields(User) if with_editor else []
-
-    def build(round_id: int, organisation_id: int) -> QuerySet[Any]:
-        return (
-            Response.objects.filter(round_id=round_id, organisation_id=organisation_id)
-            .order_by()
-            .values_list(*_fields(Response), *(f"last_edited_by__{f}" for f in user_fields))
-        )
-
-    name = "form_response:editor" if with_editor else "form_response"
-    found = _instance(name, Response, build, round_id, organisation_id, extra=len(user_fields))
-    if found is None:
-        return None
-    response, editor_row = found
+    """The organisation's response for the round (or None), with its last editor
+    ``with_editor`` (the page names the last editor; a save only writes it). One query."""
+    # At most one row (unique per round and organisation): no default ordering, which would
+    # join the round and the organisation for nothing.
+    responses = Response.objects.filter(round_id=round_id, organisation_id=organisation_id)
     if with_editor:
-        editor = None
-        if response.last_edited_by_id is not None:
-            editor = User.from_db(connection.alias, user_fields, editor_row)
-        Response.last_edited_by.field.set_cached_value(response, editor)
-    return cast(Response, response)
+        responses = responses.select_related("last_edited_by")
+    return responses.order_by().first()
 
 
 def _stored_answers(
@@ -308,7 +244,7 @@ def _stored_answers(
     # Plain rows, not model instances: a page holds ~100 answers (and Answer is audited,
     # which snapshots every loaded instance). Unordered: they are looked up by field name,
     # and the model's default ordering would join the round, organisation and question.
-    rows = _rows("answers", _answer_rows, response_pk)
+    rows = _answer_rows(response_pk)
     for name, raw, choice, not_reported, comment, value, version, carried_from, *who in rows:
         answers[name] = AnswerData(raw, choice, not_reported, comment, value)
         versions[name] = version
@@ -371,15 +307,12 @@ def get_form_state(
     questions, the response, its answers, earlier answers (last year), commitments,
     the organisation list (for "included in another partner") and the deadline.
 
-    ``survey_round`` as just loaded (its ``questions_token`` names the questionnaire, see
-    :func:`round_questions`). ``for_save``: for saving a section, which needs the inputs and
+    ``for_save``: for saving a section, which needs the inputs and
     the response, but not the stored answers (the save reads them itself, locked, and its
     result gives them for the progress it returns: set ``answers`` from it), last year's
     figures, each stored field's problem or the response's last editor: two queries, a join
     and the checks fewer."""
     questions = round_questions(survey_round)
-    # At most one row (unique per round and organisation): no ORDER BY (the model's default
-    # ordering would join the round and the organisation for nothing).
     response = _form_response(survey_round.pk, organisation.pk, with_editor=not for_save)
     challenges = commitment_challenges(organisation, survey_round)
     slots = build_slots(
@@ -430,19 +363,16 @@ def previous_values(
     """(key, year) → value from the organisation's earlier rounds (submitted or approved), the
     "last year" figures shown beside each number. One query."""
 
-    def build(organisation_id: int, year: int) -> QuerySet[Any]:
-        return (
-            Answer.objects.filter(
-                response__organisation_id=organisation_id,
-                response__round__year__lt=year,
-                response__state__in=[Response.State.SUBMITTED, Response.State.APPROVED],
-                value__isnull=False,
-            )
-            .order_by("response__round__year")
-            .values_list("question__key", "year", "value")
+    rows = (
+        Answer.objects.filter(
+            response__organisation_id=organisation.pk,
+            response__round__year__lt=survey_round.year,
+            response__state__in=[Response.State.SUBMITTED, Response.State.APPROVED],
+            value__isnull=False,
         )
-
-    rows = _rows("previous_values", build, organisation.pk, survey_round.year)
+        .order_by("response__round__year")
+        .values_list("question__key", "year", "value")
+    )
     return {(key, year): value for key, year, value in rows if value is not None}
 
 

@@ -115,15 +115,17 @@ def current_period() -> PartnershipPeriod | None:
 
 def organisation_groups(group: str) -> pd.DataFrame:
     """organisation_id, group: the organisation's kind, sector or focus areas (from its
-    commitments; an organisation sits in each focus area it committed to)."""
+    commitments; an organisation sits once in each focus area it committed to)."""
     from partners.models import Commitment, Organisation
 
     rows: list[tuple[Any, ...]]
     if group == "focus_area":
+        # order_by(): Commitment's default ordering (challenge number) would join the
+        # SELECT DISTINCT and list an organisation once per challenge in the area.
         rows = list(
-            Commitment.objects.values_list(
-                "commitment_set__organisation_id", "challenge__focus_area__name_sv"
-            ).distinct()
+            Commitment.objects.order_by()
+            .values_list("commitment_set__organisation_id", "challenge__focus_area__name_sv")
+            .distinct()
         )
     elif group in {"kind", "sector"}:
         rows = list(Organisation.objects.exclude(**{group: ""}).values_list("pk", group))

@@ -6,36 +6,85 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from surveys.models import Answer, DeadlineExtension, Response, ResponseEvent, SurveyRound
+from surveys.models import (
+    Answer,
+    DeadlineExtension,
+    Question,
+    Response,
+    ResponseEvent,
+    SurveyRound,
+)
 from surveys.selectors.rounds import EXPECTED_STATUSES
 
 if TYPE_CHECKING:
-    pass
-
-
-def round_overview(survey_round: SurveyRound) -> list[dict[str, Any]]:
-    """The office's round view: each expected organisation (and any other that responded) with
-    state, last edit, answered/required counts and deadline. Constant number of queries."""
     from partners.models import Organisation
 
+
+def _tracked(survey_round: SurveyRound) -> QuerySet[Organisation]:
+    """Every expected organisation and any other that responded to the round."""
+    from partners.models import Organisation
+
+    responded = Response.objects.filter(round=survey_round, organisation=OuterRef("pk"))
+    return Organisation.objects.filter(Q(status__in=EXPECTED_STATUSES) | Exists(responded))
+
+
+def _state_of(survey_round: SurveyRound) -> Coalesce:
+    """An organisation's state in the round: its response's, or not started without one."""
+    response = Response.objects.filter(round=survey_round, organisation=OuterRef("pk"))
+    return Coalesce(Subquery(response.values("state")[:1]), Value(Response.State.NOT_STARTED.value))
+
+
+def tracker_organisations(survey_round: SurveyRound, state: str = "") -> QuerySet[Organisation]:
+    """The tracker's organisations by name, only those in ``state`` when it is a known state.
+    One query, for a paginator to slice."""
+    organisations = _tracked(survey_round)
+    if state in Response.State.values:
+        organisations = organisations.alias(tracker_state=_state_of(survey_round)).filter(
+            tracker_state=state
+        )
+    return organisations.order_by("name", "pk")
+
+
+def tracker_state_counts(survey_round: SurveyRound) -> list[tuple[str, str, int]]:
+    """(state, label, number of organisations) for every state, in the state machine's order:
+    the counts of the rows :func:`tracker_organisations` lists for each state. One query."""
+    counts = dict(
+        _tracked(survey_round)
+        .annotate(tracker_state=_state_of(survey_round))
+        .order_by()
+        .values_list("tracker_state")
+        .annotate(n=Count("pk"))
+        .values_list("tracker_state", "n")
+    )
+    return [(value, str(label), counts.get(value, 0)) for value, label in Response.State.choices]
+
+
+def tracker_rows(
+    survey_round: SurveyRound, organisations: Iterable[Organisation]
+) -> list[dict[str, Any]]:
+    """The tracker's rows for ``organisations`` (one page of :func:`tracker_organisations`):
+    state, last edit, answered/required counts, deadline and reminders. Queries do not grow
+    with the number of organisations (six, whatever the page's size)."""
+    organisations = list(organisations)
+    ids = [org.pk for org in organisations]
     responses = {
         r.organisation_id: r
-        for r in Response.objects.filter(round=survey_round)
+        for r in Response.objects.filter(round=survey_round, organisation_id__in=ids)
         .select_related("last_edited_by")
         .annotate(n_answers=Count("answers"))
     }
-    org_ids = set(responses)
-    organisations = Organisation.objects.filter(
-        Q(status__in=EXPECTED_STATUSES) | Q(pk__in=org_ids)
-    ).order_by("name")
     extensions = dict(
-        DeadlineExtension.objects.filter(round=survey_round).values_list("organisation_id", "until")
+        DeadlineExtension.objects.filter(round=survey_round, organisation_id__in=ids).values_list(
+            "organisation_id", "until"
+        )
     )
-    missing, required = missing_required_counts(survey_round)
-    reminders = reminder_log(survey_round)
+    missing, required = missing_required_counts(survey_round, organisation_ids=ids)
+    reminders = reminder_log(survey_round, organisation_ids=ids)
+    sections = dict(Question.Section.choices)
     rows = []
     for org in organisations:
         response = responses.get(org.pk)
@@ -48,6 +97,11 @@ def round_overview(survey_round: SurveyRound) -> list[dict[str, Any]]:
                     response.get_state_display() if response else Response.State.NOT_STARTED.label
                 ),
                 "missing": missing.get(org.pk, required),
+                # (section's label, number missing): the template draws it without a lookup.
+                "missing_labelled": [
+                    (sections.get(section, section), n)
+                    for section, n in missing.get(org.pk, required).items()
+                ],
                 "extension": extensions.get(org.pk),
                 "reminders": reminders.get(org.pk, []),
             }
@@ -55,17 +109,30 @@ def round_overview(survey_round: SurveyRound) -> list[dict[str, Any]]:
     return rows
 
 
-def reminder_log(survey_round: SurveyRound) -> dict[int, list[dict[str, Any]]]:
+def round_overview(survey_round: SurveyRound) -> list[dict[str, Any]]:
+    """Every row of the round's tracker (all organisations at once: for tests and small reads;
+    the tracker page and the office home read a page or the counts instead)."""
+    return tracker_rows(survey_round, tracker_organisations(survey_round))
+
+
+def reminder_log(
+    survey_round: SurveyRound, *, organisation_ids: list[int] | None = None
+) -> dict[int, list[dict[str, Any]]]:
     """organisation_id → the reminders sent for the round, newest first: when, at which offset,
     whether it was escalated to the main contact, and the people it went to (names from the
     contact ids the reminder recorded, so a renamed or erased person shows as they are now).
     Two queries."""
     from partners.models import ContactPerson
 
+    reminded = ResponseEvent.objects.filter(
+        response__round=survey_round, kind=ResponseEvent.Kind.REMINDED
+    )
+    if organisation_ids is not None:
+        reminded = reminded.filter(response__organisation_id__in=organisation_ids)
     events = list(
-        ResponseEvent.objects.filter(response__round=survey_round, kind=ResponseEvent.Kind.REMINDED)
-        .values("response__organisation_id", "at", "data", "by__first_name", "by__last_name")
-        .order_by("-at", "-pk")
+        reminded.values(
+            "response__organisation_id", "at", "data", "by__first_name", "by__last_name"
+        ).order_by("-at", "-pk")
     )
     contact_ids = {int(c) for e in events for c in (e["data"] or {}).get("contacts", [])}
     names = {
@@ -88,7 +155,7 @@ def reminder_log(survey_round: SurveyRound) -> dict[int, list[dict[str, Any]]]:
 
 
 def missing_required_counts(
-    survey_round: SurveyRound,
+    survey_round: SurveyRound, *, organisation_ids: list[int] | None = None
 ) -> tuple[dict[int, dict[str, int]], dict[str, int]]:
     """organisation_id → {section: number of unanswered required non-commitment inputs}, and
     the required count per section (what an organisation without answers is missing).
@@ -104,12 +171,13 @@ def missing_required_counts(
     expected: dict[str, int] = defaultdict(int)
     for _pk, section, per_year in required:
         expected[section] += years if per_year else 1
+    answers = Answer.objects.filter(
+        response__round=survey_round, question_id__in=[pk for pk, _s, _p in required]
+    )
+    if organisation_ids is not None:
+        answers = answers.filter(response__organisation_id__in=organisation_ids)
     answered = (
-        Answer.objects.filter(
-            response__round=survey_round,
-            question_id__in=[pk for pk, _s, _p in required],
-        )
-        .filter(Q(not_reported=True) | ~Q(raw="") | ~Q(choice=""))
+        answers.filter(Q(not_reported=True) | ~Q(raw="") | ~Q(choice=""))
         .values("response__organisation_id", "question__section")
         .annotate(n=Count("pk"))
     )

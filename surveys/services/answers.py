@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Field
+from django.db.models import Case, F, Field, Value, When
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -72,71 +73,36 @@ def _get_or_create_response(
 
 def _update_answers(answers: list[Answer], *, by: User | None, now: datetime) -> None:
     """Write the changed ``answers`` (their new content already set on them) in one UPDATE:
-    a column all of them give the same value is set plainly, a CASE on the id only where they
-    differ (``bulk_update()`` would build a CASE for every column). The version goes up by one
-    in SQL: each row was read, locked, at the version the form had loaded. The audit trail
-    records one entry per answer from the values as loaded, as it does for bulk_update().
-
-    Hand-written SQL (names quoted from ``_meta``, every value a parameter prepared by its
-    field): compiling the CASE expressions through the ORM cost more than running them."""
-    meta = Answer._meta
-    qn = connection.ops.quote_name
-    casted = connection.features.requires_casted_case_in_updates
-    pk_column = qn(meta.pk.column)
-    assignments: list[str] = []
-    params: list[Any] = []
-
-    def model_field(name: str) -> Field[Any, Any]:
-        return cast("Field[Any, Any]", meta.get_field(name))
-
-    def prep(name: str, value: Any) -> Any:
-        return model_field(name).get_db_prep_save(value, connection)
-
-    # by=None: a command or the import run by the system (no acting user).
-    for name, value in (("updated_by", by.pk if by else None), ("updated_at", now)):
-        assignments.append(f"{qn(model_field(name).column)} = %s")
-        params.append(prep(name, value))
-    version = qn(model_field("version").column)
-    assignments.append(f"{version} = {version} + 1")
+    a column all of them give the same value is set plainly, a ``Case`` on the id only where
+    they differ (``bulk_update()`` would build a CASE for every column). The version goes up by
+    one in SQL: each row was read, locked, at the version the form had loaded. The audit trail
+    records one entry per answer from the values as loaded, as it does for bulk_update()."""
+    values: dict[str, Any] = {
+        # by=None: a command or the import run by the system (no acting user).
+        "updated_by": by,
+        "updated_at": now,
+        "version": F("version") + 1,
+    }
     # carried_from_year: a changed answer is this year's own, no longer last year's (issue 20.3).
     for name in ("raw", "choice", "not_reported", "comment", "value", "carried_from_year"):
-        column = qn(model_field(name).column)
         first = getattr(answers[0], name)
         if all(getattr(answer, name) == first for answer in answers):
-            assignments.append(f"{column} = %s")
-            params.append(prep(name, first))
+            values[name] = first
             continue
-        whens = []
-        for answer in answers:
-            whens.append(f"WHEN {pk_column} = %s THEN %s")
-            params.extend([answer.pk, prep(name, getattr(answer, name))])
-        case = f"CASE {' '.join(whens)} ELSE NULL END"
-        if casted:
-            case = f"CAST({case} AS {model_field(name).db_type(connection)})"
-        assignments.append(f"{column} = {case}")
-    ids = [answer.pk for answer in answers]
-    params.extend(ids)
-    sql = (
-        f"UPDATE {qn(meta.db_table)} SET {', '.join(assignments)} "  # noqa: S608 (names quoted)
-        f"WHERE {pk_column} IN ({', '.join(['%s'] * len(ids))})"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-    # The entries as update_instances() records them (from the instances as loaded).
-    audit_registry.record_instances(
-        Answer,
-        answers,
-        [
-            "updated_by",
-            "updated_at",
-            "version",
-            "raw",
-            "choice",
-            "not_reported",
-            "comment",
-            "value",
-            "carried_from_year",
-        ],
+        model_field = cast("Field[Any, Any]", Answer._meta.get_field(name))
+        case: Case | Cast = Case(
+            *(
+                When(pk=answer.pk, then=Value(getattr(answer, name), output_field=model_field))
+                for answer in answers
+            ),
+            output_field=model_field,
+        )
+        # As bulk_update() does: PostgreSQL cannot tell the type of a CASE of parameters.
+        if connection.features.requires_casted_case_in_updates:
+            case = Cast(case, output_field=model_field)
+        values[name] = case
+    audit_registry.update_instances(
+        Answer.objects.filter(pk__in=[answer.pk for answer in answers]), answers, **values
     )
 
 
@@ -156,8 +122,8 @@ def _locked_answers(
     # Read inside the transaction and locked until it commits (FOR UPDATE on PostgreSQL;
     # SQLite's IMMEDIATE transaction holds the write lock from its start): the version compared
     # in save_answers is then the version the row still has when it is written, so a colleague's
-    # save in between is a conflict, never overwritten. Plain rows (one query compiled once per
-    # process), all of the response's answers: they are also the progress the save returns. An
+    # save in between is a conflict, never overwritten. Plain rows (one query), all of the
+    # response's answers: they are also the progress the save returns. An
     # instance only for a row written.
     fields, rows = selectors.locked_answer_rows(response.pk)
     at = {name: i for i, name in enumerate(fields)}

@@ -96,6 +96,8 @@ def test_first_view_by_a_contact_fills_in_last_years_stable_answers_marked(
     html = page.content.decode()
     # The boundary section (shown first) says where its two answers come from.
     assert "2 svar här är ifyllda från er godkända enkät 2025" in html
+    panel = html[html.index('data-testid="carried-panel"') :]
+    assert 'name="csrfmiddlewaretoken"' in panel[: panel.index("</form>")]  # it can post
     assert 'value="financial_control" checked' in html
 
 
@@ -247,6 +249,8 @@ def test_scope3_categories_set_not_relevant_together(
     html = page.content.decode()
     # Offered: every category without a value (29 of 30); the unanswered ones ticked.
     assert html.count('name="category"') == 29
+    bulk = html[html.index('data-testid="scope3-bulk"') :]
+    assert 'name="csrfmiddlewaretoken"' in bulk[: bulk.index("</form>")]
     assert 'value="scope3_c1__2023" id=' not in html
     state = selectors.get_form_state(baseline_round, world.org_a)
     chosen = ["scope3_c2__2023", "scope3_c3__2023", "scope3_c1__2023"]

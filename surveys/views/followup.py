@@ -81,7 +81,7 @@ class FollowUpView(PolicyRequiredMixin, TemplateView):
         office = policy.can(self.request.user, "surveys.manage")
         reporting = shown.reporting_organisation_ids if office else []
         return {
-            "likert_groups": self._likert_groups(shown.likert),
+            "likert_groups": self._likert_groups(shown.likert) if shown.likert else [],
             "figure_year": year,
             "figure_years": shown.years,
             "headline_figures": [f for f in found if not f.key.startswith("scope3_")],

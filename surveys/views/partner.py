@@ -48,8 +48,7 @@ def _load(
     with_period: bool = True,
 ) -> tuple[SurveyRound, Organisation]:
     """The round (with the organisation's deadline) and the organisation, or 404. The form page
-    and its autosave never use the round's period (``with_period=False``): their two queries
-    are then compiled once per process."""
+    and its autosave never use the round's period (``with_period=False``): no join for it."""
     survey_round: SurveyRound | None
     if with_period:
         survey_round = get_object_or_404(

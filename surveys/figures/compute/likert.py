@@ -47,7 +47,11 @@ def likert_by_group(
     ``groups``: organisation_id, group — an organisation may sit in several groups (focus
     areas). Unit of analysis is the organisation: one answer each (§5.1)."""
     subset = choices[choices["key"].isin(keys) & choices["choice"].isin(LIKERT_SCALE)]
-    merged = subset.merge(groups, on="organisation_id")
+    # One row per organisation and group, whatever the caller passes: n counts organisations,
+    # so a repeated pair would count its answer twice and push a share over 100 %.
+    merged = subset.merge(
+        groups.drop_duplicates(["organisation_id", "group"]), on="organisation_id"
+    )
     columns = ["key", "year", "group", "n", *[f"pct_{c}" for c in LIKERT_SCALE], "top2",
                "median", "suppressed"]  # fmt: skip
     if merged.empty:
