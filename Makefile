@@ -57,7 +57,7 @@ messages: venv  ## Compile locale/*.po to .mo
 	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v0
 
 makemessages: venv  ## Refresh locale/*.po from the source (then translate the English file)
-	$(MANAGE) makemessages -l en -l sv --no-obsolete --ignore=.venv --ignore=node_modules --ignore=var --ignore=bench -v0
+	$(MANAGE) makemessages -l en -l sv -e html -e txt -e py -e svg --no-obsolete --ignore=.venv --ignore=node_modules --ignore=var --ignore=bench -v0
 
 migrate: venv
 	$(MANAGE) migrate --noinput -v0

@@ -41,9 +41,11 @@ def _coverage(values: list[Any]) -> list[Coverage]:
     """A partnership value moves with who reported: say under the chart how many partners each
     year's point stands on, so a year with half the answers is not read as a cut."""
     return [
-        Coverage(v.year, v.n, v.n_total)
-        for v in sorted(values, key=lambda v: v.year)
-        if not v.suppressed and v.n_total
+        # Plain ints: the values may come from the database or the shared cache as Decimal or
+        # text, which the template's "%d" would print as nothing.
+        Coverage(int(v.year), int(v.n), int(v.n_total))
+        for v in sorted(values, key=lambda v: int(v.year))
+        if not v.suppressed and v.n_total and v.n is not None
     ]
 
 
