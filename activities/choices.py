@@ -47,15 +47,32 @@ class ValuesChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
             yield (pk, self.label_from_values(*values))
 
 
-class LeanSelect(forms.Select):
+class LeanOptions(forms.widgets.ChoiceWidget):
+    """The options as (value, label) pairs and the chosen values as a set, which is all the
+    one-loop templates read: Django's ``optgroups`` builds a dict of a dozen keys per option,
+    and at thousands of options those dicts cost more than drawing them."""
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        # Widget.get_context: the name, the chosen values as strings (format_value) and the
+        # attributes, without ChoiceWidget's per-option dicts.
+        context = forms.Widget.get_context(self, name, value, attrs)
+        widget = context["widget"]
+        if self.allow_multiple_selected and isinstance(self, forms.Select):
+            widget["attrs"]["multiple"] = True  # as Select.get_context
+        widget["chosen"] = set(widget["value"])
+        widget["options"] = [("" if v is None else str(v), label) for v, label in self.choices]
+        return context
+
+
+class LeanSelect(LeanOptions, forms.Select):
     template_name = "activities/widgets/select.html"
 
 
-class LeanSelectMultiple(forms.SelectMultiple):
+class LeanSelectMultiple(LeanOptions, forms.SelectMultiple):
     template_name = "activities/widgets/select.html"
 
 
-class LeanCheckboxes(forms.widgets.ChoiceWidget):
+class LeanCheckboxes(LeanOptions):
     """A list of checkboxes (as CheckboxSelectMultiple) in one template loop. Deliberately not a
     CheckboxSelectMultiple: crispy would then draw it with its own per-option templates."""
 

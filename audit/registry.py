@@ -20,6 +20,7 @@ organisation's page show the history of everything that belongs to it.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
@@ -66,12 +67,16 @@ def is_audited(model: type[models.Model]) -> bool:
     return model._meta.label in AUDITED and not model._meta.proxy
 
 
-def _fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:
-    return [
-        f
+@functools.cache
+def _recorded_attnames(model: type[models.Model]) -> tuple[str, ...]:
+    """The columns the trail records for ``model``, read from the model class once (every loaded
+    row is snapshotted, thousands on a long list). A model's fields do not change while the
+    process runs: this keeps no data, only the class's shape."""
+    return tuple(
+        f.attname
         for f in model._meta.concrete_fields
         if f.attname not in IGNORED_FIELDS and not f.primary_key
-    ]
+    )
 
 
 def jsonable(value: Any) -> Any:
@@ -83,7 +88,7 @@ def jsonable(value: Any) -> Any:
 def snapshot(instance: models.Model) -> dict[str, Any]:
     """The instance's loaded field values (deferred fields are left out)."""
     data = instance.__dict__
-    return {f.attname: data[f.attname] for f in _fields(type(instance)) if f.attname in data}
+    return {name: data[name] for name in _recorded_attnames(type(instance)) if name in data}
 
 
 def organisation_of(instance: models.Model) -> int | None:

@@ -25,7 +25,7 @@ from partners.models import ContactPerson
 def contact_list(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "gdpr.manage")
     query = request.GET.get("q", "").strip()[:100]
-    contacts = ContactPerson.objects.exclude(email__endswith="@raderad.invalid").order_by(
+    contacts = ContactPerson.objects.exclude(email__endswith=gdpr.ERASED_EMAIL_DOMAIN).order_by(
         "last_name", "first_name"
     )
     if query:

@@ -24,6 +24,8 @@ from xml.etree import ElementTree as ET
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from klimatfardplan import numbers
+
 DEFAULT_ACCENT = "#1f5e43"
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 AA_NORMAL_TEXT = 4.5
@@ -140,7 +142,7 @@ def validate_accent(value: str) -> str:
                 "behövs. Närmaste mörkare nyans som räcker är %(suggestion)s."
             ),
             code="accent_contrast",
-            params={"ratio": f"{ratio:.1f}".replace(".", ","), "suggestion": darkest_needed(value)},
+            params={"ratio": numbers.for_people(ratio, 1), "suggestion": darkest_needed(value)},
         )
     return value
 

@@ -143,7 +143,9 @@ def _add_surveys(user: AnyUser, organisations: list[OrganisationHome], *, today:
     responses = {
         row["organisation"].pk: row["response"] for row in rows if row["round"] == survey_round
     }
-    missing, required = survey_selectors.missing_required_counts(survey_round)
+    missing, required = survey_selectors.missing_required_counts(
+        survey_round, organisation_ids=[entry.organisation.pk for entry in organisations]
+    )
     total = sum(required.values())
     for entry in organisations:
         org = entry.organisation

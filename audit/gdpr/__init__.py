@@ -30,13 +30,15 @@ from audit.gdpr.personal import (
     own_rows,
     subject_hash,
 )
-from audit.gdpr.retention import contacts_due_for_review
+from audit.gdpr.retention import ERASED_EMAIL_DOMAIN, DueForReview, contacts_due_for_review
 
 __all__ = [
+    "ERASED_EMAIL_DOMAIN",
     "MIN_IDENTIFYING_LENGTH",
     "NOT_PERSONAL_FILES",
     "PERSONAL_FILES",
     "REDACTED",
+    "DueForReview",
     "ErasureReport",
     "PersonalFile",
     "contacts_due_for_review",

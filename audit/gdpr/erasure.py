@@ -30,6 +30,7 @@ from audit.gdpr.personal import (
     own_rows,
     subject_hash,
 )
+from audit.gdpr.retention import ERASED_EMAIL_DOMAIN
 from audit.models import AuditEntry, ErasureRecord
 
 # --- erasure ------------------------------------------------------------------------------------
@@ -253,7 +254,7 @@ def _erase(*, contact: Any, by: Any) -> ErasureReport:
         first_name="Raderad",
         last_name="kontaktperson",
         title="",
-        email=f"raderad-{contact.pk}@raderad.invalid",
+        email=f"raderad-{contact.pk}{ERASED_EMAIL_DOMAIN}",
         phone="",
         user=None,
     )

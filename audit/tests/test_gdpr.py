@@ -280,7 +280,7 @@ def test_contacts_of_organisations_that_left_are_flagged_after_the_retention_per
     office = client_for(world.office)
     page = office.get(reverse("audit:retention_review"))
     assert page.status_code == 200
-    assert [row["contact"] for row in page.context["due"]] == [old_contact]
+    assert [row.contact for row in page.context["due"]] == [old_contact]
     # The office shortens the period: the recent one is due too.
     saved = office.post(reverse("audit:retention_review"), {"review_after_days": "10"})
     assert saved.status_code == 302
@@ -290,3 +290,51 @@ def test_contacts_of_organisations_that_left_are_flagged_after_the_retention_per
     assert bad.status_code == 400
     assert RetentionSettings.current().review_after_days == 10
     assert client_for(world.contact_a).get(reverse("audit:retention_review")).status_code == 403
+
+
+def _left(name: str, days_ago: int, *, steps: int = 1) -> Organisation:
+    """An organisation that left ``days_ago`` days ago (after ``steps - 1`` earlier leavings)."""
+    org = OrganisationFactory(name=name, status=Organisation.Status.LEFT)
+    for step in range(steps):
+        OrganisationStatusChange.objects.create(
+            organisation=org,
+            status=Organisation.Status.LEFT,
+            changed_on=timezone.localdate() - dt.timedelta(days=days_ago + 500 * step),
+        )
+    return org
+
+
+def test_retention_review_dates_a_person_by_the_last_of_their_organisations_to_leave(
+    world: World, django_assert_max_num_queries: Any
+) -> None:
+    # Retention 365 days (the default), hand-computed: Anna's organisations left 900 and 400
+    # days ago, so she is due since 400 days; Bo's left 700 days ago (and once before, 1,200
+    # days ago): due since 700; Cilla's second organisation left 100 days ago: not due yet.
+    # An organisation whose status is "left" without a dated step is not counted as gone.
+    RetentionSettings.objects.update_or_create(pk=1, defaults={"review_after_days": 365})
+    old, older, twice, recent = (
+        _left("Gammal AB", 400),
+        _left("Äldre AB", 900),
+        _left("Två gånger AB", 700, steps=2),
+        _left("Nyss AB", 100),
+    )
+    undated = OrganisationFactory(name="Odaterad AB", status=Organisation.Status.LEFT)
+    anna = ContactPersonFactory(first_name="Anna", last_name="Ek")
+    bo = ContactPersonFactory(first_name="Bo", last_name="Al")
+    cilla = ContactPersonFactory(first_name="Cilla", last_name="Ås")
+    dan = ContactPersonFactory(first_name="Dan", last_name="Berg")
+    for contact, organisations in [
+        (anna, [old, older]),
+        (bo, [twice]),
+        (cilla, [older, recent]),
+        (dan, [older, undated]),
+    ]:
+        for organisation in organisations:
+            MembershipFactory(contact=contact, organisation=organisation)
+    with django_assert_max_num_queries(3):
+        due = gdpr.contacts_due_for_review()
+    assert [(row.contact, row.left_on) for row in due] == [
+        (bo, timezone.localdate() - dt.timedelta(days=700)),
+        (anna, timezone.localdate() - dt.timedelta(days=400)),
+    ]
+    assert [o.name for o in due[1].organisations] == ["Gammal AB", "Äldre AB"]

@@ -84,9 +84,6 @@ class Organisation(models.Model):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisationer")
         indexes = [
-            # Read by nothing since the table fingerprints went (issue 19); drop it in the next
-            # partners migration.
-            models.Index(fields=["updated_at"], name="organisation_updated"),
             # The partner list's search reads the search text in name order from this index
             # and stops after a page, instead of visiting each organisation's row.
             models.Index(fields=["name", "id", "search_text"], name="organisation_search"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
 
 from django.db import models
@@ -61,9 +60,6 @@ class SurveyRound(models.Model):
         verbose_name=_("kopierad från"),
     )
     created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
-    # No longer read or written (issue 19: the form page reads its questions on each request
-    # instead of keeping them per process under this token); to drop in the next migration.
-    questions_token = models.UUIDField(default=uuid.uuid4, editable=False)
 
     class Meta:
         ordering = ["-year"]

@@ -12,7 +12,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, F, Field, Value, When
 from django.db.models.functions import Cast
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from audit import registry as audit_registry
 from audit import services as audit_services
@@ -33,7 +33,8 @@ class SubmissionBlocked(ValidationError):
         self.problems = problems
 
 
-LOCKED_MESSAGE = _("Svaret är inskickat och låst. Kansliet kan öppna det igen.")
+# Lazy: a module constant, translated into the language of the request that raises it.
+LOCKED_MESSAGE = gettext_lazy("Svaret är inskickat och låst. Kansliet kan öppna det igen.")
 
 
 # --- filling in ---------------------------------------------------------------------------------

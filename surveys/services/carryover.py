@@ -23,12 +23,12 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from surveys.models import Answer, Question, Response, ResponseEvent, SurveyRound
 from surveys.rules import Problem
 from surveys.selectors import form as selectors_form
+from surveys.services.answers import LOCKED_MESSAGE
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -65,7 +65,7 @@ def on_first_view(state: FormState, *, by: User) -> bool:
         return False
     questions = selectors_form.round_questions(state.survey_round)
     if response is None:
-        if not any(carries_over(q) for q in questions):
+        if not _may_start(state) or not any(carries_over(q) for q in questions):
             return False
         if source_response(state.organisation.pk, state.survey_round) is None:
             return False  # nothing to carry: no response is created by looking at the form
@@ -79,6 +79,20 @@ def on_first_view(state: FormState, *, by: User) -> bool:
     return (
         carry_over(response=response, survey_round=state.survey_round, questions=questions, by=by)
         > 0
+    )
+
+
+def _may_start(state: FormState) -> bool:
+    """Whether looking at the form may create the organisation's response: only for an
+    organisation the round expects, while the round (with its deadline extension) is open. A
+    link opened for another organisation, or after the round, creates nothing."""
+    from surveys.selectors.rounds import EXPECTED_STATUSES, deadline_for
+
+    survey_round, organisation = state.survey_round, state.organisation
+    today = timezone.localdate()
+    return (
+        organisation.status in EXPECTED_STATUSES
+        and survey_round.opens_on <= today <= deadline_for(survey_round, organisation.pk)
     )
 
 
@@ -180,7 +194,7 @@ def confirm_carried(
     they become the organisation's own answers for this year. Returns how many."""
     locked = Response.objects.select_for_update().get(pk=response.pk)
     if not locked.is_editable:
-        raise ValidationError(_("Svaret är inskickat och låst. Kansliet kan öppna det igen."))
+        raise ValidationError(LOCKED_MESSAGE)
     carried = Answer.objects.filter(response=locked, carried_from_year__isnull=False)
     if section:
         carried = carried.filter(question__section=section)

@@ -113,7 +113,9 @@ def send_reminder(
     today = today or timezone.localdate()
     escalate = offset is not None and offset in [int(o) for o in survey_round.escalation_offsets]
     if offset is None:
-        key = f"survey-reminder:{survey_round.pk}:{organisation.pk}:manual:{timezone.now().isoformat()}"
+        # The local time (Stockholm), so that "reminded today" (tracker.reminded_today) is the
+        # office's day, not UTC's.
+        key = f"survey-reminder:{survey_round.pk}:{organisation.pk}:manual:{timezone.localtime().isoformat()}"
     else:
         key = f"survey-reminder:{survey_round.pk}:{organisation.pk}:{offset}"
         # Sent before (also in the one-mail-for-all form of earlier releases: the bare key).

@@ -56,9 +56,9 @@ def reminded_today(survey_round: SurveyRound) -> set[int]:
     """Organisations that got a reminder by hand today (from their row or "remind all")."""
     from outbox.models import OutgoingEmail
 
-    # A manual reminder's dedupe key ends in the time it was sent (services.send_reminder).
+    # A manual reminder's dedupe key ends in the local time it was sent (send_reminder).
     prefix = f"survey-reminder:{survey_round.pk}:"
-    today = timezone.now().date().isoformat()
+    today = timezone.localdate().isoformat()
     keys = OutgoingEmail.objects.filter(
         dedupe_key__startswith=prefix, dedupe_key__contains=f":manual:{today}"
     ).values_list("dedupe_key", flat=True)

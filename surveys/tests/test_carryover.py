@@ -148,6 +148,23 @@ def test_viewers_who_may_not_edit_carry_nothing_over(
     assert not Response.objects.filter(round=this, organisation=world.org_a).exists()
 
 
+def test_looking_at_the_form_outside_the_round_creates_no_response(
+    world: World, rounds: tuple[SurveyRound, SurveyRound]
+) -> None:
+    """A contact's view creates the response only for an organisation the round expects, while
+    the round is open: a paused organisation's, or a closed round's, page creates nothing (it
+    would put the organisation on the office's tracker and in "remind all")."""
+    _last, this = rounds
+    client = client_for(world.contact_a)
+    Organisation.objects.filter(pk=world.org_a.pk).update(status=Organisation.Status.PAUSED)
+    assert client.get(_url("response_form", this, world.org_a)).status_code == 200
+    assert not Response.objects.filter(round=this, organisation=world.org_a).exists()
+    Organisation.objects.filter(pk=world.org_a.pk).update(status=Organisation.Status.ACTIVE)
+    SurveyRound.objects.filter(pk=this.pk).update(closes_on=date(2026, 3, 31))  # in the past
+    assert client.get(_url("response_form", this, world.org_a)).status_code == 200
+    assert not Response.objects.filter(round=this, organisation=world.org_a).exists()
+
+
 def test_one_click_confirms_a_sections_carried_answers_and_a_change_clears_the_mark(
     world: World, rounds: tuple[SurveyRound, SurveyRound]
 ) -> None:

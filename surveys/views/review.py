@@ -53,15 +53,18 @@ def remind_all(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Omgången har stängt. Förläng tidsfristen för den som behöver."))
         return redirect(survey_round)
     result = tracker.remind_all(survey_round=survey_round, by=request.user)  # type: ignore[arg-type]
-    messages.success(
-        request,
-        ngettext(
-            "Påminnelse skickad till %(n)s organisation som inte har skickat in.",
-            "Påminnelse skickad till %(n)s organisationer som inte har skickat in.",
-            result.sent,
+    if result.sent:
+        messages.success(
+            request,
+            ngettext(
+                "Påminnelse skickad till %(n)s organisation som inte har skickat in.",
+                "Påminnelse skickad till %(n)s organisationer som inte har skickat in.",
+                result.sent,
+            )
+            % {"n": result.sent},
         )
-        % {"n": result.sent},
-    )
+    else:
+        messages.info(request, _("Ingen påminnelse skickades."))
     if result.already:
         messages.info(
             request,
@@ -159,13 +162,14 @@ def scope3_not_relevant(request: HttpRequest, round_pk: int, organisation_pk: in
             )
             % {"n": len(result.conflicts)},
         )
-    messages.success(
-        request,
-        ngettext(
-            "%(n)s kategori är satt till ”Inte relevant”.",
-            "%(n)s kategorier är satta till ”Inte relevant”.",
-            len(result.saved),
+    if result.saved:
+        messages.success(
+            request,
+            ngettext(
+                "%(n)s kategori är satt till ”Inte relevant”.",
+                "%(n)s kategorier är satta till ”Inte relevant”.",
+                len(result.saved),
+            )
+            % {"n": len(result.saved)},
         )
-        % {"n": len(result.saved)},
-    )
     return redirect(back)
