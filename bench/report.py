@@ -1,7 +1,8 @@
 """docs/benchmarks.md from one or more saved runs of ``python -m bench``, side by side.
 
 The load test's section (between ``<!-- load:start -->`` and ``<!-- load:end -->``, written by
-load/check.py) is kept as it is.
+load/check.py) is kept as it is, and so are the engineers' notes on the runs (between
+``<!-- notes:start -->`` and ``<!-- notes:end -->``), shown after the runs' summary.
 """
 
 from __future__ import annotations
@@ -11,6 +12,13 @@ from pathlib import Path
 from typing import Any
 
 START, END = "<!-- load:start -->", "<!-- load:end -->"
+NOTES_START, NOTES_END = "<!-- notes:start -->", "<!-- notes:end -->"
+
+
+def _kept(previous: str, start: str, end: str) -> str | None:
+    """The block between the two markers (markers included) of the previous document."""
+    first, last = previous.find(start), previous.find(end)
+    return previous[first : last + len(end)] if 0 <= first < last else None
 
 
 def _keyed(run: dict[str, Any]) -> dict[tuple[str, str, int], dict[str, Any]]:
@@ -166,6 +174,9 @@ def write(runs: list[dict[str, Any]], output: Path) -> list[str]:
         "every figure here.",
         "",
     ]
+    previous = output.read_text(encoding="utf-8") if output.exists() else ""
+    if notes := _kept(previous, NOTES_START, NOTES_END):
+        lines += [notes, ""]
     lines += ["## Pages (HTML)", "", *_table(runs, pages=True), ""]
     lines += [
         "## Downloads and files (not HTML)",
@@ -200,11 +211,8 @@ def write(runs: list[dict[str, Any]], output: Path) -> list[str]:
             "run beside this one.\n",
         )
     text = "\n".join(lines)
-    if output.exists():
-        previous = output.read_text(encoding="utf-8")
-        start, end = previous.find(START), previous.find(END)
-        if 0 <= start < end:
-            text += "\n" + previous[start : end + len(END)] + "\n"
+    if load := _kept(previous, START, END):
+        text += "\n" + load + "\n"
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text, encoding="utf-8")
     problems = [

@@ -83,6 +83,21 @@ def get_or_compute(
     return value
 
 
+def refresh(
+    namespace: str, key: str, compute: Callable[[], Any], *, timeout: int = DEFAULT_TIMEOUT
+) -> None:
+    """Compute the value and store it for the namespace's current version, whether or not one
+    is stored: for a task that keeps a costly value ready, so that no reader waits for it."""
+    version = current_version(namespace)
+    if version is None:
+        return
+    value = compute()
+    try:
+        cache.set(f"kf:{namespace}:{version}:{key}", value, timeout)
+    except Exception as exc:  # see current_version
+        _warn("write", namespace, exc)
+
+
 def _new_version(namespace: str) -> None:
     try:
         cache.set(_version_key(namespace), uuid.uuid4().hex, VERSION_TIMEOUT)

@@ -345,6 +345,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "task": "surveys.tasks.send_survey_reminders",
         "schedule": crontab(minute=0, hour=8),
     },
+    # Follow-up figures, every 10 min (they expire after 15): recomputed by a worker before a
+    # reader would have to wait for them. https://crontab.guru/#*/10_*_*_*_*
+    "warm-followup-figures": {
+        "task": "surveys.tasks.warm_followup_figures",
+        "schedule": crontab(minute="*/10"),
+    },
     # Spaces (issue 8): weekly digests, Mondays 07:00: https://crontab.guru/#0_7_*_*_1
     "spaces-weekly-digests": {
         "task": "spaces.tasks.send_weekly_digests",

@@ -127,7 +127,13 @@ def main() -> int:
         "PostgreSQL on the same machine, 127.0.0.1); DEBUG off; load average when the run "
         f"started: {(var / 'loadavg_before').read_text().strip() if (var / 'loadavg_before').exists() else '?'}. "
         f"Data: {counts}; {len(users['partners'])} partner logins. {partners} partners + 3 office "
-        f"+ 5 strategic users for {duration:.0f} s (statistics reset once all had logged in).",
+        f"+ 5 strategic users for {duration:.0f} s (statistics reset once all had logged in; "
+        + (
+            "then all released at the same instant"
+            if os.environ.get("KF_LOAD_SYNCHRONISED_START") == "1"
+            else "then each user's first step after a random part of its wait"
+        )
+        + ").",
         "",
         f"Requests: {total['Request Count']}, failures: **{total['Failure Count']}**, "
         f"{float(total['Requests/s']):.1f} requests/s"

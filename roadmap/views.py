@@ -65,7 +65,11 @@ def branding_update(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _branding_etag(request: HttpRequest) -> str:
+def _branding_etag(request: HttpRequest) -> str | None:
+    # Checked here too: the ETag is compared before the view runs, and a 304 must not answer
+    # someone the view would refuse (None: no ETag, so the view runs and refuses).
+    if not policy.can(request.user, "roadmap.view"):
+        return None
     return f"branding-{selectors.get_branding().version}"
 
 

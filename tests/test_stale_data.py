@@ -267,3 +267,35 @@ def test_the_followup_figures_notice_an_approval_committed_after_the_page_was_re
     assert NO_FIGURES in _figures_page(world)
     approval.commit()
     assert NO_FIGURES not in _figures_page(world)
+
+
+@pytest.mark.django_db
+def test_after_an_approval_the_followup_figures_are_ready_before_anyone_asks(
+    world: World,
+    shared_cache: None,
+    django_capture_on_commit_callbacks: Any,
+    django_assert_max_num_queries: Any,
+) -> None:
+    """The change's task computes the figures the pages open with (the follow-up's latest year),
+    so the first reader after an approval waits for no computation: no query at all."""
+    from surveys import services
+    from surveys.figures import cached
+
+    response = _submitted(world)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approve_response(response=response, by=world.office)
+    with django_assert_max_num_queries(0):
+        shown = cached.partnership_year(None)
+    assert shown.year == 2023
+    assert shown.reporting_organisation_ids == sorted([world.org_a.pk, world.org_b.pk])
+
+
+def test_beat_computes_the_followup_figures_again_before_they_expire() -> None:
+    from django.conf import settings
+
+    from surveys.figures import cached
+
+    schedule = {entry["task"]: entry for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    minutes = sorted(schedule["surveys.tasks.warm_followup_figures"]["schedule"].minute)
+    gaps = [b - a for a, b in zip(minutes, [*minutes[1:], minutes[0] + 60], strict=True)]
+    assert max(gaps) * 60 < cached.TIMEOUT  # a stored value is replaced before it expires

@@ -30,6 +30,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts import policy
@@ -45,7 +46,6 @@ from activities.models import (
     StatusUpdate,
 )
 from activities.services import stale_days
-from klimatfardplan.rendering import choice_labels, url_maker
 
 
 @dataclass
@@ -298,19 +298,19 @@ class ActivityRow:
 
     @property
     def url(self) -> str:
-        return url_maker("activities:activity_detail")(self.pk)
+        return reverse("activities:activity_detail", args=[self.pk])
 
     @property
     def kind_label(self) -> str:
-        return choice_labels(Activity.Kind)[self.kind]
+        return str(Activity.Kind(self.kind).label)
 
     @property
     def lifecycle_label(self) -> str:
-        return choice_labels(Lifecycle)[self.lifecycle]
+        return str(Lifecycle(self.lifecycle).label)
 
     @property
     def signal_label(self) -> str:
-        return choice_labels(Signal)[self.signal] if self.signal else ""
+        return str(Signal(self.signal).label) if self.signal else ""
 
 
 ROW_FIELDS = (

@@ -26,7 +26,6 @@ from activities.selectors.activities import (
     read_rows,
     visible_activities,
 )
-from klimatfardplan.rendering import choice_labels
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise as StrOrPromise
@@ -180,9 +179,9 @@ def dashboard(
     no_lead = _by_end([r for r in rows if r.lead_name is None])
     timeline = followed[:TIMELINE_MAX]  # by start date and title
     labels = {
-        "lifecycle": choice_labels(Lifecycle),
-        "signal": choice_labels(Signal),
-        "kind": choice_labels(Activity.Kind),
+        "lifecycle": dict(Lifecycle.choices),
+        "signal": dict(Signal.choices),
+        "kind": dict(Activity.Kind.choices),
     }
     return Dashboard(
         total=sum(by.values()),

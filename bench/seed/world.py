@@ -79,6 +79,8 @@ REFRESHERS = [
     # The answers went in behind the survey services' back: what they would have announced
     # (the follow-up's cached figures get a new version, issue 19).
     "surveys.figures.cached:changed",
+    # ...and the task that follows such a change computes what the pages open with.
+    "surveys.figures.cached:warm",
 ]
 
 

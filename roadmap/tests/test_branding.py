@@ -15,6 +15,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
 from roadmap import branding, services
@@ -182,6 +183,9 @@ def test_office_sets_colour_and_logo_and_every_page_uses_them(world: World) -> N
     # The browser revalidates the stylesheet: unchanged colours cost a 304.
     again = partner.get(reverse("roadmap:branding_css"), HTTP_IF_NONE_MATCH=css["ETag"])
     assert again.status_code == 304
+    # Someone signed out learns nothing, not even "unchanged", with the same ETag.
+    stranger = Client().get(reverse("roadmap:branding_css"), HTTP_IF_NONE_MATCH=css["ETag"])
+    assert stranger.status_code == 302
 
 
 @pytest.mark.django_db

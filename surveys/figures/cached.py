@@ -112,11 +112,10 @@ class BoundaryChange:
     recalculated: dict[str, float]  # base-year values given again, by figure key
 
 
-def _boundary_changes(reporting_year: int) -> list[BoundaryChange]:
-    from surveys import figures
+def _boundary_changes(inputs: Callable[[], Inputs], reporting_year: int) -> list[BoundaryChange]:
     from surveys.figures import inputs as who
 
-    loaded = figures.load_inputs()
+    loaded = inputs()
     changes = loaded.changes
     if changes.empty:
         return []
@@ -144,6 +143,32 @@ def boundary_changes(reporting_year: int) -> list[BoundaryChange]:
     return cache.get_or_compute(
         NAMESPACE,
         f"boundaries:{reporting_year}",
-        lambda: _boundary_changes(reporting_year),
+        lambda: _boundary_changes(_Once(), reporting_year),
         timeout=TIMEOUT,
     )
+
+
+def warm() -> None:
+    """Compute what the pages open with and store it for the current version: the follow-up's
+    latest year and the latest round's boundary review. Run by a task after every change
+    (surveys.services.schedule_recompute) and by beat more often than TIMEOUT, so the costly
+    computation (about a second at ten times the real size) falls on a worker, not on the first
+    reader after a change or an expiry."""
+    from surveys.models import SurveyRound
+
+    inputs = _Once()
+    cache.refresh(
+        NAMESPACE,
+        "partnership:latest",
+        lambda: _partnership_year(inputs, None),
+        timeout=TIMEOUT,
+    )
+    latest = SurveyRound.objects.order_by("-year").first()
+    if latest is not None:
+        year = latest.reporting_year
+        cache.refresh(
+            NAMESPACE,
+            f"boundaries:{year}",
+            lambda: _boundary_changes(inputs, year),
+            timeout=TIMEOUT,
+        )

@@ -73,6 +73,7 @@ def schedule_recompute() -> None:
 
     cached.changed()
     publish_on_commit(tasks.recompute_indicators)
+    publish_on_commit(tasks.warm_followup_figures)  # after the bump on commit: the new version
 
 
 MANUAL_LIMITS = {"t CO2e": MAX_TONNES, "%": Decimal(100)}
