@@ -11,15 +11,6 @@ from django.core.validators import URLValidator
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
-from activities.choices import (
-    ActivitiesChoiceField,
-    LeanSelect,
-    LeanSelectMultiple,
-    OrganisationChoiceField,
-    OrganisationsChoiceField,
-    PeopleChoiceField,
-    PeopleWithOrganisationField,
-)
 from activities.models import (
     ATTACHMENT_TITLE_MAX,
     MAX_LINKS,
@@ -32,6 +23,15 @@ from activities.models import (
     Signal,
 )
 from activities.selectors import ActivityFilters
+from klimatfardplan.choices import (
+    ActivitiesChoiceField,
+    LeanSelect,
+    LeanSelectMultiple,
+    OrganisationChoiceField,
+    OrganisationsChoiceField,
+    PeopleChoiceField,
+    PeopleWithOrganisationField,
+)
 from partners.models import ContactPerson, Organisation
 from roadmap.models import Challenge, Cluster, FocusArea, Goal
 
@@ -385,7 +385,7 @@ class MeetingForm(VersionedForm):
             "invited_contacts",
             "notes",
         ]
-        # Hundreds to thousands of options each at ten times the real size (activities/choices.py).
+        # Hundreds to thousands of options each at ten times the real size (klimatfardplan/choices.py).
         field_classes = {
             "organiser": OrganisationChoiceField,
             "invited_organisations": OrganisationsChoiceField,

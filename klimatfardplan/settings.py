@@ -115,6 +115,9 @@ STATIC_ROOT = VAR_DIR / "staticfiles"
 STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns about a missing folder before collectstatic
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Widgets render through the project's template engine, so a widget's template can live with the
+# other shared components (templates/components/widgets/, see klimatfardplan/choices.py).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 INSTALLED_APPS = [
     "accounts.apps.AccountsAdminConfig",  # replaces django.contrib.admin: the admin asks our policy
@@ -124,6 +127,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # Django's widget templates, for FORM_RENDERER below
     "crispy_forms",
     "crispy_bootstrap5",
     "django_otp",  # issue 7: two-factor login (TOTP) for office staff and the admin site

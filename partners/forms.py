@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from klimatfardplan.choices import OrganisationChoiceField
 from partners.models import Commitment, CommitmentSet, GroupRelation, Organisation
 from partners.services import CommitmentEntry
 from partners.validators import normalise_organisation_number, validate_pdf, validate_plain_name
@@ -131,7 +132,9 @@ class DeclarationForm(forms.Form):
 
 class GroupRelationForm(forms.Form):
     kind = forms.ChoiceField(label=_("Typ av relation"), choices=GroupRelation.Kind.choices)
-    to_organisation = forms.ModelChoiceField(
+    # Every other organisation (550 at ten times the real size): the options in one query and
+    # one template loop.
+    to_organisation = OrganisationChoiceField(
         label=_("Relaterad organisation"), queryset=Organisation.objects.none()
     )
     note = forms.CharField(label=_("Kommentar"), max_length=300, required=False)
@@ -154,7 +157,7 @@ class GroupRelationForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["to_organisation"]
         if isinstance(field, forms.ModelChoiceField):  # always; narrows the type for mypy
-            field.queryset = Organisation.objects.exclude(pk=organisation.pk).only("pk", "name")
+            field.queryset = Organisation.objects.exclude(pk=organisation.pk).order_by("name")
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -270,6 +270,6 @@ def list_meeting_invitations(meeting: Meeting) -> list[MeetingInvitation]:
 
 def list_attendance_people() -> QuerySet[ContactPerson]:
     """Everyone who may be ticked as present, each person once. The form's field labels them
-    "name (organisation, …)" with one query of its own (activities/choices.py), so nothing is
+    "name (organisation, …)" with one query of its own (klimatfardplan/choices.py), so nothing is
     prefetched here: the queryset also checks the ticked ids on save."""
     return ContactPerson.objects.filter(memberships__is_active=True).distinct()

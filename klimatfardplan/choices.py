@@ -1,5 +1,6 @@
-"""Choice fields for the long lists on the activities forms (every organisation, every contact
-person, every activity: thousands of options at ten times the real size).
+"""Choice fields for the long lists on the forms (every organisation, every contact person,
+every activity: thousands of options at ten times the real size), used by the activities and
+meetings forms and the organisation page's group relations.
 
 Django's model choice fields build a model instance per option and its widgets render each option
 through two template includes; at 550 organisations and 1,650 people that was most of a 2-4 s
@@ -65,11 +66,11 @@ class LeanOptions(forms.widgets.ChoiceWidget):
 
 
 class LeanSelect(LeanOptions, forms.Select):
-    template_name = "activities/widgets/select.html"
+    template_name = "components/widgets/select.html"
 
 
 class LeanSelectMultiple(LeanOptions, forms.SelectMultiple):
-    template_name = "activities/widgets/select.html"
+    template_name = "components/widgets/select.html"
 
 
 class LeanCheckboxes(LeanOptions):
@@ -78,7 +79,7 @@ class LeanCheckboxes(LeanOptions):
 
     allow_multiple_selected = True
     input_type = "checkbox"
-    template_name = "activities/widgets/checkboxes.html"
+    template_name = "components/widgets/checkboxes.html"
     use_fieldset = True
 
     def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
@@ -121,7 +122,7 @@ class PeopleWithOrganisationField(ValuesChoiceField, forms.ModelMultipleChoiceFi
     widget = LeanCheckboxes
 
     def values_choices(self, queryset: QuerySet[Model]) -> Iterator[Choice]:
-        from partners.models import Membership  # here: partners may import activities
+        from partners.models import Membership  # here: the partners app imports this module
 
         rows = (
             Membership.objects.filter(is_active=True, contact__in=queryset.order_by().values("pk"))
