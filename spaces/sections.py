@@ -23,7 +23,9 @@ def organisation_spaces(organisation: Any, user: Any) -> dict[str, Any] | None:
     spaces = Space.objects.filter(
         selectors.spaces_of_organisations(frozenset({organisation.pk}))
     ).select_related("challenge", "activity")
-    counts = selectors.knowledge_sharing_counts(year).get(organisation.pk)
+    counts = selectors.knowledge_sharing_counts(year, organisation_ids=[organisation.pk]).get(
+        organisation.pk
+    )
     return {
         "title": _("Rum och kunskapsdelning"),
         "template": "spaces/_organisation_section.html",

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count, F
+from django.db.models import Count, F, QuerySet
 
 from spaces.models import Comment, LibraryUse, Post
 
@@ -41,13 +43,22 @@ class KnowledgeSharingCounts:
         return self.reused_from_others
 
 
-def knowledge_sharing_counts(year: int) -> dict[int, KnowledgeSharingCounts]:
-    """Per organisation id, the knowledge-sharing counts of ``year`` (four queries).
+def knowledge_sharing_counts(
+    year: int, *, organisation_ids: Collection[int] | None = None
+) -> dict[int, KnowledgeSharingCounts]:
+    """Per organisation id, the knowledge-sharing counts of ``year`` (four queries), of every
+    organisation or of ``organisation_ids`` only (one organisation's page).
 
     Organisations with nothing in the year are absent (read a missing key as all zeros).
     """
+
+    def only(rows: QuerySet[Any], field: str = "organisation_id") -> QuerySet[Any]:
+        return (
+            rows if organisation_ids is None else rows.filter(**{f"{field}__in": organisation_ids})
+        )
+
     counts: dict[int, KnowledgeSharingCounts] = defaultdict(KnowledgeSharingCounts)
-    posts = (
+    posts = only(
         Post.objects.shown()
         .filter(created_at__year=year, organisation__isnull=False)
         .values("organisation_id")
@@ -55,7 +66,7 @@ def knowledge_sharing_counts(year: int) -> dict[int, KnowledgeSharingCounts]:
     )
     for row in posts:
         counts[row["organisation_id"]].posts = row["n"]
-    answers = (
+    answers = only(
         Comment.objects.filter(
             created_at__year=year,
             organisation__isnull=False,
@@ -72,9 +83,10 @@ def knowledge_sharing_counts(year: int) -> dict[int, KnowledgeSharingCounts]:
     others = LibraryUse.objects.filter(
         used_at__year=year, post__organisation__isnull=False
     ).exclude(organisation_id=F("post__organisation_id"))
-    for row in others.values("organisation_id").annotate(n=Count("pk")):
+    for row in only(others).values("organisation_id").annotate(n=Count("pk")):
         counts[row["organisation_id"]].reused_from_others = row["n"]
-    for row in others.values("post__organisation_id").annotate(n=Count("pk")):
+    by_others = only(others, "post__organisation_id")
+    for row in by_others.values("post__organisation_id").annotate(n=Count("pk")):
         counts[row["post__organisation_id"]].reused_by_others = row["n"]
     return dict(counts)
 

@@ -269,6 +269,12 @@ def test_knowledge_sharing_counts_per_organisation_and_year(sw: SpacesWorld) -> 
     assert counts[c.pk].posts == 0
     assert counts[c.pk].uses == 1
     assert counts[a.pk].shares == 4
+    # One organisation's page asks for that organisation only: the same counts, no others.
+    for organisation in (a, b, c):
+        mine = selectors.knowledge_sharing_counts(
+            timezone.now().year, organisation_ids=[organisation.pk]
+        )
+        assert mine == {organisation.pk: counts[organisation.pk]}
 
 
 def test_knowledge_sharing_counts_run_four_queries(
