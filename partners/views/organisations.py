@@ -144,9 +144,6 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if context["can_manage"]:
         context["status_form"] = OrganisationStatusForm(initial={"status": organisation.status})
         context["relation_form"] = GroupRelationForm(organisation=organisation)
-        context["relation_choices"] = [
-            (pk, name) for pk, name in selectors.organisation_names() if pk != organisation.pk
-        ]
     return render(request, "partners/organisation_detail.html", context)
 
 
